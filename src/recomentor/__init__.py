@@ -1,0 +1,3 @@
+"""recomentor: explained pair suggestions for reverse-mentoring programs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,31 @@
+"""Root Typer app; every command module registers itself here, errors are mapped in main()."""
+
+from __future__ import annotations
+
+import typer
+
+from recomentor.cli.errors import run_with_error_mapping
+
+app = typer.Typer(
+    name="recomentor",
+    help="Explained pair suggestions and cohort matching for reverse-mentoring programs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register_commands() -> None:
+    # Imported here, not at module top, so each command module can import `app` from this one.
+    from recomentor.cli import db_commands, imports, participants
+
+    app.add_typer(imports.app, name="import")
+    app.add_typer(participants.app, name="participants")
+    app.add_typer(db_commands.app, name="db")
+
+
+_register_commands()
+
+
+def main() -> None:
+    run_with_error_mapping(app)

@@ -1,0 +1,51 @@
+"""The one place where core errors become CLI messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from rich.console import Console
+
+from recomentor.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RecomentorError,
+    RowsRejectedError,
+    TrainingRefusedError,
+)
+
+# Exit codes: 1 = the input was rejected, 2 = unknown id or bad usage, 3 = environment problem.
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3
+
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def exit_code_for(error: RecomentorError) -> int:
+    if isinstance(error, NotFoundError):
+        return EXIT_USAGE
+    if isinstance(error, InvalidInputError | RowsRejectedError | ConflictError):
+        return EXIT_REJECTED
+    if isinstance(error, TrainingRefusedError):
+        return EXIT_REJECTED
+    return EXIT_ENVIRONMENT
+
+
+def report_error(error: RecomentorError) -> None:
+    _stderr.print(f"error: {error}", markup=False)
+    if isinstance(error, RowsRejectedError):
+        for problem in error.problems[:50]:
+            _stderr.print(f"  {problem}", markup=False)
+        if len(error.problems) > 50:
+            _stderr.print(f"  ... and {len(error.problems) - 50} more", markup=False)
+
+
+def run_with_error_mapping(command: Callable[[], object]) -> None:
+    try:
+        command()
+    except RecomentorError as error:
+        report_error(error)
+        sys.exit(exit_code_for(error))

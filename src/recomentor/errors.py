@@ -1,0 +1,59 @@
+"""Errors the core raises; the CLI and the API translate them in one place each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class RecomentorError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class NotFoundError(RecomentorError):
+    """A participant, matching or other record id that does not exist."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"unknown {kind} id {key!r}")
+        self.kind = kind
+        self.key = key
+
+
+class InvalidInputError(RecomentorError):
+    """A file, mapping, rule set or request that cannot be read at all."""
+
+
+class ConflictError(RecomentorError):
+    """A request that contradicts the current state (e.g. approving an approved matching)."""
+
+
+class TrainingRefusedError(RecomentorError):
+    """Training cannot run on this data (too little feedback, a single class...)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One reason one row of an input file was rejected."""
+
+    line: int
+    field: str
+    reason: str
+    row_id: str | None = None
+
+    def __str__(self) -> str:
+        who = f" ({self.row_id})" if self.row_id else ""
+        return f"line {self.line}{who}: {self.field}: {self.reason}"
+
+
+@dataclass
+class RowsRejectedError(RecomentorError):
+    """An all-or-nothing import found bad rows and wrote nothing."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    what: str = "rows"
+
+    def __post_init__(self) -> None:
+        lines = sorted({p.line for p in self.problems})
+        super().__init__(
+            f"{len(lines)} invalid {self.what} (lines {', '.join(map(str, lines[:20]))}"
+            f"{', ...' if len(lines) > 20 else ''}); nothing was imported"
+        )

@@ -1,0 +1,89 @@
+"""Typed settings read once from RECOMENTOR_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recomentor.errors import InvalidInputError
+
+PREFIX = "RECOMENTOR_"
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def _env(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = environ.get(PREFIX + name, "").strip()
+    return value or default
+
+
+def _env_number(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = _env(environ, name, str(default))
+    try:
+        return float(raw)
+    except ValueError:
+        raise InvalidInputError(f"{PREFIX}{name} must be a number, got {raw!r}") from None
+
+
+def _env_list(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = _env(environ, name, "")
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; each default works on a fresh machine with no network."""
+
+    home: Path = Path(".recomentor")
+    database_url: str = ""
+    embedding_model: str = DEFAULT_MODEL
+    device: str = "cpu"
+    mlflow_tracking_uri: str = ""
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    lang: str = "en"
+    min_gap: float = 5.0
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    rate_limit_per_minute: int = 600
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_rows: int = 200_000
+    max_text_chars: int = 2_000
+    min_feedback: int = 50
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        home = Path(_env(env, "HOME", ".recomentor")).expanduser()
+        lang = _env(env, "LANG", "en")
+        if lang not in ("en", "fr"):
+            raise InvalidInputError(f"{PREFIX}LANG must be 'en' or 'fr', got {lang!r}")
+        return cls(
+            home=home,
+            database_url=_env(env, "DATABASE_URL", ""),
+            embedding_model=_env(env, "EMBEDDING_MODEL", DEFAULT_MODEL),
+            device=_env(env, "DEVICE", "cpu"),
+            mlflow_tracking_uri=_env(env, "MLFLOW_TRACKING_URI", ""),
+            api_host=_env(env, "API_HOST", "127.0.0.1"),
+            api_port=int(_env_number(env, "API_PORT", 8000)),
+            lang=lang,
+            min_gap=_env_number(env, "MIN_GAP", 5.0),
+            cors_origins=_env_list(env, "CORS_ORIGINS"),
+            rate_limit_per_minute=int(_env_number(env, "RATE_LIMIT_PER_MINUTE", 600)),
+            max_upload_bytes=int(_env_number(env, "MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+            max_rows=int(_env_number(env, "MAX_ROWS", 200_000)),
+            max_text_chars=int(_env_number(env, "MAX_TEXT_CHARS", 2_000)),
+            min_feedback=int(_env_number(env, "MIN_FEEDBACK", 50)),
+        )
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'recomentor.db').resolve()}"
+
+    @property
+    def resolved_tracking_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{(self.home / 'mlflow.db').resolve()}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"

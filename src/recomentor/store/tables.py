@@ -1,0 +1,162 @@
+"""SQLAlchemy 2 schema of everything a user gave us; portable across SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic migrations are identical on every dialect.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    department: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    years_experience: Mapped[float] = mapped_column(Float)
+    role: Mapped[str] = mapped_column(String(16))
+    skills: Mapped[str | None] = mapped_column(Text)
+    goals: Mapped[str | None] = mapped_column(Text)
+    # Normalised language codes joined with ';' (e.g. "en;fr"), empty when none given.
+    languages: Mapped[str | None] = mapped_column(String(400))
+    location: Mapped[str | None] = mapped_column(String(200))
+    max_mentees: Mapped[int] = mapped_column(Integer, default=1)
+    manager_id: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mentor_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MatchingRow(Base):
+    __tablename__ = "matchings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    mode: Mapped[str] = mapped_column(String(16))
+    objective: Mapped[str] = mapped_column(String(16))
+    # Parameters and scorer description only; no personal data lives here.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MatchingPairRow(Base):
+    __tablename__ = "matching_pairs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    matching_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("matchings.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class MatchingUnpairedRow(Base):
+    __tablename__ = "matching_unpaired"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    matching_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("matchings.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(400))
+
+
+class PairingRow(Base):
+    __tablename__ = "pairings"
+    __table_args__ = (UniqueConstraint("mentor_id", "mentee_id", name="uq_pairings_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mentor_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[str] = mapped_column(String(16))
+    matching_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("matchings.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # The first characters of the key, shown in listings so a key can be recognised.
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EmbeddingRow(Base):
+    __tablename__ = "embeddings"
+    __table_args__ = (Index("ix_embeddings_text_hash", "text_hash"),)
+
+    model_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    # float32 little-endian bytes of a unit-normalised vector.
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,71 @@
+"""Free-text normalisation: items of a skills/goals answer, cache hashes, language codes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Commas, semicolons, line breaks and bullets separate items in survey answers.
+_ITEM_SEPARATORS = re.compile(r"[;,\n\r•·▪●◦]+|(?:^|\s)[-*]\s+")
+_SPACES = re.compile(r"\s+")
+
+# Language names as people type them in French or English surveys -> ISO 639-1.
+_LANGUAGE_CODES = {
+    "francais": "fr", "french": "fr", "fr": "fr",
+    "anglais": "en", "english": "en", "en": "en",
+    "espagnol": "es", "spanish": "es", "espanol": "es", "es": "es",
+    "allemand": "de", "german": "de", "deutsch": "de", "de": "de",
+    "italien": "it", "italian": "it", "it": "it",
+    "portugais": "pt", "portuguese": "pt", "pt": "pt",
+    "arabe": "ar", "arabic": "ar", "ar": "ar",
+    "vietnamien": "vi", "vietnamese": "vi", "vi": "vi",
+    "chinois": "zh", "chinese": "zh", "mandarin": "zh", "zh": "zh",
+    "neerlandais": "nl", "dutch": "nl", "nl": "nl",
+    "polonais": "pl", "polish": "pl", "pl": "pl",
+    "japonais": "ja", "japanese": "ja", "ja": "ja",
+}  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC and collapsed whitespace: the form that is embedded and hashed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def text_hash(text: str) -> str:
+    """Cache key of a text: sha256 of its normalised form."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def split_items(text: str | None) -> list[str]:
+    """Split a free-text answer into its items, keeping their order, without duplicates."""
+    if not text:
+        return []
+    items: list[str] = []
+    seen: set[str] = set()
+    for part in _ITEM_SEPARATORS.split(text):
+        item = normalise(part).strip(" .:-")
+        key = item.casefold()
+        if len(item) >= 2 and key not in seen:
+            seen.add(key)
+            items.append(item)
+    return items
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def language_code(name: str) -> str:
+    """ISO code for a language name in French or English; other names lower-cased, unaccented."""
+    key = strip_accents(normalise(name)).casefold()
+    return _LANGUAGE_CODES.get(key, key)
+
+
+def language_codes(raw: str | None) -> list[str]:
+    """Parse a `;` or `,` separated list of languages into sorted unique codes."""
+    if not raw:
+        return []
+    codes = {language_code(part) for part in re.split(r"[;,/]", raw) if part.strip()}
+    return sorted(code for code in codes if code)

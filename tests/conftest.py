@@ -1,0 +1,59 @@
+"""Shared fixtures: stores on SQLite (always) and PostgreSQL (when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from recomentor.settings import Settings
+from recomentor.store import Store, open_store
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+REPO = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("RECOMENTOR_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home")
+
+
+@pytest.fixture
+def sqlite_store(settings: Settings) -> Iterator[Store]:
+    store = open_store(settings.resolved_database_url)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def pg_store() -> Iterator[Store]:
+    """A fresh PostgreSQL schema per test, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("RECOMENTOR_TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    url = make_url(PG_URL)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    store = open_store(scoped.render_as_string(hide_password=False))
+    yield store
+    store.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest) -> Store:
+    """The store on every database we support; store tests use this one."""
+    name = "sqlite_store" if request.param == "sqlite" else "pg_store"
+    return request.getfixturevalue(name)
