@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from recomentor import fields as F
 from recomentor.errors import NotFoundError
+from recomentor.store.db import affected_rows
 from recomentor.store.tables import FeedbackRow, PairingRow, ParticipantRow, utcnow
 
 # Fields compared to decide whether an upsert changes a stored participant.
@@ -77,7 +78,7 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
         # The ORM identity map holds the old rows; bulk statements below bypass it.
         session.expunge_all()
     for chunk in _chunks(inserts):
-        session.execute(ParticipantRow.__table__.insert(), list(chunk))
+        session.execute(insert(ParticipantRow), list(chunk))
     for chunk in _chunks(updates):
         session.execute(update(ParticipantRow), list(chunk))
     return UpsertCounts(len(inserts), len(updates), unchanged, stale)
@@ -112,8 +113,8 @@ def delete_participant_rows(session: Session, participant_id: str) -> dict[str, 
     a database where foreign keys were not enforced when the rows were written.
     """
     involved = (FeedbackRow.mentor_id == participant_id) | (FeedbackRow.mentee_id == participant_id)
-    feedback = session.execute(delete(FeedbackRow).where(involved)).rowcount
+    feedback = affected_rows(session.execute(delete(FeedbackRow).where(involved)))
     paired = (PairingRow.mentor_id == participant_id) | (PairingRow.mentee_id == participant_id)
-    pairings = session.execute(delete(PairingRow).where(paired)).rowcount
+    pairings = affected_rows(session.execute(delete(PairingRow).where(paired)))
     session.execute(delete(ParticipantRow).where(ParticipantRow.id == participant_id))
-    return {"feedback": int(feedback or 0), "pairings": int(pairings or 0)}
+    return {"feedback": feedback, "pairings": pairings}

@@ -1,0 +1,19 @@
+"""Survey and feedback imports from CSV/XLSX exports."""
+
+from recomentor.survey.importer import (
+    ImportReport,
+    import_feedback,
+    import_participants,
+    read_source,
+)
+from recomentor.survey.mapping import ColumnMapping, load_mapping, parse_mapping
+
+__all__ = [
+    "ColumnMapping",
+    "ImportReport",
+    "import_feedback",
+    "import_participants",
+    "load_mapping",
+    "parse_mapping",
+    "read_source",
+]

@@ -1,0 +1,86 @@
+"""Validation of feedback rows: known ids, ratings 1-5, outcomes, dates."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from recomentor import fields as F
+from recomentor.errors import RowProblem
+from recomentor.survey.checks import ROW_ID, Check, missing, run_checks, shown
+from recomentor.survey.mapping import ColumnMapping
+from recomentor.survey.reader import LINE
+from recomentor.survey.timestamps import parse_timestamp_column
+
+
+def validate_feedback(
+    frame: pl.DataFrame, mapping: ColumnMapping, *, known_ids: set[str]
+) -> tuple[pl.DataFrame, list[RowProblem]]:
+    rating = pl.col("__rating")
+    outcome = pl.col(F.OUTCOME).str.to_lowercase()
+    typed = frame.with_columns(
+        pl.concat_str(
+            pl.col(F.MENTOR_ID), pl.lit("->"), pl.col(F.MENTEE_ID), ignore_nulls=True
+        ).alias(ROW_ID),
+        pl.col(F.RATING)
+        .str.replace(",", ".", literal=True)
+        .cast(pl.Float64, strict=False)
+        .alias("__rating"),
+        parse_timestamp_column(frame[F.SUBMITTED_AT]).alias("__submitted"),
+    )
+    known = pl.Series(sorted(known_ids), dtype=pl.String)
+    checks = [
+        Check(F.MENTOR_ID, missing(F.MENTOR_ID), "required field missing"),
+        Check(
+            F.MENTOR_ID,
+            pl.col(F.MENTOR_ID).is_not_null() & ~pl.col(F.MENTOR_ID).is_in(known),
+            pl.format("unknown participant id {}", shown(F.MENTOR_ID)),
+        ),
+        Check(F.MENTEE_ID, missing(F.MENTEE_ID), "required field missing"),
+        Check(
+            F.MENTEE_ID,
+            pl.col(F.MENTEE_ID).is_not_null() & ~pl.col(F.MENTEE_ID).is_in(known),
+            pl.format("unknown participant id {}", shown(F.MENTEE_ID)),
+        ),
+        Check(
+            F.MENTEE_ID,
+            pl.col(F.MENTEE_ID) == pl.col(F.MENTOR_ID),
+            "mentor and mentee are the same person",
+        ),
+        Check(F.RATING, missing(F.RATING), "required field missing"),
+        Check(
+            F.RATING,
+            pl.col(F.RATING).is_not_null()
+            & (
+                rating.is_null()
+                | ~rating.is_finite()
+                | (rating != rating.floor())
+                | (rating < 1)
+                | (rating > 5)
+            ),
+            pl.format("{} is not a whole rating from 1 to 5", shown(F.RATING)),
+        ),
+        Check(
+            F.OUTCOME,
+            pl.col(F.OUTCOME).is_not_null() & ~outcome.is_in(list(F.OUTCOMES)),
+            pl.format("{} is not one of completed, ongoing, dropped", shown(F.OUTCOME)),
+        ),
+        Check(
+            F.SUBMITTED_AT,
+            pl.col(F.SUBMITTED_AT).is_not_null() & pl.col("__submitted").is_null(),
+            pl.format("{} is not a date and time we can read", shown(F.SUBMITTED_AT)),
+        ),
+    ]
+    valid, found = run_checks(typed, checks)
+    records = valid.select(
+        LINE,
+        F.MENTOR_ID,
+        F.MENTEE_ID,
+        pl.col("__rating").cast(pl.Int64).alias(F.RATING),
+        outcome.alias(F.OUTCOME),
+        pl.col("__submitted").alias(F.SUBMITTED_AT),
+    )
+    # The same pair and time twice in one file: the later line wins.
+    records = records.unique(
+        subset=[F.MENTOR_ID, F.MENTEE_ID, F.SUBMITTED_AT], keep="last", maintain_order=True
+    )
+    return records, found

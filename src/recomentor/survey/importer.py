@@ -1,0 +1,157 @@
+"""Imports of participant surveys and feedback files: read, map, validate, store in one go."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from recomentor import fields as F
+from recomentor.errors import InvalidInputError, RowProblem, RowsRejectedError
+from recomentor.settings import Settings
+from recomentor.store import Store
+from recomentor.store.feedback import upsert_feedback
+from recomentor.store.participants import existing_ids, upsert_participants
+from recomentor.survey.feedback import validate_feedback
+from recomentor.survey.mapping import ColumnMapping
+from recomentor.survey.participants import (
+    canonical_frame,
+    latest_per_id,
+    to_records,
+    validate_participants,
+)
+from recomentor.survey.reader import LINE, RawTable, ReadLimits, read_table
+
+
+@dataclass
+class ImportReport:
+    """What an import read, stored and rejected; the CLI and the API show it as is."""
+
+    source: str
+    rows_read: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    superseded_lines: list[int] = field(default_factory=list)
+    rejected: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+
+    @property
+    def rejected_lines(self) -> list[int]:
+        return sorted({p.line for p in self.rejected})
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["rejected"] = [asdict(p) for p in self.rejected]
+        data["rejected_rows"] = len(self.rejected_lines)
+        return data
+
+
+def _limits(settings: Settings, max_bytes: int | None) -> ReadLimits:
+    return ReadLimits(max_bytes=max_bytes or ReadLimits().max_bytes, max_rows=settings.max_rows)
+
+
+def _require_columns(
+    table: RawTable, mapping: ColumnMapping, required: tuple[str, ...], source: str
+) -> None:
+    absent = [name for name in required if mapping.header_for(name, table.headers) is None]
+    if not absent:
+        return
+    described = ", ".join(
+        f"{name} (mapped to {mapping.columns[name]!r})" if name in mapping.columns else name
+        for name in absent
+    )
+    raise InvalidInputError(
+        f"{source}: no column for required field(s) {described}; "
+        f"the file's headers are: {', '.join(repr(h) for h in table.headers)}"
+    )
+
+
+def import_participants(
+    store: Store,
+    data: bytes,
+    *,
+    source: str,
+    settings: Settings,
+    mapping: ColumnMapping | None = None,
+    skip_invalid: bool = False,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Validate every row, then upsert all valid rows in one transaction (or none when strict)."""
+    mapping = mapping or ColumnMapping()
+    table = read_table(data, source=source, limits=_limits(settings, max_bytes))
+    _require_columns(table, mapping, F.REQUIRED_PARTICIPANT_FIELDS, source)
+    frame, ignored = canonical_frame(table.frame, table.headers, mapping, F.PARTICIPANT_FIELDS)
+    valid, problems = validate_participants(frame, mapping, max_text_chars=settings.max_text_chars)
+    if problems and not skip_invalid:
+        raise RowsRejectedError(problems, what="rows")
+    latest, superseded = latest_per_id(valid)
+    report = ImportReport(
+        source=source,
+        rows_read=frame.height,
+        superseded_lines=superseded,
+        rejected=problems,
+        ignored_columns=ignored,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+    )
+    with store.session() as session:
+        counts = upsert_participants(session, to_records(latest))
+    report.inserted, report.updated = counts.inserted, counts.updated
+    report.unchanged, report.stale = counts.unchanged, counts.stale
+    return report
+
+
+def import_feedback(
+    store: Store,
+    data: bytes,
+    *,
+    source: str,
+    settings: Settings,
+    mapping: ColumnMapping | None = None,
+    skip_invalid: bool = False,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    mapping = mapping or ColumnMapping()
+    table = read_table(data, source=source, limits=_limits(settings, max_bytes))
+    _require_columns(table, mapping, F.REQUIRED_FEEDBACK_FIELDS, source)
+    frame, ignored = canonical_frame(table.frame, table.headers, mapping, F.FEEDBACK_FIELDS)
+    mentioned = pl.concat([frame[F.MENTOR_ID], frame[F.MENTEE_ID]]).drop_nulls().unique()
+    with store.session() as session:
+        known = existing_ids(session, mentioned.to_list())
+    valid, problems = validate_feedback(frame, mapping, known_ids=known)
+    if problems and not skip_invalid:
+        raise RowsRejectedError(problems, what="feedback rows")
+    report = ImportReport(
+        source=source,
+        rows_read=frame.height,
+        superseded_lines=sorted(
+            set(frame[LINE].to_list()) - set(valid[LINE].to_list()) - {p.line for p in problems}
+        ),
+        rejected=problems,
+        ignored_columns=ignored,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+    )
+    with store.session() as session:
+        counts = upsert_feedback(session, valid.drop(LINE).to_dicts())
+    report.inserted, report.updated, report.unchanged = (
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+    )
+    return report
+
+
+def read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInputError(f"file not found: {path}") from None
+    except IsADirectoryError:
+        raise InvalidInputError(f"{path} is a folder, not a file") from None
