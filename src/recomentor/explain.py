@@ -1,0 +1,160 @@
+"""Explanations built from a scorer's contributions: factors, phrase matches and one sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+
+from recomentor import features as X
+from recomentor import fields as F
+from recomentor.errors import InvalidInputError
+from recomentor.features import ItemMatch
+
+LANGS: Final = ("en", "fr")
+# Best phrase or answer similarity at which a pair reads as a strong / good topical match.
+_STRONG: Final = 0.6
+_GOOD: Final = 0.4
+_MAX_REASONS: Final = 3
+# Text factors all say the same thing to a reader: the skills cover the goals.
+_COVER: Final = "cover"
+_PHRASE_KEY: Final = {
+    X.SKILLS_TO_GOALS: _COVER,
+    X.BEST_ITEM_MATCH: _COVER,
+    X.LEXICAL: _COVER,
+}
+
+_WORDS: Final = {
+    "en": {
+        "strong": "Strong match",
+        "good": "Good match",
+        "weak": "Weak match",
+        _COVER: "{mentor}'s skills cover {mentee}'s goals",
+        "cover_weak": "{mentor}'s skills touch on {mentee}'s goals",
+        "cover_mutual": "{mentor} and {mentee} can learn from each other",
+        X.GOALS_TO_SKILLS: "{mentee} can teach back what {mentor} wants to learn",
+        X.CROSS_DEPARTMENT: "different departments",
+        X.SAME_LOCATION: "same site",
+        X.SENIORITY_GAP: "a wide experience gap",
+        X.COMMON_LANGUAGE: "a common language",
+        "none": "little in common between {mentor}'s skills and {mentee}'s goals",
+    },
+    "fr": {
+        "strong": "Très bonne correspondance",
+        "good": "Bonne correspondance",
+        "weak": "Correspondance faible",
+        _COVER: "les compétences de {mentor} couvrent les objectifs de {mentee}",
+        "cover_weak": "les compétences de {mentor} recoupent en partie les objectifs de {mentee}",
+        "cover_mutual": "{mentor} et {mentee} peuvent apprendre l'un de l'autre",
+        X.GOALS_TO_SKILLS: "{mentee} peut en retour transmettre ce que {mentor} veut apprendre",
+        X.CROSS_DEPARTMENT: "directions différentes",
+        X.SAME_LOCATION: "même site",
+        X.SENIORITY_GAP: "un large écart d'expérience",
+        X.COMMON_LANGUAGE: "une langue commune",
+        "none": (
+            "peu de points communs entre les compétences de {mentor} et les objectifs de {mentee}"
+        ),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One term of the score: the feature value (None for an intercept) and its contribution."""
+
+    name: str
+    value: float | None
+    contribution: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "value": self.value, "contribution": self.contribution}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    summary: str
+    factors: list[Factor] = field(default_factory=list)
+    matches: list[ItemMatch] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "factors": [factor.to_dict() for factor in self.factors],
+            "matches": [
+                {"skill": m.skill, "goal": m.goal, "similarity": m.similarity} for m in self.matches
+            ],
+        }
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise InvalidInputError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
+
+
+def _strength(values: dict[str, float]) -> str:
+    topical = max(values.get(X.BEST_ITEM_MATCH, 0.0), values.get(X.SKILLS_TO_GOALS, 0.0))
+    if topical >= _STRONG:
+        return "strong"
+    return "good" if topical >= _GOOD else "weak"
+
+
+def summarise(
+    factors: Sequence[Factor],
+    values: dict[str, float],
+    matches: Sequence[ItemMatch],
+    *,
+    mentor_id: str,
+    mentee_id: str,
+    mode: str,
+    lang: str,
+) -> str:
+    """One sentence naming the factors that raised the score most, strongest first."""
+    words = _WORDS[check_lang(lang)]
+    keys: list[str] = []
+    for factor in sorted(factors, key=lambda f: -f.contribution):
+        key = _PHRASE_KEY.get(factor.name, factor.name)
+        if factor.contribution > 0 and key in words and key not in keys:
+            keys.append(key)
+    strength = _strength(values)
+    phrases = []
+    for key in keys[:_MAX_REASONS]:
+        template = words[key]
+        if key == _COVER and mode == F.MUTUAL:
+            template = words["cover_mutual"]
+        elif key == _COVER and strength == "weak":
+            template = words["cover_weak"]
+        phrase = template.format(mentor=mentor_id, mentee=mentee_id)
+        if key == _COVER and matches:
+            phrase += f" ({matches[0].skill} ↔ {matches[0].goal})"
+        phrases.append(phrase)
+    if _COVER not in keys[:_MAX_REASONS]:
+        phrases.insert(0, words["none"].format(mentor=mentor_id, mentee=mentee_id))
+    return f"{words[strength]}: {'; '.join(phrases)}."
+
+
+def explain_pair(
+    factor_names: Sequence[str],
+    contributions: np.ndarray,
+    feature_names: Sequence[str],
+    feature_values: np.ndarray,
+    matches: Sequence[ItemMatch],
+    *,
+    mentor_id: str,
+    mentee_id: str,
+    mode: str = F.REVERSE,
+    lang: str = "en",
+) -> Explanation:
+    """Explanation of one scored pair from its contribution row and its full feature row."""
+    values = {name: float(v) for name, v in zip(feature_names, feature_values, strict=True)}
+    factors = [
+        Factor(name=name, value=values.get(name), contribution=float(contribution))
+        for name, contribution in zip(factor_names, contributions, strict=True)
+    ]
+    factors.sort(key=lambda f: -abs(f.contribution))
+    summary = summarise(
+        factors, values, matches, mentor_id=mentor_id, mentee_id=mentee_id, mode=mode, lang=lang
+    )
+    return Explanation(summary=summary, factors=factors, matches=list(matches))

@@ -1,0 +1,232 @@
+"""Pair features, computed for many pairs at once; training and serving both call pair_features."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import scipy.sparse as sp
+
+from recomentor import fields as F
+from recomentor.roster import ItemSet, Roster
+
+SKILLS_TO_GOALS: Final = "skills_to_goals"
+BEST_ITEM_MATCH: Final = "best_item_match"
+GOALS_TO_SKILLS: Final = "goals_to_skills"
+LEXICAL: Final = "lexical"
+SENIORITY_GAP: Final = "seniority_gap"
+CROSS_DEPARTMENT: Final = "cross_department"
+SAME_LOCATION: Final = "same_location"
+COMMON_LANGUAGE: Final = "common_language"
+FEATURE_NAMES: Final = (
+    SKILLS_TO_GOALS,
+    BEST_ITEM_MATCH,
+    GOALS_TO_SKILLS,
+    LEXICAL,
+    SENIORITY_GAP,
+    CROSS_DEPARTMENT,
+    SAME_LOCATION,
+    COMMON_LANGUAGE,
+)
+TEXT_FEATURES: Final = (SKILLS_TO_GOALS, BEST_ITEM_MATCH, GOALS_TO_SKILLS, LEXICAL)
+# A gap of 30 years is a whole career: beyond it the difference no longer tells anything.
+SENIORITY_SCALE: Final = 30.0
+# Gathering candidate rows costs more than one product over everyone past this share.
+_FULL_PRODUCT_SHARE = 0.125
+_PAIR_CHUNK = 4_096
+
+
+@dataclass(frozen=True, eq=False)
+class PairFeatures:
+    """One row per (mentor, mentee) pair, columns named by `names`."""
+
+    matrix: np.ndarray  # (pairs, features) float64
+    names: tuple[str, ...]
+    mentor_idx: np.ndarray
+    mentee_idx: np.ndarray
+
+    def column(self, name: str) -> np.ndarray:
+        return self.matrix[:, self.names.index(name)]
+
+    def select(self, names: Sequence[str]) -> np.ndarray:
+        """The columns a scorer was built on, in its order."""
+        if tuple(names) == self.names:
+            return self.matrix
+        return self.matrix[:, [self.names.index(name) for name in names]]
+
+
+@dataclass(frozen=True)
+class ItemMatch:
+    """One skill phrase of the mentor against one goal phrase of the mentee."""
+
+    skill: str
+    goal: str
+    similarity: float
+
+
+def _constant(index: np.ndarray) -> bool:
+    return index.size > 0 and bool((index == index[0]).all())
+
+
+def _dense_cosine(
+    source: np.ndarray, target: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """cosine(source[a[i]], target[b[i]]); rows are unit vectors, or zero for empty answers."""
+    if a.size == 0:
+        return np.zeros(0)
+    if _constant(a) or _constant(b):
+        one, many, many_index = (
+            (source[a[0]], target, b) if _constant(a) else (target[b[0]], source, a)
+        )
+        if many_index.size > _FULL_PRODUCT_SHARE * many.shape[0]:
+            return (many @ one)[many_index].astype(np.float64)
+        return (many[many_index] @ one).astype(np.float64)
+    out = np.empty(a.size)
+    for start in range(0, a.size, _PAIR_CHUNK):
+        stop = start + _PAIR_CHUNK
+        out[start:stop] = np.einsum("ij,ij->i", source[a[start:stop]], target[b[start:stop]])
+    return out
+
+
+def _sparse_cosine(
+    source: sp.csr_matrix, target: sp.csr_matrix, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    if a.size == 0:
+        return np.zeros(0)
+    if _constant(a) or _constant(b):
+        one, many, many_index = (
+            (source[a[0]], target, b) if _constant(a) else (target[b[0]], source, a)
+        )
+        dense_one = np.asarray(one.todense()).ravel()
+        if many_index.size > _FULL_PRODUCT_SHARE * many.shape[0]:
+            return np.asarray(many @ dense_one)[many_index]
+        return np.asarray(many[many_index] @ dense_one)
+    return np.asarray(source[a].multiply(target[b]).sum(axis=1)).ravel()
+
+
+def _ragged_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Flat positions of the segments [starts[i], starts[i] + counts[i]) laid end to end."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    segment_starts = np.cumsum(counts) - counts
+    return np.repeat(starts - segment_starts, counts) + np.arange(total, dtype=np.int64)
+
+
+def _segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Max of each consecutive segment of `values`; 0 for empty segments."""
+    out = np.zeros(counts.size)
+    nonempty = counts > 0
+    if values.size:
+        starts = (np.cumsum(counts) - counts)[nonempty]
+        out[nonempty] = np.maximum.reduceat(values, starts)
+    return out
+
+
+def _best_against(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
+    """For each owner, the best cosine between their items in `many` and the vectors `one`."""
+    if owners.size == 0 or one.shape[0] == 0:
+        return np.zeros(owners.size)
+    counts = many.counts[owners]
+    positions = _ragged_positions(many.offsets[owners], counts)
+    rows = many.refs[positions]
+    if rows.size > _FULL_PRODUCT_SHARE * many.vectors.shape[0]:
+        # Each distinct phrase compared once, then looked up for every owner who wrote it.
+        best_per_item = (many.vectors @ one.T).max(axis=1)
+        values = best_per_item[rows]
+    else:
+        values = (many.vectors[rows] @ one.T).max(axis=1)
+    return _segment_max(values.astype(np.float64), counts)
+
+
+def _best_item_match(skills: ItemSet, goals: ItemSet, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Max cosine over skill items of a[i] x goal items of b[i], grouped by the rarer side."""
+    out = np.zeros(a.size)
+    if a.size == 0:
+        return out
+    by_mentee = np.unique(b).size <= np.unique(a).size
+    group_keys = b if by_mentee else a
+    order = np.argsort(group_keys, kind="stable")
+    keys, starts = np.unique(group_keys[order], return_index=True)
+    bounds = [*starts.tolist(), order.size]
+    for position, key in enumerate(keys.tolist()):
+        members = order[bounds[position] : bounds[position + 1]]
+        if by_mentee:
+            out[members] = _best_against(skills, a[members], goals.vectors[goals.of(key)])
+        else:
+            out[members] = _best_against(goals, b[members], skills.vectors[skills.of(key)])
+    return out
+
+
+def pair_features(
+    roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str = F.REVERSE
+) -> PairFeatures:
+    """Every feature of every (mentor_idx[i], mentee_idx[i]) pair, as one float64 matrix.
+
+    Similarities are clipped at 0: a negative cosine means unrelated, not "worse than
+    unrelated". In mutual mode the text features do not depend on which side is called
+    mentor: each is the mean of both directions, except goals_to_skills, which becomes the
+    weaker direction (an exchange is only as mutual as its weaker side).
+    """
+    a = np.asarray(mentor_idx, dtype=np.int64)
+    b = np.asarray(mentee_idx, dtype=np.int64)
+    skills, goals = roster.skill_items, roster.goal_items
+    skills_to_goals = _dense_cosine(roster.skills, roster.goals, a, b)
+    goals_to_skills = _dense_cosine(roster.goals, roster.skills, a, b)
+    best_item = _best_item_match(skills, goals, a, b)
+    lexical = _sparse_cosine(roster.lexical_skills, roster.lexical_goals, a, b)
+    if mode == F.MUTUAL:
+        # goals_to_skills of (a, b) is already skills_to_goals of (b, a).
+        back_item = _best_item_match(skills, goals, b, a)
+        back_lexical = _sparse_cosine(roster.lexical_skills, roster.lexical_goals, b, a)
+        skills_to_goals, goals_to_skills = (
+            (skills_to_goals + goals_to_skills) / 2,
+            np.minimum(skills_to_goals, goals_to_skills),
+        )
+        best_item = (best_item + back_item) / 2
+        lexical = (lexical + back_lexical) / 2
+    languages_a, languages_b = roster.languages[a], roster.languages[b]
+    columns = {
+        SKILLS_TO_GOALS: skills_to_goals,
+        BEST_ITEM_MATCH: best_item,
+        GOALS_TO_SKILLS: goals_to_skills,
+        LEXICAL: lexical,
+        SENIORITY_GAP: np.minimum(np.abs(roster.years[a] - roster.years[b]) / SENIORITY_SCALE, 1),
+        CROSS_DEPARTMENT: roster.department[a] != roster.department[b],
+        SAME_LOCATION: (roster.location[a] == roster.location[b]) & (roster.location[a] >= 0),
+        COMMON_LANGUAGE: (languages_a == 0)
+        | (languages_b == 0)
+        | ((languages_a & languages_b) != 0),
+    }
+    matrix = np.empty((a.size, len(FEATURE_NAMES)), dtype=np.float64)
+    for column, name in enumerate(FEATURE_NAMES):
+        matrix[:, column] = columns[name]
+    text_columns = [FEATURE_NAMES.index(name) for name in TEXT_FEATURES]
+    matrix[:, text_columns] = np.clip(matrix[:, text_columns], 0.0, 1.0)
+    return PairFeatures(matrix=matrix, names=FEATURE_NAMES, mentor_idx=a, mentee_idx=b)
+
+
+def _matches_one_way(roster: Roster, mentor: int, mentee: int) -> list[ItemMatch]:
+    skills, goals = roster.skill_items, roster.goal_items
+    skill_refs, goal_refs = skills.of(mentor), goals.of(mentee)
+    if skill_refs.size == 0 or goal_refs.size == 0:
+        return []
+    similarity = skills.vectors[skill_refs] @ goals.vectors[goal_refs].T
+    return [
+        ItemMatch(skills.texts[skill_refs[i]], goals.texts[goal_refs[j]], float(similarity[i, j]))
+        for i, j in np.ndindex(*similarity.shape)
+    ]
+
+
+def top_item_matches(
+    roster: Roster, mentor: int, mentee: int, *, mode: str = F.REVERSE, k: int = 3
+) -> list[ItemMatch]:
+    """The k best skill-phrase -> goal-phrase matches of one pair (both ways in mutual mode)."""
+    matches = _matches_one_way(roster, mentor, mentee)
+    if mode == F.MUTUAL:
+        matches += _matches_one_way(roster, mentee, mentor)
+    matches = [m for m in matches if m.similarity > 0]
+    matches.sort(key=lambda m: (-m.similarity, m.skill, m.goal))
+    return matches[:k]

@@ -1,0 +1,232 @@
+"""All participants as aligned arrays, ready for vectorised candidate filtering and scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+from sqlalchemy import select
+
+from recomentor import fields as F
+from recomentor import text as T
+from recomentor.embeddings import TextEncoder, embed_texts
+from recomentor.errors import NotFoundError
+from recomentor.store.tables import ParticipantRow
+
+if TYPE_CHECKING:
+    from recomentor.store import Store
+
+# Role codes; `both` people can take either side of a pair.
+ROLE_CODES = {F.MENTOR: 0, F.MENTEE: 1, F.BOTH: 2}
+NO_INDEX = -1
+# Bit 63 is shared by every language beyond the 63 most frequent: rare enough that a
+# spurious "common language" there is better than refusing to build the roster.
+_LANGUAGE_BITS = 64
+
+
+@dataclass(frozen=True, eq=False)
+class ItemSet:
+    """The items (phrases) of one answer field for everyone, as a ragged array.
+
+    Person p's items are `texts[refs[offsets[p]:offsets[p + 1]]]`; `vectors` holds one row per
+    distinct item, so repeated phrases are compared once.
+    """
+
+    vectors: np.ndarray  # (distinct items, d) float32
+    texts: list[str]
+    refs: np.ndarray  # (all items,) int64 rows of `vectors`, person-major
+    offsets: np.ndarray  # (people + 1,) int64
+
+    def of(self, person: int) -> np.ndarray:
+        return self.refs[self.offsets[person] : self.offsets[person + 1]]
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+
+@dataclass(frozen=True, eq=False)
+class Roster:
+    """Participants in id order; every array is indexed by the same position."""
+
+    ids: list[str]
+    index: dict[str, int]
+    role: np.ndarray  # int8 ROLE_CODES
+    years: np.ndarray  # float64
+    department: np.ndarray  # int32 code
+    location: np.ndarray  # int32 code, -1 when not given
+    languages: np.ndarray  # uint64 bit per language, 0 = gave none
+    manager: np.ndarray  # int64 index of the manager, -1 when none or not a participant
+    max_mentees: np.ndarray  # int64
+    skills: np.ndarray  # (n, d) float32 whole-answer embeddings, zero when empty
+    goals: np.ndarray  # (n, d) float32
+    skill_items: ItemSet
+    goal_items: ItemSet
+    lexical_skills: sp.csr_matrix  # (n, vocabulary) L2-normalised TF-IDF rows
+    lexical_goals: sp.csr_matrix
+    model_id: str
+    departments: list[str]
+    locations: list[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def position(self, person_id: str) -> int:
+        try:
+            return self.index[person_id]
+        except KeyError:
+            raise NotFoundError("participant", person_id) from None
+
+    @property
+    def can_mentor(self) -> np.ndarray:
+        return self.role != ROLE_CODES[F.MENTEE]
+
+    @property
+    def can_be_mentee(self) -> np.ndarray:
+        return self.role != ROLE_CODES[F.MENTOR]
+
+
+def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, list[str]]:
+    """Integer codes for case- and space-insensitive categories; -1 for missing."""
+    keys = [T.normalise(v).casefold() if v else "" for v in values]
+    labels = sorted({k for k in keys if k})
+    lookup = {label: code for code, label in enumerate(labels)}
+    codes = np.array([lookup.get(k, NO_INDEX) for k in keys], dtype=np.int32)
+    return codes, labels
+
+
+def _language_masks(values: Sequence[str | None]) -> np.ndarray:
+    per_person = [T.language_codes(v) for v in values]
+    frequency: dict[str, int] = {}
+    for codes in per_person:
+        for code in codes:
+            frequency[code] = frequency.get(code, 0) + 1
+    ranked = sorted(frequency, key=lambda c: (-frequency[c], c))
+    bit = {code: min(rank, _LANGUAGE_BITS - 1) for rank, code in enumerate(ranked)}
+    masks = np.zeros(len(values), dtype=np.uint64)
+    for position, codes in enumerate(per_person):
+        mask = 0
+        for code in codes:
+            mask |= 1 << bit[code]
+        masks[position] = np.uint64(mask)
+    return masks
+
+
+def _item_set(answers: Sequence[str | None], vector_of: dict[str, np.ndarray], dim: int) -> ItemSet:
+    distinct: dict[str, int] = {}
+    refs: list[int] = []
+    offsets = [0]
+    for answer in answers:
+        for item in T.split_items(answer):
+            refs.append(distinct.setdefault(item, len(distinct)))
+        offsets.append(len(refs))
+    texts = list(distinct)
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, item in enumerate(texts):
+        vectors[row] = vector_of[item]
+    return ItemSet(
+        vectors=vectors,
+        texts=texts,
+        refs=np.asarray(refs, dtype=np.int64),
+        offsets=np.asarray(offsets, dtype=np.int64),
+    )
+
+
+def _lexical(skills: Sequence[str], goals: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Character n-gram TF-IDF: matches 'données'/'donnees' and works whatever the language."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    distinct = sorted({t for t in (*skills, *goals) if t})
+    n = len(skills)
+    if not distinct:
+        empty = sp.csr_matrix((n, 1), dtype=np.float64)
+        return empty, empty.copy()
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        lowercase=True,
+        strip_accents="unicode",
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
+    # Fitted on distinct answers so a phrase many people copied does not look common.
+    matrix = sp.csr_matrix(vectorizer.fit_transform(distinct))
+    row_of = {t: row for row, t in enumerate(distinct)}
+    blank = matrix.shape[0]
+    padded = sp.vstack([matrix, sp.csr_matrix((1, matrix.shape[1]))], format="csr")
+
+    def rows(texts: Sequence[str]) -> sp.csr_matrix:
+        return sp.csr_matrix(padded[[row_of.get(t, blank) for t in texts]])
+
+    return rows(skills), rows(goals)
+
+
+def _read_participants(store: Store) -> list[Any]:
+    columns = (
+        ParticipantRow.id,
+        ParticipantRow.role,
+        ParticipantRow.years_experience,
+        ParticipantRow.department,
+        ParticipantRow.location,
+        ParticipantRow.languages,
+        ParticipantRow.manager_id,
+        ParticipantRow.max_mentees,
+        ParticipantRow.skills,
+        ParticipantRow.goals,
+    )
+    with store.session() as session:
+        return list(session.execute(select(*columns).order_by(ParticipantRow.id)).all())
+
+
+def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -> Roster:
+    """Read every participant and embed their answers (cached) into a Roster."""
+    rows = _read_participants(store)
+    ids = [row.id for row in rows]
+    index = {pid: position for position, pid in enumerate(ids)}
+    raw_skills = [row.skills for row in rows]
+    raw_goals = [row.goals for row in rows]
+    skills = [T.normalise(answer or "") for answer in raw_skills]
+    goals = [T.normalise(answer or "") for answer in raw_goals]
+    # Items are split from the raw answers: normalising first would erase line-break separators.
+    items = {item for answer in (*raw_skills, *raw_goals) for item in T.split_items(answer)}
+    wanted = sorted({*skills, *goals, *items} - {""})
+    batch = embed_texts(store, encoder, wanted, progress=progress)
+    dim = batch.dim if wanted else 0
+    vector_of = dict(zip(wanted, batch.vectors, strict=True))
+    zero = np.zeros(dim, dtype=np.float32)
+
+    def whole(texts: list[str]) -> np.ndarray:
+        matrix = np.zeros((len(texts), dim), dtype=np.float32)
+        for position, value in enumerate(texts):
+            matrix[position] = vector_of.get(value, zero)
+        return matrix
+
+    departments, department_labels = _codes([row.department for row in rows])
+    locations, location_labels = _codes([row.location for row in rows])
+    lexical_skills, lexical_goals = _lexical(skills, goals)
+    return Roster(
+        ids=ids,
+        index=index,
+        role=np.array([ROLE_CODES.get(row.role, ROLE_CODES[F.BOTH]) for row in rows], np.int8),
+        years=np.array([float(row.years_experience) for row in rows], dtype=np.float64),
+        department=departments,
+        location=locations,
+        languages=_language_masks([row.languages for row in rows]),
+        manager=np.array([index.get(row.manager_id or "", NO_INDEX) for row in rows], np.int64),
+        max_mentees=np.array(
+            [F.DEFAULT_MAX_MENTEES if row.max_mentees is None else row.max_mentees for row in rows],
+            dtype=np.int64,
+        ),
+        skills=whole(skills),
+        goals=whole(goals),
+        skill_items=_item_set(raw_skills, vector_of, dim),
+        goal_items=_item_set(raw_goals, vector_of, dim),
+        lexical_skills=lexical_skills,
+        lexical_goals=lexical_goals,
+        model_id=encoder.model_id,
+        departments=department_labels,
+        locations=location_labels,
+    )

@@ -1,0 +1,93 @@
+"""The scorer interface and the transparent heuristic used until a trained model is promoted."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final, Protocol, runtime_checkable
+
+import numpy as np
+
+from recomentor import features as X
+from recomentor.errors import InvalidInputError
+
+HEURISTIC = "heuristic"
+LEARNED = "learned"
+
+# Weights of the heuristic; they sum to 1 and every feature lies in [0, 1], so the score does.
+HEURISTIC_WEIGHTS: Final = MappingProxyType(
+    {
+        # The main signal: what the mentor offers, as a whole, against what the mentee wants.
+        X.SKILLS_TO_GOALS: 0.30,
+        # People list several topics; one precise phrase match ("Instagram" <-> "comprendre
+        # TikTok et Instagram") is a good pairing even when the rest of the answers differ,
+        # and whole-answer similarity dilutes it.
+        X.BEST_ITEM_MATCH: 0.30,
+        # Language-independent: the default model is English-only, and survey answers are
+        # often French; shared word pieces ("Power BI", "jumeau numérique") still count.
+        X.LEXICAL: 0.15,
+        # The exchange is mutual; the mentee teaching back is a bonus, not a requirement.
+        X.GOALS_TO_SKILLS: 0.10,
+        # Reverse mentoring exists to carry knowledge across silos.
+        X.CROSS_DEPARTMENT: 0.05,
+        # Meeting in person is easier and pairs on the same site meet more often.
+        X.SAME_LOCATION: 0.05,
+        # Candidates already pass min_gap; a wider gap only slightly adds to the point of it.
+        X.SENIORITY_GAP: 0.03,
+        # Candidates already share a language when both named one; this only separates
+        # arbitrary pairs (e.g. feedback rows) that would not.
+        X.COMMON_LANGUAGE: 0.02,
+    }
+)
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Scores pairs from their features and says how much each factor contributed."""
+
+    kind: str
+    name: str
+    version: str
+    feature_names: tuple[str, ...]
+    factor_names: tuple[str, ...]
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """One score per row of `features` (columns in `feature_names` order)."""
+        ...
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        """(rows, len(factor_names)); each row sums to that row's score."""
+        ...
+
+
+def _check_columns(features: np.ndarray, expected: int) -> np.ndarray:
+    matrix = np.asarray(features, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[1] != expected:
+        raise InvalidInputError(
+            f"expected a (pairs, {expected}) feature matrix, got {matrix.shape}"
+        )
+    return matrix
+
+
+class HeuristicScorer:
+    """A weighted sum of features: its contributions are exactly weight x value."""
+
+    kind = HEURISTIC
+
+    def __init__(self, weights: dict[str, float] | None = None, *, version: str = "1") -> None:
+        chosen = dict(HEURISTIC_WEIGHTS if weights is None else weights)
+        unknown = set(chosen) - set(X.FEATURE_NAMES)
+        if unknown:
+            raise InvalidInputError(f"unknown features in weights: {', '.join(sorted(unknown))}")
+        self.name = HEURISTIC
+        self.version = version
+        self.feature_names: tuple[str, ...] = tuple(n for n in X.FEATURE_NAMES if n in chosen)
+        self.factor_names: tuple[str, ...] = self.feature_names
+        self.weights = np.array([chosen[name] for name in self.feature_names], dtype=np.float64)
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        matrix = _check_columns(features, len(self.feature_names))
+        return np.asarray(matrix @ self.weights)
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        matrix = _check_columns(features, len(self.feature_names))
+        return matrix * self.weights

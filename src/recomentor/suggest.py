@@ -1,0 +1,139 @@
+"""Ranked, explained partner suggestions for one participant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from recomentor import fields as F
+from recomentor.candidates import find_candidates
+from recomentor.explain import Explanation, check_lang, explain_pair
+from recomentor.features import pair_features, top_item_matches
+from recomentor.roster import Roster
+from recomentor.scoring import Scorer
+
+PARTNER = "partner"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    rank: int
+    partner_id: str
+    role: str  # the partner's side of the pair: mentor, mentee, or partner in mutual mode
+    score: float
+    explanation: Explanation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "partner_id": self.partner_id,
+            "role": self.role,
+            "score": self.score,
+            "explanation": self.explanation.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    person_id: str
+    mode: str
+    model: dict[str, str]
+    suggestions: list[Suggestion] = field(default_factory=list)
+    # Why the other participants are not candidates, per reason: explains an empty list.
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented `suggest --json` shape."""
+        return {
+            "person_id": self.person_id,
+            "mode": self.mode,
+            "model": dict(self.model),
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "excluded": dict(self.excluded),
+        }
+
+
+def describe_scorer(scorer: Scorer) -> dict[str, str]:
+    return {"kind": scorer.kind, "name": scorer.name, "version": scorer.version}
+
+
+def _top_k(scores: np.ndarray, partner_ids: list[str], k: int) -> np.ndarray:
+    """Positions of the k best scores, best first; ties go to the smaller id for stable output."""
+    if scores.size > k:
+        # Keep every score tied with the k-th so the id tie-break below sees all of them.
+        kth = np.partition(scores, scores.size - k)[scores.size - k]
+        shortlist = np.flatnonzero(scores >= kth)
+    else:
+        shortlist = np.arange(scores.size)
+    ordered = sorted(shortlist.tolist(), key=lambda i: (-scores[i], partner_ids[i]))
+    return np.asarray(ordered[:k], dtype=np.int64)
+
+
+def suggest(
+    roster: Roster,
+    scorer: Scorer,
+    person_id: str,
+    *,
+    k: int = 5,
+    mode: str = F.REVERSE,
+    min_gap: float = 5.0,
+    lang: str = "en",
+    role: str | None = None,
+    exclude_pairs: Iterable[tuple[str, str]] = frozenset(),
+    paired_pairs: Iterable[tuple[str, str]] = frozenset(),
+) -> SuggestionResult:
+    """The k best partners of `person_id` with their explanations.
+
+    `role` (mentor or mentee) limits the side the person takes; raises NotFoundError for an
+    unknown id. Only the k shown pairs are explained.
+    """
+    check_lang(lang)
+    candidates = find_candidates(
+        roster,
+        person_id,
+        mode,
+        min_gap=min_gap,
+        role=role,
+        exclude_pairs=exclude_pairs,
+        paired_pairs=paired_pairs,
+    )
+    result = SuggestionResult(
+        person_id=person_id, mode=mode, model=describe_scorer(scorer), excluded=candidates.excluded
+    )
+    if len(candidates) == 0 or k <= 0:
+        return result
+    features = pair_features(roster, candidates.mentor_idx, candidates.mentee_idx, mode=mode)
+    scored = features.select(scorer.feature_names)
+    scores = scorer.score(scored)
+    partner_ids = [roster.ids[i] for i in candidates.partners.tolist()]
+    top = _top_k(scores, partner_ids, k)
+    contributions = scorer.contributions(scored[top])
+    for rank, (row, position) in enumerate(zip(contributions, top.tolist(), strict=True), 1):
+        mentor, mentee = int(features.mentor_idx[position]), int(features.mentee_idx[position])
+        is_mentor = bool(candidates.person_is_mentor[position])
+        matches = top_item_matches(roster, mentor, mentee, mode=mode)
+        explanation = explain_pair(
+            scorer.factor_names,
+            row,
+            features.names,
+            features.matrix[position],
+            matches,
+            mentor_id=roster.ids[mentor],
+            mentee_id=roster.ids[mentee],
+            mode=mode,
+            lang=lang,
+        )
+        partner_role = PARTNER if mode == F.MUTUAL else (F.MENTEE if is_mentor else F.MENTOR)
+        result.suggestions.append(
+            Suggestion(
+                rank=rank,
+                partner_id=partner_ids[position],
+                role=partner_role,
+                score=float(scores[position]),
+                explanation=explanation,
+            )
+        )
+    return result
