@@ -27,7 +27,7 @@ def validate_feedback(
         .alias("__rating"),
         parse_timestamp_column(frame[F.SUBMITTED_AT]).alias("__submitted"),
     )
-    known = pl.Series(sorted(known_ids), dtype=pl.String)
+    known = sorted(known_ids)
     checks = [
         Check(F.MENTOR_ID, missing(F.MENTOR_ID), "required field missing"),
         Check(
