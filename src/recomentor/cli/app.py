@@ -22,6 +22,9 @@ def _register_commands() -> None:
     app.add_typer(imports.app, name="import")
     app.add_typer(participants.app, name="participants")
     app.add_typer(db_commands.app, name="db")
+    from recomentor.cli import suggest as suggest_cli
+
+    app.command("suggest")(suggest_cli.suggest)
 
 
 _register_commands()

@@ -1,0 +1,105 @@
+"""`recomentor suggest`: ranked, explained partners for one participant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from recomentor import fields as F
+from recomentor.cli import context
+from recomentor.embeddings import SentenceEncoder
+from recomentor.roster import load_roster
+from recomentor.scorers import load_scorer
+from recomentor.suggest import SuggestionResult
+from recomentor.suggest import suggest as suggest_partners
+
+_REASON_WORDS = {
+    "same_person": "same person",
+    "wrong_role": "wrong role",
+    "own_manager": "own manager",
+    "no_common_language": "no common language",
+    "wrong_direction": "wrong direction or gap",
+    "at_capacity": "at capacity",
+    "already_paired": "already paired",
+    "excluded": "excluded",
+}
+
+
+def _excluded_line(excluded: dict[str, int]) -> str:
+    parts = [
+        f"{count} {_REASON_WORDS.get(reason, reason)}"
+        for reason, count in excluded.items()
+        if count and reason != "same_person"
+    ]
+    return ", ".join(parts) or "nobody else"
+
+
+def _print_table(result: SuggestionResult) -> None:
+    console = context.console
+    model = result.model
+    title = (
+        f"Suggestions for {result.person_id} ({result.mode}, {model['name']} v{model['version']})"
+    )
+    if not result.suggestions:
+        console.print(f"No eligible partner for {result.person_id} in {result.mode} mode.")
+        console.print(f"Excluded: {_excluded_line(result.excluded)}.")
+        return
+    table = Table(title=title, show_lines=True)
+    for column in ("rank", "partner", "role", "score", "why", "matched phrases"):
+        table.add_column(column, overflow="fold")
+    for suggestion in result.suggestions:
+        explanation = suggestion.explanation
+        reasons = ", ".join(
+            f"{factor.name} {factor.contribution:+.2f}"
+            for factor in explanation.factors[:3]
+            if factor.contribution
+        )
+        matches = "\n".join(
+            f"{m.skill} ↔ {m.goal} ({m.similarity:.2f})" for m in explanation.matches
+        )
+        table.add_row(
+            str(suggestion.rank),
+            suggestion.partner_id,
+            suggestion.role,
+            f"{suggestion.score:.3f}",
+            f"{explanation.summary}\n[dim]{reasons}[/dim]",
+            matches,
+        )
+    console.print(table)
+    console.print(f"[dim]Not candidates: {_excluded_line(result.excluded)}.[/dim]")
+
+
+def suggest(
+    person_id: Annotated[str, typer.Argument(help="Participant id (e.g. E1040).")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many partners.")] = 5,
+    mode: Annotated[
+        str, typer.Option(help="reverse, classic or mutual.", case_sensitive=False)
+    ] = F.REVERSE,
+    lang: Annotated[str | None, typer.Option(help="Summary language: en or fr.")] = None,
+    as_role: Annotated[
+        str | None,
+        typer.Option("--as", help="Side the person takes: mentor or mentee (default: any)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+) -> None:
+    """Ranked partners for one participant, each with the reasons behind its score."""
+    settings = context.settings()
+    store = context.store()
+    encoder = SentenceEncoder.from_settings(settings)
+    roster = load_roster(store, encoder, progress=not as_json and context.console.is_terminal)
+    result = suggest_partners(
+        roster,
+        load_scorer(settings, store),
+        person_id,
+        k=k,
+        mode=mode.lower(),
+        min_gap=settings.min_gap,
+        lang=lang or settings.lang,
+        role=as_role,
+    )
+    if as_json:
+        context.print_json(result.to_dict())
+    else:
+        _print_table(result)
