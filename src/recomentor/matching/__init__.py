@@ -1,0 +1,1 @@
+"""Cohort matching: exact capacity-aware assignment under program rules, reviewed as drafts."""

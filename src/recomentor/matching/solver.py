@@ -1,0 +1,132 @@
+"""Exact assignment of mentees to mentor capacity slots, and of partners within one pool."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from recomentor.errors import InvalidInputError
+
+SCORE: Final = "score"
+PARTICIPATION: Final = "participation"
+OBJECTIVES: Final = (SCORE, PARTICIPATION)
+UNPAIRED: Final = -1
+
+
+def check_objective(objective: str) -> str:
+    if objective not in OBJECTIVES:
+        raise InvalidInputError(
+            f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}"
+        )
+    return objective
+
+
+def _pair_bonus(score: np.ndarray, n_pairs_max: int) -> float:
+    """A per-pair constant larger than any total score difference: one more pair always wins."""
+    largest = float(np.abs(score).max()) if score.size else 0.0
+    return 2.0 * max(n_pairs_max, 1) * max(largest, 1.0) + 1.0
+
+
+def _kept_edges(score: np.ndarray, objective: str) -> np.ndarray:
+    # Under `score` a pair worth nothing (or less, after rule penalties) is not worth a slot.
+    return score > 0 if objective == SCORE else np.ones(score.shape, dtype=bool)
+
+
+def assign_mentees(
+    n_mentees: int,
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    score: np.ndarray,
+    capacity: np.ndarray,
+    *,
+    objective: str = SCORE,
+) -> np.ndarray:
+    """The mentor of each mentee (UNPAIRED = -1) in an optimal assignment.
+
+    `mentee[i]`, `mentor[i]`, `score[i]` list the eligible pairs (distinct); every other pair
+    is forbidden. Mentor j takes at most `capacity[j]` mentees, each mentee at most one mentor.
+    `score` maximises the total score of the pairs formed; `participation` maximises the number
+    of pairs first, then their total score.
+
+    Each mentor is repeated once per slot and the rectangular assignment problem is solved
+    exactly (`linear_sum_assignment`). A forbidden cell costs 0, exactly like staying
+    unpaired: whichever side is smaller is matched in full, and any set of eligible pairs
+    extends to such a full matching with forbidden cells, so the optimum is not changed by
+    them and needs no dummy columns.
+    """
+    check_objective(objective)
+    mentee = np.asarray(mentee, dtype=np.int64)
+    mentor = np.asarray(mentor, dtype=np.int64)
+    score = np.asarray(score, dtype=np.float64)
+    capacity = np.asarray(capacity, dtype=np.int64)
+    result = np.full(n_mentees, UNPAIRED, dtype=np.int64)
+    keep = _kept_edges(score, objective) & (capacity[mentor] > 0)
+    mentee, mentor, score = mentee[keep], mentor[keep], score[keep]
+    if score.size == 0:
+        return result
+    # Only people with an eligible pair take part; a mentor never needs more slots than it
+    # has eligible mentees.
+    rows, row_of_pair = np.unique(mentee, return_inverse=True)
+    mentors, mentor_of_pair = np.unique(mentor, return_inverse=True)
+    slots = np.minimum(capacity[mentors], np.bincount(mentor_of_pair, minlength=mentors.size))
+    first_slot = np.concatenate(([0], np.cumsum(slots)[:-1]))
+    n_slots = int(slots.sum())
+    if objective == PARTICIPATION:
+        gain = score + _pair_bonus(score, min(rows.size, n_slots))
+    else:
+        gain = score
+    # One cell per (pair, slot of its mentor); built once, in the orientation scipy solves
+    # without a transposed copy (fewer rows than columns).
+    per_pair = slots[mentor_of_pair]
+    pair_of_cell = np.repeat(np.arange(score.size), per_pair)
+    slot_of_cell = first_slot[mentor_of_pair][pair_of_cell] + (
+        np.arange(pair_of_cell.size) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    )
+    transpose = rows.size > n_slots
+    shape = (n_slots, rows.size) if transpose else (rows.size, n_slots)
+    cost = np.zeros(shape, dtype=np.float64)
+    if transpose:
+        cost[slot_of_cell, row_of_pair[pair_of_cell]] = -gain[pair_of_cell]
+    else:
+        cost[row_of_pair[pair_of_cell], slot_of_cell] = -gain[pair_of_cell]
+    first, second = linear_sum_assignment(cost)
+    row_index, slot_index = (second, first) if transpose else (first, second)
+    chosen = cost[first, second] < 0
+    del cost
+    slot_owner = np.repeat(np.arange(mentors.size), slots)
+    result[rows[row_index[chosen]]] = mentors[slot_owner[slot_index[chosen]]]
+    return result
+
+
+def pair_within_pool(
+    n_people: int,
+    first: np.ndarray,
+    second: np.ndarray,
+    score: np.ndarray,
+    *,
+    objective: str = SCORE,
+) -> np.ndarray:
+    """The partner of each person (UNPAIRED = -1) in an optimal matching of one pool.
+
+    Pairs have no direction and each person joins at most one pair. This is a matching in a
+    general graph, so it is solved exactly with Edmonds' blossom algorithm (networkx), which
+    handles `participation` as a maximum-cardinality matching of largest weight.
+    """
+    import networkx as nx
+
+    check_objective(objective)
+    first = np.asarray(first, dtype=np.int64)
+    second = np.asarray(second, dtype=np.int64)
+    score = np.asarray(score, dtype=np.float64)
+    keep = _kept_edges(score, objective) & (first != second)
+    graph = nx.Graph()
+    edges = zip(first[keep].tolist(), second[keep].tolist(), score[keep].tolist(), strict=True)
+    graph.add_weighted_edges_from(edges)
+    partner = np.full(n_people, UNPAIRED, dtype=np.int64)
+    if graph.number_of_edges() == 0:
+        return partner
+    for a, b in nx.max_weight_matching(graph, maxcardinality=objective == PARTICIPATION):
+        partner[a], partner[b] = b, a
+    return partner
