@@ -1,0 +1,56 @@
+"""Loads the store, encoder and scorer once per worker into `app.state.runtime`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from anyio import to_thread
+from litestar import Litestar
+
+from recomentor.api.ratelimit import RateLimiter
+from recomentor.api.runtime import Runtime
+from recomentor.embeddings import SentenceEncoder, TextEncoder
+from recomentor.scorers import load_scorer
+from recomentor.scoring import Scorer
+from recomentor.settings import Settings
+from recomentor.store import Store, open_store
+
+
+def services(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    encoder: TextEncoder | None = None,
+    scorer: Scorer | None = None,
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """A lifespan that opens what was not injected and closes only what it opened."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        opened = store is None
+        active: Store = (
+            await to_thread.run_sync(open_store, settings.resolved_database_url)
+            if store is None
+            else store
+        )
+        try:
+            chosen: Scorer = (
+                await to_thread.run_sync(load_scorer, settings, active)
+                if scorer is None
+                else scorer
+            )
+            app.state.runtime = Runtime(
+                settings=settings,
+                store=active,
+                # The model itself loads on the first text that is not cached yet.
+                encoder=encoder or SentenceEncoder.from_settings(settings),
+                scorer=chosen,
+                rate_limiter=RateLimiter(settings.rate_limit_per_minute),
+            )
+            yield
+        finally:
+            if opened:
+                active.dispose()
+
+    return lifespan

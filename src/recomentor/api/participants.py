@@ -1,0 +1,145 @@
+"""Participants: upsert as JSON, import a survey file, read one, erase one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Router, delete, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+
+from recomentor import fields as F
+from recomentor.api.auth import SCOPE
+from recomentor.api.errors import problem_responses
+from recomentor.api.records import upsert_json_participants
+from recomentor.api.runtime import Runtime
+from recomentor.api.schemas import (
+    ImportOut,
+    ParticipantBatch,
+    ParticipantIn,
+    ParticipantOut,
+    UpsertOut,
+)
+from recomentor.erasure import erase_participant
+from recomentor.errors import InvalidInputError
+from recomentor.store.apikeys import ADMIN, READ, WRITE
+from recomentor.store.participants import get_participant
+from recomentor.survey import import_participants, parse_mapping
+
+ParticipantPath = Annotated[str, Parameter(min_length=1, max_length=64)]
+# Multipart boundaries and the mapping part ride on top of the file itself.
+_MULTIPART_SLACK = 256 * 1024
+
+
+class ParticipantController(Controller):
+    path = "/participants"
+    tags = ["participants"]  # noqa: RUF012 (Litestar declares it as a plain attribute)
+
+    @post(
+        "/",
+        opt={SCOPE: WRITE},
+        status_code=200,
+        operation_id="upsertParticipants",
+        sync_to_thread=True,
+        responses=problem_responses(413, 422),
+    )
+    def upsert(self, data: ParticipantIn | ParticipantBatch, runtime: Runtime) -> UpsertOut:
+        """Insert or update one participant or a list of them; all or nothing."""
+        batch = data if isinstance(data, list) else [data]
+        counts = upsert_json_participants(runtime.store, batch, runtime.settings)
+        runtime.invalidate()
+        return UpsertOut(counts.inserted, counts.updated, counts.unchanged, counts.stale)
+
+    @get(
+        "/{participant_id:str}",
+        opt={SCOPE: READ},
+        operation_id="getParticipant",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
+    def read(self, participant_id: ParticipantPath, runtime: Runtime) -> ParticipantOut:
+        """One participant's answers in full."""
+        with runtime.store.session() as session:
+            row = get_participant(session, participant_id)
+            return ParticipantOut(
+                **{
+                    name: getattr(row, name) for name in F.PARTICIPANT_FIELDS if name != F.LANGUAGES
+                },
+                languages=[code for code in (row.languages or "").split(";") if code],
+                updated_at=row.updated_at,
+            )
+
+    @delete(
+        "/{participant_id:str}",
+        opt={SCOPE: ADMIN},
+        operation_id="eraseParticipant",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
+    def erase(self, participant_id: ParticipantPath, runtime: Runtime) -> None:
+        """Erase the person everywhere (GDPR): answers, embeddings, feedback, pairings."""
+        erase_participant(runtime.store, participant_id)
+        runtime.invalidate()
+
+
+@dataclass
+class ImportForm:
+    file: UploadFile
+    # A TOML column mapping (see examples/forms_fr_mapping.toml).
+    mapping: UploadFile | None = None
+    skip_invalid: bool = False
+
+
+async def _text_of(upload: UploadFile) -> str:
+    try:
+        return (await upload.read()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError("the mapping is not UTF-8 text") from None
+
+
+@post(
+    "/participants/import",
+    opt={SCOPE: WRITE},
+    status_code=200,
+    operation_id="importParticipants",
+    tags=["participants"],
+    responses=problem_responses(413, 422),
+)
+async def import_survey(
+    data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    runtime: Runtime,
+) -> ImportOut:
+    """Import a CSV/XLSX survey export with an optional mapping; same report as the CLI."""
+    content = await data.file.read()
+    mapping = None
+    if data.mapping is not None:
+        mapping = parse_mapping(await _text_of(data.mapping), allowed_fields=F.PARTICIPANT_FIELDS)
+
+    def run() -> dict[str, Any]:
+        report = import_participants(
+            runtime.store,
+            content,
+            source=data.file.filename or "upload",
+            settings=runtime.settings,
+            mapping=mapping,
+            skip_invalid=data.skip_invalid,
+            max_bytes=runtime.settings.max_upload_bytes,
+        )
+        return report.to_dict()
+
+    report = await to_thread.run_sync(run)
+    runtime.invalidate()
+    return msgspec.convert(report, ImportOut)
+
+
+def import_router(max_upload_bytes: int) -> Router:
+    """The import route with the upload limit, which is larger than the JSON one."""
+    return Router(
+        path="/",
+        route_handlers=[import_survey],
+        request_max_body_size=max_upload_bytes + _MULTIPART_SLACK,
+    )

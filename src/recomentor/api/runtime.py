@@ -1,0 +1,73 @@
+"""What the service loads once (store, encoder, scorer) and the roster, rebuilt after writes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from recomentor.api.ratelimit import RateLimiter
+from recomentor.embeddings import TextEncoder
+from recomentor.roster import Roster, load_roster
+from recomentor.scoring import Scorer
+from recomentor.settings import Settings
+from recomentor.store import Store
+from recomentor.store.tables import ParticipantRow
+
+# How often a worker checks whether another worker changed the participants.
+_FINGERPRINT_EVERY_S = 1.0
+
+
+def participants_fingerprint(store: Store) -> tuple[int, datetime | None]:
+    """Changes whenever a participant is added, updated or erased, by any process."""
+    query = select(func.count(), func.max(ParticipantRow.updated_at))
+    with store.session() as session:
+        count, latest = session.execute(query).one()
+    return int(count), latest
+
+
+class Runtime:
+    """Shared by every request of one worker; the roster is immutable once built.
+
+    A plain class, not a dataclass: Litestar would try to validate a dataclass dependency.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        encoder: TextEncoder,
+        scorer: Scorer,
+        rate_limiter: RateLimiter,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.encoder = encoder
+        self.scorer = scorer
+        self.rate_limiter = rate_limiter
+        self._roster: Roster | None = None
+        self._roster_fingerprint: tuple[int, datetime | None] | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """Participants changed here: the next suggestion rebuilds the roster."""
+        with self._lock:
+            self._roster = None
+
+    def roster(self) -> Roster:
+        """The current roster, rebuilt lazily (one thread builds, the others wait for it)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._roster is not None and now - self._checked_at >= _FINGERPRINT_EVERY_S:
+                self._checked_at = now
+                if participants_fingerprint(self.store) != self._roster_fingerprint:
+                    self._roster = None
+            if self._roster is None:
+                fingerprint = participants_fingerprint(self.store)
+                self._roster = load_roster(self.store, self.encoder)
+                self._roster_fingerprint = fingerprint
+                self._checked_at = time.monotonic()
+            return self._roster

@@ -1,0 +1,182 @@
+"""Request and response shapes at the HTTP boundary: separate create and read Structs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+# Widths follow the store's columns; skills and goals have a hard ceiling here and the
+# configurable `max_text_chars` is checked by the same row validation as file imports.
+ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+ParticipantId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+FreeText = Annotated[str, msgspec.Meta(max_length=10_000)]
+Language = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Role = Literal["mentor", "mentee", "both"]
+Outcome = Literal["completed", "ongoing", "dropped"]
+
+MAX_PARTICIPANTS_PER_REQUEST = 5_000
+
+
+class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Request bodies refuse fields they do not know: a typo must not pass silently."""
+
+
+class ParticipantIn(_In):
+    id: ParticipantId
+    department: ShortText
+    years_experience: Annotated[float, msgspec.Meta(ge=0, le=70)]
+    role: Role
+    name: ShortText | None = None
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=320)] | None = None
+    job_title: ShortText | None = None
+    skills: FreeText | None = None
+    goals: FreeText | None = None
+    languages: Annotated[list[Language], msgspec.Meta(max_length=20)] | None = None
+    location: ShortText | None = None
+    max_mentees: Annotated[int, msgspec.Meta(ge=0, le=50)] | None = None
+    manager_id: ParticipantId | None = None
+    submitted_at: datetime | None = None
+
+
+ParticipantBatch = Annotated[
+    list[ParticipantIn], msgspec.Meta(min_length=1, max_length=MAX_PARTICIPANTS_PER_REQUEST)
+]
+
+
+class ParticipantOut(msgspec.Struct, kw_only=True):
+    id: str
+    department: str
+    years_experience: float
+    role: str
+    name: str | None
+    email: str | None
+    job_title: str | None
+    skills: str | None
+    goals: str | None
+    languages: list[str]
+    location: str | None
+    max_mentees: int
+    manager_id: str | None
+    submitted_at: datetime | None
+    updated_at: datetime | None
+
+
+class UpsertOut(msgspec.Struct):
+    inserted: int
+    updated: int
+    unchanged: int
+    stale: int
+
+
+class RowProblemOut(msgspec.Struct):
+    line: int
+    field: str
+    reason: str
+    row_id: str | None
+
+
+class ImportOut(msgspec.Struct):
+    """The CLI's `import participants --json` report."""
+
+    source: str
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    stale: int
+    superseded_lines: list[int]
+    rejected: list[RowProblemOut]
+    rejected_rows: int
+    ignored_columns: list[str]
+    encoding: str
+    delimiter: str | None
+
+
+class FeedbackIn(_In):
+    mentor_id: ParticipantId
+    mentee_id: ParticipantId
+    rating: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    outcome: Outcome | None = None
+    submitted_at: datetime | None = None
+
+
+class FeedbackOut(msgspec.Struct):
+    id: int
+    mentor_id: str
+    mentee_id: str
+    rating: int
+    outcome: str | None
+    submitted_at: datetime | None
+
+
+class ModelRef(msgspec.Struct):
+    kind: str
+    name: str
+    version: str
+
+
+class FactorOut(msgspec.Struct):
+    name: str
+    value: float | None
+    contribution: float
+
+
+class MatchOut(msgspec.Struct):
+    skill: str
+    goal: str
+    similarity: float
+
+
+class ExplanationOut(msgspec.Struct):
+    summary: str
+    factors: list[FactorOut]
+    matches: list[MatchOut]
+
+
+class SuggestionOut(msgspec.Struct):
+    rank: int
+    partner_id: str
+    role: str
+    score: float
+    explanation: ExplanationOut
+
+
+class SuggestionsOut(msgspec.Struct):
+    """Exactly `recomentor suggest --json`."""
+
+    person_id: str
+    mode: str
+    model: ModelRef
+    suggestions: list[SuggestionOut]
+    excluded: dict[str, int]
+
+
+class ModelOut(msgspec.Struct):
+    kind: str
+    name: str
+    version: str
+    feature_names: list[str]
+    # Metrics the model was promoted on; empty for the heuristic.
+    metrics: dict[str, float]
+
+
+class HealthOut(msgspec.Struct):
+    status: str
+
+
+class ReadyOut(msgspec.Struct):
+    status: str
+    database: bool
+    scorer: ModelRef
+
+
+class ProblemOut(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details; `errors` lists row or field problems when there are some."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str | int | None]] = msgspec.field(default_factory=list)

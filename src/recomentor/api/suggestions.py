@@ -1,0 +1,54 @@
+"""Ranked, explained partners for one participant, as `recomentor suggest --json` prints them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import get
+from litestar.params import Parameter
+
+from recomentor.api.auth import SCOPE
+from recomentor.api.errors import problem_responses
+from recomentor.api.participants import ParticipantPath
+from recomentor.api.runtime import Runtime
+from recomentor.api.schemas import SuggestionsOut
+from recomentor.store.apikeys import READ
+from recomentor.suggest import suggest
+
+MAX_K = 100
+
+
+@get(
+    "/participants/{participant_id:str}/suggestions",
+    opt={SCOPE: READ},
+    operation_id="suggestPartners",
+    tags=["suggestions"],
+    # Scoring is numpy work: off the event loop so other requests keep flowing.
+    sync_to_thread=True,
+    responses=problem_responses(404),
+)
+def suggestions(
+    participant_id: ParticipantPath,
+    runtime: Runtime,
+    k: Annotated[int, Parameter(ge=1, le=MAX_K, description="How many partners.")] = 5,
+    mode: Literal["reverse", "classic", "mutual"] = "reverse",
+    lang: Annotated[Literal["en", "fr"] | None, Parameter(description="Summary language.")] = None,
+    as_role: Annotated[
+        Literal["mentor", "mentee"] | None,
+        Parameter(query="as", description="Side the person takes (default: any)."),
+    ] = None,
+) -> SuggestionsOut:
+    """The k best partners with the reasons behind each score."""
+    settings = runtime.settings
+    result = suggest(
+        runtime.roster(),
+        runtime.scorer,
+        participant_id,
+        k=k,
+        mode=mode,
+        min_gap=settings.min_gap,
+        lang=lang or settings.lang,
+        role=as_role,
+    )
+    return msgspec.convert(result.to_dict(), SuggestionsOut)
