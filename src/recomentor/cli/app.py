@@ -25,6 +25,9 @@ def _register_commands() -> None:
     from recomentor.cli import suggest as suggest_cli
 
     app.command("suggest")(suggest_cli.suggest)
+    from recomentor.cli import synth
+
+    app.command("synth")(synth.synth)
     from recomentor.cli import apikey, serve
 
     app.add_typer(apikey.app, name="apikey")
