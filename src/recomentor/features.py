@@ -146,6 +146,10 @@ def _best_item_match(skills: ItemSet, goals: ItemSet, a: np.ndarray, b: np.ndarr
     out = np.zeros(a.size)
     if a.size == 0:
         return out
+    if _constant(b):
+        return _best_against(skills, a, goals.vectors[goals.of(int(b[0]))])
+    if _constant(a):
+        return _best_against(goals, b, skills.vectors[skills.of(int(a[0]))])
     by_mentee = np.unique(b).size <= np.unique(a).size
     group_keys = b if by_mentee else a
     order = np.argsort(group_keys, kind="stable")
@@ -160,6 +164,48 @@ def _best_item_match(skills: ItemSet, goals: ItemSet, a: np.ndarray, b: np.ndarr
     return out
 
 
+def _star_center(a: np.ndarray, b: np.ndarray) -> int | None:
+    """The person every pair involves, if any: one person against their candidates."""
+    for center in (int(a[0]), int(b[0])):
+        if bool(((a == center) | (b == center)).all()):
+            return center
+    return None
+
+
+def _text_block(roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = False) -> np.ndarray:
+    """Text similarities of mentor a[i] to mentee b[i], clipped to [0, 1].
+
+    Columns: TEXT_FEATURES, or only best item match and lexical when `back` (the reverse
+    direction of a mutual pair, whose other columns are known already).
+    """
+    skills, goals = roster.skill_items, roster.goal_items
+    columns = [_best_item_match(skills, goals, a, b)]
+    columns.append(_sparse_cosine(roster.lexical_skills, roster.lexical_goals, a, b))
+    if not back:
+        columns.insert(0, _dense_cosine(roster.skills, roster.goals, a, b))
+        columns.insert(2, _dense_cosine(roster.goals, roster.skills, a, b))
+    return np.clip(np.column_stack(columns), 0.0, 1.0)
+
+
+def _text_similarities(
+    roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = False
+) -> np.ndarray:
+    width = 2 if back else len(TEXT_FEATURES)
+    if a.size == 0:
+        return np.zeros((0, width))
+    center = _star_center(a, b)
+    if center is not None:
+        # A `both` person is mentor to some candidates and mentee to others: two one-to-many
+        # products are far cheaper than gathering every candidate's rows.
+        as_mentor = a == center
+        if as_mentor.any() and not as_mentor.all():
+            out = np.empty((a.size, width))
+            for part in (as_mentor, ~as_mentor):
+                out[part] = _text_block(roster, a[part], b[part], back=back)
+            return out
+    return _text_block(roster, a, b, back=back)
+
+
 def pair_features(
     roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str = F.REVERSE
 ) -> PairFeatures:
@@ -172,15 +218,11 @@ def pair_features(
     """
     a = np.asarray(mentor_idx, dtype=np.int64)
     b = np.asarray(mentee_idx, dtype=np.int64)
-    skills, goals = roster.skill_items, roster.goal_items
-    skills_to_goals = _dense_cosine(roster.skills, roster.goals, a, b)
-    goals_to_skills = _dense_cosine(roster.goals, roster.skills, a, b)
-    best_item = _best_item_match(skills, goals, a, b)
-    lexical = _sparse_cosine(roster.lexical_skills, roster.lexical_goals, a, b)
+    text = _text_similarities(roster, a, b)
+    skills_to_goals, best_item, goals_to_skills, lexical = text.T
     if mode == F.MUTUAL:
         # goals_to_skills of (a, b) is already skills_to_goals of (b, a).
-        back_item = _best_item_match(skills, goals, b, a)
-        back_lexical = _sparse_cosine(roster.lexical_skills, roster.lexical_goals, b, a)
+        back_item, back_lexical = _text_similarities(roster, b, a, back=True).T
         skills_to_goals, goals_to_skills = (
             (skills_to_goals + goals_to_skills) / 2,
             np.minimum(skills_to_goals, goals_to_skills),
@@ -203,8 +245,6 @@ def pair_features(
     matrix = np.empty((a.size, len(FEATURE_NAMES)), dtype=np.float64)
     for column, name in enumerate(FEATURE_NAMES):
         matrix[:, column] = columns[name]
-    text_columns = [FEATURE_NAMES.index(name) for name in TEXT_FEATURES]
-    matrix[:, text_columns] = np.clip(matrix[:, text_columns], 0.0, 1.0)
     return PairFeatures(matrix=matrix, names=FEATURE_NAMES, mentor_idx=a, mentee_idx=b)
 
 

@@ -60,15 +60,18 @@ def describe_scorer(scorer: Scorer) -> dict[str, str]:
     return {"kind": scorer.kind, "name": scorer.name, "version": scorer.version}
 
 
-def _top_k(scores: np.ndarray, partner_ids: list[str], k: int) -> np.ndarray:
-    """Positions of the k best scores, best first; ties go to the smaller id for stable output."""
+def _top_k(scores: np.ndarray, partners: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best scores, best first; ties go to the smaller id for stable output.
+
+    The roster is in id order, so comparing partner positions compares ids.
+    """
     if scores.size > k:
         # Keep every score tied with the k-th so the id tie-break below sees all of them.
         kth = np.partition(scores, scores.size - k)[scores.size - k]
         shortlist = np.flatnonzero(scores >= kth)
     else:
         shortlist = np.arange(scores.size)
-    ordered = sorted(shortlist.tolist(), key=lambda i: (-scores[i], partner_ids[i]))
+    ordered = shortlist[np.lexsort((partners[shortlist], -scores[shortlist]))]
     return np.asarray(ordered[:k], dtype=np.int64)
 
 
@@ -108,8 +111,7 @@ def suggest(
     features = pair_features(roster, candidates.mentor_idx, candidates.mentee_idx, mode=mode)
     scored = features.select(scorer.feature_names)
     scores = scorer.score(scored)
-    partner_ids = [roster.ids[i] for i in candidates.partners.tolist()]
-    top = _top_k(scores, partner_ids, k)
+    top = _top_k(scores, candidates.partners, k)
     contributions = scorer.contributions(scored[top])
     for rank, (row, position) in enumerate(zip(contributions, top.tolist(), strict=True), 1):
         mentor, mentee = int(features.mentor_idx[position]), int(features.mentee_idx[position])
@@ -130,7 +132,7 @@ def suggest(
         result.suggestions.append(
             Suggestion(
                 rank=rank,
-                partner_id=partner_ids[position],
+                partner_id=roster.ids[int(candidates.partners[position])],
                 role=partner_role,
                 score=float(scores[position]),
                 explanation=explanation,

@@ -1,0 +1,96 @@
+"""Explanations are read off the scorer: factors, phrase matches and a one-line summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recomentor import features as X
+from recomentor import fields as F
+from recomentor.errors import InvalidInputError
+from recomentor.explain import explain_pair
+from recomentor.features import FEATURE_NAMES, ItemMatch
+from recomentor.scoring import HeuristicScorer
+
+MATCH = ItemMatch(skill="Instagram", goal="Comprendre TikTok et Instagram", similarity=0.71)
+
+
+def _values(**overrides: float) -> np.ndarray:
+    values = dict.fromkeys(FEATURE_NAMES, 0.0)
+    values.update(overrides)
+    return np.array([values[name] for name in FEATURE_NAMES])
+
+
+def _explain(values: np.ndarray, *, lang: str = "en", mode: str = F.REVERSE, matches=(MATCH,)):
+    scorer = HeuristicScorer()
+    contributions = scorer.contributions(values[None, :])[0]
+    explanation = explain_pair(
+        scorer.factor_names,
+        contributions,
+        FEATURE_NAMES,
+        values,
+        list(matches),
+        mentor_id="E1011",
+        mentee_id="E1040",
+        mode=mode,
+        lang=lang,
+    )
+    return explanation, float(scorer.score(values[None, :])[0])
+
+
+def test_factors_are_the_scorer_contributions() -> None:
+    values = _values(skills_to_goals=0.7, best_item_match=0.71, same_location=1.0)
+    explanation, score = _explain(values)
+    assert sum(f.contribution for f in explanation.factors) == pytest.approx(score, abs=1e-6)
+    by_name = {f.name: f for f in explanation.factors}
+    assert by_name[X.SKILLS_TO_GOALS].value == pytest.approx(0.7)
+    assert by_name[X.SAME_LOCATION].contribution == pytest.approx(0.05)
+    contributions = [abs(f.contribution) for f in explanation.factors]
+    assert contributions == sorted(contributions, reverse=True)
+
+
+def test_english_summary_names_the_main_reasons_and_the_best_phrase_match() -> None:
+    values = _values(skills_to_goals=0.65, best_item_match=0.71, same_location=1.0)
+    explanation, _ = _explain(values)
+    assert explanation.summary == (
+        "Strong match: E1011's skills cover E1040's goals "
+        "(Instagram ↔ Comprendre TikTok et Instagram); same site."
+    )
+
+
+def test_french_summary() -> None:
+    values = _values(skills_to_goals=0.45, best_item_match=0.5, cross_department=1.0)
+    explanation, _ = _explain(values, lang="fr")
+    assert explanation.summary.startswith("Bonne correspondance: les compétences de E1011")
+    assert "directions différentes" in explanation.summary
+
+
+def test_weak_pairs_do_not_claim_coverage() -> None:
+    explanation, _ = _explain(_values(skills_to_goals=0.1, same_location=1.0), matches=())
+    assert explanation.summary.startswith("Weak match:")
+    assert "cover" not in explanation.summary
+
+
+def test_mutual_summary_speaks_of_both_sides() -> None:
+    explanation, _ = _explain(_values(skills_to_goals=0.7, goals_to_skills=0.6), mode=F.MUTUAL)
+    assert "E1011 and E1040 can learn from each other" in explanation.summary
+
+
+def test_summary_never_names_a_factor_that_did_not_raise_the_score() -> None:
+    explanation, _ = _explain(_values(skills_to_goals=0.7, same_location=0.0))
+    assert "same site" not in explanation.summary
+
+
+def test_to_dict_has_the_documented_shape() -> None:
+    explanation, _ = _explain(_values(skills_to_goals=0.7, best_item_match=0.71))
+    data = explanation.to_dict()
+    assert set(data) == {"summary", "factors", "matches"}
+    assert set(data["factors"][0]) == {"name", "value", "contribution"}
+    assert data["matches"] == [
+        {"skill": "Instagram", "goal": "Comprendre TikTok et Instagram", "similarity": 0.71}
+    ]
+
+
+def test_unknown_language_is_rejected() -> None:
+    with pytest.raises(InvalidInputError):
+        _explain(_values(), lang="de")

@@ -1,0 +1,157 @@
+"""Pair features: the vectorised paths equal a naive per-pair computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recomentor import features as X
+from recomentor import fields as F
+from recomentor.features import FEATURE_NAMES, pair_features, top_item_matches
+from recomentor.roster import Roster
+from recomentor.store import Store
+from tests.fakes import build_roster, person
+
+
+@pytest.fixture
+def roster(sqlite_store: Store) -> Roster:
+    return build_roster(
+        sqlite_store,
+        [
+            person("J1", skills="TikTok et Instagram, vidéos courtes; Canva", goals="Négociation"),
+            person("J2", skills="Python, Power BI, SQL", goals="", department="Finance"),
+            person("J3", role=F.BOTH, skills="", goals="Prise de parole", location=None),
+            person("J4", skills="Impression 3D\n- jumeau numérique", goals="Lean", location="Lyon"),
+            person(
+                "S1",
+                role=F.MENTEE,
+                years=27,
+                skills="Négociation bancaire, stratégie",
+                goals="Comprendre TikTok et Instagram, marketing d'influence",
+            ),
+            person(
+                "S2",
+                role=F.BOTH,
+                years=31,
+                department="Finance",
+                skills="Trésorerie",
+                goals="Utiliser Python ou Power BI pour analyser les données",
+                languages="en",
+                location="Lyon",
+            ),
+        ],
+    )
+
+
+def _cos(u: np.ndarray, v: np.ndarray) -> float:
+    return float(u.astype(np.float64) @ v.astype(np.float64))
+
+
+def _naive(roster: Roster, a: int, b: int) -> dict[str, float]:
+    """One pair, one direction, the slow obvious way."""
+    skills = [roster.skill_items.vectors[r] for r in roster.skill_items.of(a)]
+    goals = [roster.goal_items.vectors[r] for r in roster.goal_items.of(b)]
+    best = max((_cos(s, g) for s in skills for g in goals), default=0.0)
+    lexical = roster.lexical_skills[a].multiply(roster.lexical_goals[b]).sum()
+    la, lb = int(roster.languages[a]), int(roster.languages[b])
+    return {
+        X.SKILLS_TO_GOALS: max(0.0, _cos(roster.skills[a], roster.goals[b])),
+        X.BEST_ITEM_MATCH: max(0.0, best),
+        X.GOALS_TO_SKILLS: max(0.0, _cos(roster.goals[a], roster.skills[b])),
+        X.LEXICAL: float(lexical),
+        X.SENIORITY_GAP: min(abs(roster.years[a] - roster.years[b]) / 30, 1.0),
+        X.CROSS_DEPARTMENT: float(roster.department[a] != roster.department[b]),
+        X.SAME_LOCATION: float(
+            roster.location[a] == roster.location[b] and roster.location[a] >= 0
+        ),
+        X.COMMON_LANGUAGE: float(la == 0 or lb == 0 or (la & lb) != 0),
+    }
+
+
+def _all_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.meshgrid(np.arange(n), np.arange(n))
+    return a.ravel(), b.ravel()
+
+
+@pytest.mark.parametrize("gather", [False, True], ids=["full_product", "gathered_rows"])
+@pytest.mark.parametrize("layout", ["all_pairs", "one_mentee", "one_mentor", "both_sides"])
+def test_vectorised_features_equal_naive_per_pair(
+    roster: Roster, layout: str, gather: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if gather:
+        # Small rosters always take the one-product-over-everyone path; force the other.
+        monkeypatch.setattr(X, "_FULL_PRODUCT_SHARE", 10.0)
+    n = len(roster)
+    s2, others = roster.index["S2"], np.arange(len(roster))
+    if layout == "all_pairs":
+        a, b = _all_pairs(n)
+    elif layout == "one_mentee":
+        a, b = others, np.full(n, s2)
+    elif layout == "one_mentor":
+        a, b = np.full(n, s2), others
+    else:  # a `both` person mentor of some candidates and mentee of others
+        a = np.where(others % 2 == 0, s2, others)
+        b = np.where(others % 2 == 0, others, s2)
+    features = pair_features(roster, a, b)
+    assert features.names == FEATURE_NAMES
+    assert features.matrix.shape == (a.size, len(FEATURE_NAMES))
+    for row, (i, j) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        expected = _naive(roster, i, j)
+        got = dict(zip(FEATURE_NAMES, features.matrix[row], strict=True))
+        assert got == pytest.approx(expected, abs=1e-6), (roster.ids[i], roster.ids[j])
+
+
+def test_mutual_features_do_not_depend_on_orientation(roster: Roster) -> None:
+    a, b = _all_pairs(len(roster))
+    forward = pair_features(roster, a, b, mode=F.MUTUAL).matrix
+    backward = pair_features(roster, b, a, mode=F.MUTUAL).matrix
+    np.testing.assert_allclose(forward, backward, atol=1e-12)
+    one_way = pair_features(roster, a, b).matrix
+    other_way = pair_features(roster, b, a).matrix
+    column = FEATURE_NAMES.index(X.SKILLS_TO_GOALS)
+    expected_mean = (one_way[:, column] + other_way[:, column]) / 2
+    np.testing.assert_allclose(forward[:, column], expected_mean, atol=1e-12)
+
+
+def test_topical_match_beats_unrelated(roster: Roster) -> None:
+    s1 = roster.index["S1"]
+    mentors = np.array([roster.index["J1"], roster.index["J2"]])
+    features = pair_features(roster, mentors, np.full(2, s1))
+    for name in (X.SKILLS_TO_GOALS, X.BEST_ITEM_MATCH, X.LEXICAL):
+        instagram, python = features.column(name)
+        assert instagram > python, name
+
+
+def test_lexical_similarity_ignores_accents_and_case(roster: Roster) -> None:
+    j2, s2 = roster.index["J2"], roster.index["S2"]
+    lexical = pair_features(roster, np.array([j2]), np.array([s2])).column(X.LEXICAL)
+    assert lexical[0] > 0.2  # "Python, Power BI" within "Utiliser Python ou Power BI ..."
+
+
+def test_empty_answers_give_zero_similarity(roster: Roster) -> None:
+    j3, s1 = roster.index["J3"], roster.index["S1"]
+    features = pair_features(roster, np.array([j3]), np.array([s1]))
+    for name in X.TEXT_FEATURES[:2]:
+        assert features.column(name)[0] == 0.0
+
+
+def test_no_pairs_gives_an_empty_matrix(roster: Roster) -> None:
+    empty = np.zeros(0, dtype=np.int64)
+    assert pair_features(roster, empty, empty).matrix.shape == (0, len(FEATURE_NAMES))
+
+
+def test_top_item_matches_are_sorted_and_agree_with_the_feature(roster: Roster) -> None:
+    j1, s1 = roster.index["J1"], roster.index["S1"]
+    matches = top_item_matches(roster, j1, s1, k=3)
+    assert 1 <= len(matches) <= 3
+    assert [m.similarity for m in matches] == sorted((m.similarity for m in matches), reverse=True)
+    assert matches[0].skill == "TikTok et Instagram"
+    assert matches[0].goal == "Comprendre TikTok et Instagram"
+    best = pair_features(roster, np.array([j1]), np.array([s1])).column(X.BEST_ITEM_MATCH)[0]
+    assert matches[0].similarity == pytest.approx(best, abs=1e-6)
+
+
+def test_items_split_on_line_breaks_and_bullets(roster: Roster) -> None:
+    items = roster.skill_items
+    texts = [items.texts[r] for r in items.of(roster.index["J4"])]
+    assert texts == ["Impression 3D", "jumeau numérique"]
