@@ -70,6 +70,8 @@ class Roster:
     model_id: str
     departments: list[str]
     locations: list[str]
+    # Texts the model had to encode while loading: 0 when every answer was cached.
+    encoded: int = 0
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -229,4 +231,5 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
         model_id=encoder.model_id,
         departments=department_labels,
         locations=location_labels,
+        encoded=batch.encoded,
     )
