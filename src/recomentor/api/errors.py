@@ -89,15 +89,19 @@ def _core_error(
 def _validation_errors(extra: Any) -> list[dict[str, Any]]:
     if not isinstance(extra, list):
         return []
-    return [
-        {
-            "field": str(item.get("key", "")),
-            "reason": str(item.get("message", "")),
-            "source": str(item.get("source", "body")),
-        }
-        for item in extra
-        if isinstance(item, dict)
-    ]
+    errors = []
+    for item in extra:
+        if isinstance(item, dict):
+            source = item.get("source", "body")
+            errors.append(
+                {
+                    "field": str(item.get("key", "")),
+                    "reason": str(item.get("message", "")),
+                    # Litestar gives an enum for parameters, a text for bodies.
+                    "source": str(getattr(source, "value", source)),
+                }
+            )
+    return errors
 
 
 def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:

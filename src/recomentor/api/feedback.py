@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from recomentor import fields as F
 from recomentor.api.auth import SCOPE
@@ -24,7 +26,7 @@ from recomentor.store.participants import existing_ids
     sync_to_thread=True,
     responses=problem_responses(413, 422),
 )
-def record_feedback(data: FeedbackIn, runtime: Runtime) -> FeedbackOut:
+def record_feedback(data: JSONBody[FeedbackIn], runtime: NamedDependency[Runtime]) -> FeedbackOut:
     """Record one feedback; both ids must be known participants. 201 once it is stored."""
     if data.mentor_id == data.mentee_id:
         raise InvalidInputError("mentor_id and mentee_id must be two different participants")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from anyio import to_thread
 from litestar import Response, get
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
 from recomentor.api.runtime import Runtime
@@ -22,7 +23,7 @@ async def health() -> HealthOut:
     tags=["health"],
     responses={503: ResponseSpec(ReadyOut, description="Database not reachable")},
 )
-async def ready(runtime: Runtime) -> Response[ReadyOut]:
+async def ready(runtime: NamedDependency[Runtime]) -> Response[ReadyOut]:
     """Database reachable and which scorer is loaded; 503 while the database is not."""
     database = await to_thread.run_sync(runtime.store.ping)
     scorer = runtime.scorer

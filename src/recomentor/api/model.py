@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import get
+from litestar.di import NamedDependency
 
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
@@ -26,7 +27,7 @@ def _metrics(scorer: Any) -> dict[str, float]:
     tags=["model"],
     responses=problem_responses(),
 )
-async def model(runtime: Runtime) -> ModelOut:
+async def model(runtime: NamedDependency[Runtime]) -> ModelOut:
     """Kind, name, version, features and promotion metrics of the scorer serving suggestions."""
     scorer = runtime.scorer
     return ModelOut(

@@ -9,8 +9,9 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Router, delete, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import JSONBody, MultipartBody, PathParameter
 
 from recomentor import fields as F
 from recomentor.api.auth import SCOPE
@@ -18,6 +19,7 @@ from recomentor.api.errors import problem_responses
 from recomentor.api.records import upsert_json_participants
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import (
+    MAX_PARTICIPANTS_PER_REQUEST,
     ImportOut,
     ParticipantBatch,
     ParticipantIn,
@@ -30,7 +32,7 @@ from recomentor.store.apikeys import ADMIN, READ, WRITE
 from recomentor.store.participants import get_participant
 from recomentor.survey import import_participants, parse_mapping
 
-ParticipantPath = Annotated[str, Parameter(min_length=1, max_length=64)]
+ParticipantPath = Annotated[str, PathParameter(min_length=1, max_length=64)]
 # Multipart boundaries and the mapping part ride on top of the file itself.
 _MULTIPART_SLACK = 256 * 1024
 
@@ -47,9 +49,22 @@ class ParticipantController(Controller):
         sync_to_thread=True,
         responses=problem_responses(413, 422),
     )
-    def upsert(self, data: ParticipantIn | ParticipantBatch, runtime: Runtime) -> UpsertOut:
+    def upsert(
+        self, data: JSONBody[ParticipantIn | ParticipantBatch], runtime: NamedDependency[Runtime]
+    ) -> UpsertOut:
         """Insert or update one participant or a list of them; all or nothing."""
         batch = data if isinstance(data, list) else [data]
+        # Litestar drops the list's length bounds inside the union; check them here.
+        if not 1 <= len(batch) <= MAX_PARTICIPANTS_PER_REQUEST:
+            raise ValidationException(
+                extra=[
+                    {
+                        "key": "$",
+                        "message": f"give 1 to {MAX_PARTICIPANTS_PER_REQUEST} participants",
+                        "source": "body",
+                    }
+                ]
+            )
         counts = upsert_json_participants(runtime.store, batch, runtime.settings)
         runtime.invalidate()
         return UpsertOut(counts.inserted, counts.updated, counts.unchanged, counts.stale)
@@ -61,7 +76,9 @@ class ParticipantController(Controller):
         sync_to_thread=True,
         responses=problem_responses(404),
     )
-    def read(self, participant_id: ParticipantPath, runtime: Runtime) -> ParticipantOut:
+    def read(
+        self, participant_id: ParticipantPath, runtime: NamedDependency[Runtime]
+    ) -> ParticipantOut:
         """One participant's answers in full."""
         with runtime.store.session() as session:
             row = get_participant(session, participant_id)
@@ -80,7 +97,7 @@ class ParticipantController(Controller):
         sync_to_thread=True,
         responses=problem_responses(404),
     )
-    def erase(self, participant_id: ParticipantPath, runtime: Runtime) -> None:
+    def erase(self, participant_id: ParticipantPath, runtime: NamedDependency[Runtime]) -> None:
         """Erase the person everywhere (GDPR): answers, embeddings, feedback, pairings."""
         erase_participant(runtime.store, participant_id)
         runtime.invalidate()
@@ -110,8 +127,8 @@ async def _text_of(upload: UploadFile) -> str:
     responses=problem_responses(413, 422),
 )
 async def import_survey(
-    data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-    runtime: Runtime,
+    data: MultipartBody[ImportForm],
+    runtime: NamedDependency[Runtime],
 ) -> ImportOut:
     """Import a CSV/XLSX survey export with an optional mapping; same report as the CLI."""
     content = await data.file.read()

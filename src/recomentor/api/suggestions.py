@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
@@ -30,13 +31,17 @@ MAX_K = 100
 )
 def suggestions(
     participant_id: ParticipantPath,
-    runtime: Runtime,
-    k: Annotated[int, Parameter(ge=1, le=MAX_K, description="How many partners.")] = 5,
-    mode: Literal["reverse", "classic", "mutual"] = "reverse",
-    lang: Annotated[Literal["en", "fr"] | None, Parameter(description="Summary language.")] = None,
+    runtime: NamedDependency[Runtime],
+    k: Annotated[int, QueryParameter(ge=1, le=MAX_K, description="How many partners.")] = 5,
+    mode: Annotated[
+        Literal["reverse", "classic", "mutual"], QueryParameter(description="Pairing direction.")
+    ] = "reverse",
+    lang: Annotated[
+        Literal["en", "fr"] | None, QueryParameter(description="Summary language.")
+    ] = None,
     as_role: Annotated[
         Literal["mentor", "mentee"] | None,
-        Parameter(query="as", description="Side the person takes (default: any)."),
+        QueryParameter(name="as", description="Side the person takes (default: any)."),
     ] = None,
 ) -> SuggestionsOut:
     """The k best partners with the reasons behind each score."""
