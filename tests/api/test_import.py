@@ -79,7 +79,8 @@ def test_canonical_headers_need_no_mapping(client: TestClient, keys: dict[str, s
 
 
 def test_unreadable_files_are_422(client: TestClient, keys: dict[str, str]) -> None:
-    for content in (b"", b"\x00\x01\x02 not text \xff\xfe", b"PK\x03\x04 broken workbook"):
+    # A lone byte-order mark reached polars unchecked and answered 500 (found by schemathesis).
+    for content in (b"", b"\x00\x01\x02 not text \xff\xfe", b"PK\x03\x04 broken", b"\xef\xbb\xbf"):
         response = _upload(client, keys["write"], content, filename="x.xlsx")
         assert response.status_code == 422, response.text  # type: ignore[attr-defined]
         assert response.json()["status"] == response.status_code  # type: ignore[attr-defined]
@@ -135,3 +136,29 @@ def test_xlsx_upload_is_read(client: TestClient, keys: dict[str, str]) -> None:
     response = _upload(client, keys["write"], buffer.getvalue(), filename="survey.xlsx")
     assert response.status_code == 200, response.text  # type: ignore[attr-defined]
     assert response.json()["encoding"] == "xlsx"  # type: ignore[attr-defined]
+
+
+def test_mapping_must_be_a_file_part_and_text_parts_utf8(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    response = client.post(
+        URL,
+        files={"file": ("export.csv", SAMPLE.read_bytes(), "text/csv")},
+        data={"mapping": MAPPING.read_text(encoding="utf-8")},
+        headers=headers(keys["write"]),
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["field"] == "mapping"
+    # Regression: a non-UTF-8 text part made Litestar's form parser raise, answered 500.
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="mapping"\r\n\r\n\xff\xfe\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+        b"id\n\r\n--b--\r\n"
+    )
+    response = client.post(
+        URL,
+        content=body,
+        headers={**headers(keys["write"]), "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "a text part of the request is not UTF-8"

@@ -134,9 +134,15 @@ def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[d
     return problem(500, "internal", "an internal error occurred; it has been logged")
 
 
+def _undecodable(_: Request[Any, Any, Any], error: UnicodeDecodeError) -> Response[dict[str, Any]]:
+    # Litestar decodes multipart text fields as UTF-8 and lets the error escape (2.25).
+    return problem(400, "bad-request", "a text part of the request is not UTF-8")
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     RecomentorError: _core_error,
     HTTPException: _http_error,
+    UnicodeDecodeError: _undecodable,
     Exception: _unexpected,
 }
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
+import polars as pl
 from anyio import to_thread
 from litestar import Controller, Router, delete, get, post
 from litestar.datastructures import UploadFile
@@ -106,7 +107,7 @@ class ParticipantController(Controller):
 @dataclass
 class ImportForm:
     file: UploadFile
-    # A TOML column mapping (see examples/forms_fr_mapping.toml).
+    # A TOML column mapping file (see examples/forms_fr_mapping.toml).
     mapping: UploadFile | None = None
     skip_invalid: bool = False
 
@@ -134,18 +135,27 @@ async def import_survey(
     content = await data.file.read()
     mapping = None
     if data.mapping is not None:
-        mapping = parse_mapping(await _text_of(data.mapping), allowed_fields=F.PARTICIPANT_FIELDS)
+        text = await _text_of(data.mapping)
+        mapping = parse_mapping(text, allowed_fields=F.PARTICIPANT_FIELDS)
+
+    source = data.file.filename or "upload"
 
     def run() -> dict[str, Any]:
-        report = import_participants(
-            runtime.store,
-            content,
-            source=data.file.filename or "upload",
-            settings=runtime.settings,
-            mapping=mapping,
-            skip_invalid=data.skip_invalid,
-            max_bytes=runtime.settings.max_upload_bytes,
-        )
+        try:
+            report = import_participants(
+                runtime.store,
+                content,
+                source=source,
+                settings=runtime.settings,
+                mapping=mapping,
+                skip_invalid=data.skip_invalid,
+                max_bytes=runtime.settings.max_upload_bytes,
+            )
+        except pl.exceptions.PolarsError as error:
+            # The reader lets a few malformed files through to polars (e.g. a lone BOM).
+            raise InvalidInputError(
+                f"{source}: cannot read the file ({type(error).__name__})"
+            ) from None
         return report.to_dict()
 
     report = await to_thread.run_sync(run)
