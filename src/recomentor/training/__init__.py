@@ -1,0 +1,1 @@
+"""Learning from feedback: dataset, models, evaluation, MLflow tracking and the champion."""

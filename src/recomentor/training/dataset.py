@@ -1,0 +1,136 @@
+"""Training rows: each rated pairing with the pair features suggestions are scored on."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+from sqlalchemy import select
+
+from recomentor import fields as F
+from recomentor.errors import TrainingRefusedError
+from recomentor.features import pair_features
+from recomentor.roster import Roster
+from recomentor.store.tables import FeedbackRow
+
+if TYPE_CHECKING:
+    from recomentor.store import Store
+
+# A pairing "went well" when rated 4 or 5. On the 1-5 scale 3 is the neutral answer, so it is
+# not a success a program would want to repeat; and a binary label makes the model's score a
+# probability HR can read ("chance this pairing is rated good"), which ratings averaged as
+# numbers would not give.
+GOOD_RATING: Final = 4
+MIN_RATING: Final = 1
+MAX_RATING: Final = 5
+_EARLIEST = datetime.min
+
+
+@dataclass(frozen=True, eq=False)
+class FeedbackDataset:
+    """One row per rated (mentor, mentee) pair, aligned arrays."""
+
+    features: np.ndarray  # (rows, features) float64, columns in feature_names order
+    feature_names: tuple[str, ...]
+    labels: np.ndarray  # bool: rating >= good_rating
+    ratings: np.ndarray  # int64 1..5
+    mentor_idx: np.ndarray  # roster positions
+    mentee_idx: np.ndarray
+    roster: Roster
+    mode: str
+    good_rating: int = GOOD_RATING
+
+    def __len__(self) -> int:
+        return int(self.labels.size)
+
+    @property
+    def groups(self) -> np.ndarray:
+        """Rows are grouped by mentee: nobody sits on both sides of an evaluation split."""
+        return self.mentee_idx
+
+    @property
+    def relevance(self) -> np.ndarray:
+        """The rating on a 0-1 scale, the graded gain ranking metrics use."""
+        relevance: np.ndarray = (self.ratings - MIN_RATING) / (MAX_RATING - MIN_RATING)
+        return relevance
+
+    def fingerprint(self) -> str:
+        """SHA-256 of exactly what the model sees: pair ids, ratings and feature values."""
+        digest = hashlib.sha256()
+        ids = self.roster.ids
+        for mentor, mentee in zip(self.mentor_idx.tolist(), self.mentee_idx.tolist(), strict=True):
+            digest.update(f"{ids[mentor]}\x1f{ids[mentee]}\x1e".encode())
+        digest.update(np.ascontiguousarray(self.ratings, dtype="<i8").tobytes())
+        digest.update(np.ascontiguousarray(self.features, dtype="<f8").tobytes())
+        digest.update(",".join(self.feature_names).encode())
+        return digest.hexdigest()
+
+
+def _latest_ratings(store: Store) -> dict[tuple[str, str], int]:
+    """The last rating of each pair: a pairing rated mid-way and again at the end counts once."""
+    statement = select(
+        FeedbackRow.mentor_id,
+        FeedbackRow.mentee_id,
+        FeedbackRow.rating,
+        FeedbackRow.submitted_at,
+        FeedbackRow.id,
+    )
+    with store.session() as session:
+        rows = session.execute(statement).all()
+
+    def when(row: tuple[str, str, int, datetime | None, int]) -> tuple[datetime, int]:
+        stamp = row[3]
+        return (_EARLIEST if stamp is None else stamp.replace(tzinfo=None), row[4])
+
+    latest: dict[tuple[str, str], int] = {}
+    for mentor_id, mentee_id, rating, _, _ in sorted(rows, key=when):
+        latest[(mentor_id, mentee_id)] = int(rating)
+    return latest
+
+
+def build_dataset(
+    store: Store,
+    roster: Roster,
+    *,
+    min_feedback: int,
+    mode: str = F.REVERSE,
+    good_rating: int = GOOD_RATING,
+) -> FeedbackDataset:
+    """Join feedback with both participants' features; refuse data a model cannot learn from."""
+    ratings_by_pair = _latest_ratings(store)
+    # Feedback on someone no longer in the roster (erased meanwhile) cannot be featurised.
+    known = [
+        (roster.index[mentor], roster.index[mentee], rating)
+        for (mentor, mentee), rating in ratings_by_pair.items()
+        if mentor in roster.index and mentee in roster.index
+    ]
+    if len(known) < min_feedback:
+        raise TrainingRefusedError(
+            f"only {len(known)} rated pairings to learn from; training needs at least "
+            f"{min_feedback} (set RECOMENTOR_MIN_FEEDBACK to change the minimum)"
+        )
+    table = np.asarray(known, dtype=np.int64).reshape(-1, 3)
+    mentor_idx, mentee_idx, ratings = table[:, 0], table[:, 1], table[:, 2]
+    labels = ratings >= good_rating
+    good = int(labels.sum())
+    if good in (0, labels.size):
+        which = "all" if good else "none"
+        raise TrainingRefusedError(
+            f"{which} of the {labels.size} rated pairings are rated {good_rating} or more; a "
+            "model needs both good and poor pairings to learn what separates them"
+        )
+    features = pair_features(roster, mentor_idx, mentee_idx, mode=mode)
+    return FeedbackDataset(
+        features=features.matrix,
+        feature_names=features.names,
+        labels=labels,
+        ratings=ratings,
+        mentor_idx=mentor_idx,
+        mentee_idx=mentee_idx,
+        roster=roster,
+        mode=mode,
+        good_rating=good_rating,
+    )

@@ -1,0 +1,134 @@
+"""AdditiveRanker: scikit-learn contract, faithful contributions, what it can learn."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from recomentor.training.models import AdditiveRanker
+
+
+def _data(rows: int = 1_500, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A peaked effect of x0 (best in the middle), a rising x1, a binary x2, noise x3."""
+    rng = np.random.default_rng(seed)
+    features = np.column_stack(
+        [rng.random(rows), rng.random(rows), rng.integers(0, 2, rows), rng.random(rows)]
+    )
+    logit = -6 * (features[:, 0] - 0.5) ** 2 * 4 + 3 * features[:, 1] + features[:, 2] - 1
+    labels = rng.random(rows) < 1 / (1 + np.exp(-logit))
+    return features, labels
+
+
+@cache
+def _small_ranker() -> AdditiveRanker:
+    return AdditiveRanker().fit(*_data(600, seed=9))
+
+
+@pytest.fixture(scope="module")
+def fitted() -> AdditiveRanker:
+    features, labels = _data()
+    return AdditiveRanker(("peak", "rise", "flag", "noise")).fit(features, labels)
+
+
+def test_fit_returns_self_and_sets_only_trailing_underscore_attributes() -> None:
+    features, labels = _data(300)
+    ranker = AdditiveRanker(("a", "b", "c", "d"), n_knots=4)
+    before = set(vars(ranker))
+    assert ranker.fit(features, labels) is ranker
+    added = set(vars(ranker)) - before
+    assert added and all(name.endswith("_") for name in added), added
+    assert ranker.get_params() == clone(ranker).get_params()
+    assert ranker.n_features_in_ == 4
+
+
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_proba", "contributions", "decision_function"]
+)
+def test_unfitted_ranker_refuses_to_score(method: str) -> None:
+    with pytest.raises(NotFittedError):
+        getattr(AdditiveRanker(), method)(np.zeros((2, 3)))
+
+
+def test_fit_refuses_a_single_class_and_mismatched_names() -> None:
+    features, _ = _data(50)
+    with pytest.raises(ValueError, match="two classes"):
+        AdditiveRanker().fit(features, np.ones(50, dtype=bool))
+    with pytest.raises(ValueError, match="feature names"):
+        AdditiveRanker(("only_one",)).fit(features, np.arange(50) % 2)
+
+
+def test_scoring_refuses_the_wrong_number_of_columns(fitted: AdditiveRanker) -> None:
+    with pytest.raises(ValueError):
+        fitted.predict_proba(np.zeros((3, 2)))
+
+
+def test_binary_features_stay_linear_and_continuous_ones_get_splines(
+    fitted: AdditiveRanker,
+) -> None:
+    widths = np.diff(fitted.blocks_)
+    assert widths[2] == 1
+    assert (widths[[0, 1, 3]] > 1).all()
+
+
+def test_contributions_start_at_the_baseline_and_add_up_to_the_score(
+    fitted: AdditiveRanker,
+) -> None:
+    features, _ = _data(400, seed=3)
+    parts = fitted.contributions(features)
+    assert parts.shape == (400, 5)
+    baseline = 1 / (1 + np.exp(-fitted.baseline_logit_))
+    np.testing.assert_allclose(parts[:, 0], baseline)
+    np.testing.assert_allclose(parts.sum(axis=1), fitted.predict_proba(features)[:, 1], atol=1e-9)
+    # The score equals the underlying logistic regression's own probability: nothing invented.
+    expanded = np.hstack(fitted._expand(features))
+    np.testing.assert_allclose(
+        fitted.predict_proba(features)[:, 1], fitted.classifier_.predict_proba(expanded)[:, 1]
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 20), st.just(4)),
+        elements=st.floats(-1.0, 2.0, allow_nan=False),
+    )
+)
+def test_contributions_add_up_for_any_input_even_outside_the_training_range(
+    features: np.ndarray,
+) -> None:
+    ranker = _small_ranker()
+    parts = ranker.contributions(features)
+    np.testing.assert_allclose(parts.sum(axis=1), ranker.predict_proba(features)[:, 1], atol=1e-9)
+    # Signs follow the logit terms: a factor that lowers the logit lowers the probability.
+    logit_parts = ranker.logit_contributions(features)
+    assert (np.sign(parts[:, 1:]) * np.sign(logit_parts) >= 0).all()
+
+
+def test_a_pair_at_the_training_mean_is_all_baseline(fitted: AdditiveRanker) -> None:
+    parts = fitted.contributions(fitted.feature_means_.reshape(1, -1))
+    np.testing.assert_allclose(parts[0, 1:], 0.0, atol=1e-12)
+
+
+def test_learns_a_peaked_effect_a_weighted_sum_cannot(fitted: AdditiveRanker) -> None:
+    grid = np.tile([0.5, 0.5, 0.0, 0.5], (3, 1))
+    grid[:, 0] = [0.05, 0.5, 0.95]
+    low, middle, high = fitted.logit_contributions(grid)[:, 0]
+    assert middle > low + 1 and middle > high + 1
+    rising = np.tile([0.5, 0.5, 0.0, 0.5], (2, 1))
+    rising[:, 1] = [0.1, 0.9]
+    assert np.diff(fitted.logit_contributions(rising)[:, 1])[0] > 1
+
+
+@parametrize_with_checks([AdditiveRanker()])
+def test_passes_scikit_learn_estimator_checks(estimator: AdditiveRanker, check: Any) -> None:
+    check(estimator)
