@@ -90,20 +90,24 @@ def _dense_cosine(
     return out
 
 
-def _sparse_cosine(
-    source: sp.csr_matrix, target: sp.csr_matrix, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
+def _one_against_all(one: sp.csr_matrix, by_ngram: sp.csc_matrix) -> np.ndarray:
+    """Dot products of one sparse row with every row of a matrix stored by column.
+
+    Only the columns of the row's n-grams are read, not the whole matrix.
+    """
+    return np.asarray((by_ngram @ one.T).todense()).ravel()
+
+
+def _lexical_cosine(roster: Roster, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """TF-IDF cosine of mentor a[i]'s skills with mentee b[i]'s goals."""
     if a.size == 0:
         return np.zeros(0)
-    if _constant(a) or _constant(b):
-        one, many, many_index = (
-            (source[a[0]], target, b) if _constant(a) else (target[b[0]], source, a)
-        )
-        dense_one = np.asarray(one.todense()).ravel()
-        if many_index.size > _FULL_PRODUCT_SHARE * many.shape[0]:
-            return np.asarray(many @ dense_one)[many_index]
-        return np.asarray(many[many_index] @ dense_one)
-    return np.asarray(source[a].multiply(target[b]).sum(axis=1)).ravel()
+    if _constant(a):
+        return _one_against_all(roster.lexical_skills[int(a[0])], roster.lexical_goals_by_ngram)[b]
+    if _constant(b):
+        return _one_against_all(roster.lexical_goals[int(b[0])], roster.lexical_skills_by_ngram)[a]
+    products = roster.lexical_skills[a].multiply(roster.lexical_goals[b])
+    return np.asarray(products.sum(axis=1)).ravel()
 
 
 def _ragged_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -180,7 +184,7 @@ def _text_block(roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = Fa
     """
     skills, goals = roster.skill_items, roster.goal_items
     columns = [_best_item_match(skills, goals, a, b)]
-    columns.append(_sparse_cosine(roster.lexical_skills, roster.lexical_goals, a, b))
+    columns.append(_lexical_cosine(roster, a, b))
     if not back:
         columns.insert(0, _dense_cosine(roster.skills, roster.goals, a, b))
         columns.insert(2, _dense_cosine(roster.goals, roster.skills, a, b))

@@ -67,6 +67,9 @@ class Roster:
     goal_items: ItemSet
     lexical_skills: sp.csr_matrix  # (n, vocabulary) L2-normalised TF-IDF rows
     lexical_goals: sp.csr_matrix
+    # The same matrices by n-gram: one person against everyone touches only their n-grams.
+    lexical_skills_by_ngram: sp.csc_matrix
+    lexical_goals_by_ngram: sp.csc_matrix
     model_id: str
     departments: list[str]
     locations: list[str]
@@ -228,6 +231,8 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
         goal_items=_item_set(raw_goals, vector_of, dim),
         lexical_skills=lexical_skills,
         lexical_goals=lexical_goals,
+        lexical_skills_by_ngram=sp.csc_matrix(lexical_skills),
+        lexical_goals_by_ngram=sp.csc_matrix(lexical_goals),
         model_id=encoder.model_id,
         departments=department_labels,
         locations=location_labels,
