@@ -1,0 +1,51 @@
+"""The roster follows writes made by this worker at once and by other workers within a second."""
+
+from __future__ import annotations
+
+import pytest
+
+from recomentor.api import runtime as runtime_module
+from recomentor.api.ratelimit import RateLimiter
+from recomentor.api.runtime import Runtime
+from recomentor.erasure import erase_participant
+from recomentor.scoring import HeuristicScorer
+from recomentor.settings import Settings
+from recomentor.store import Store
+from recomentor.store.participants import upsert_participants
+from tests.api.conftest import COHORT
+from tests.fakes import FakeEncoder, person
+
+
+def _runtime(settings: Settings, store: Store) -> Runtime:
+    return Runtime(settings, store, FakeEncoder(), HeuristicScorer(), RateLimiter(0))
+
+
+def test_roster_is_built_once_and_rebuilt_after_invalidate(
+    settings: Settings, sqlite_store: Store
+) -> None:
+    with sqlite_store.session() as session:
+        upsert_participants(session, COHORT)
+    runtime = _runtime(settings, sqlite_store)
+    first = runtime.roster()
+    assert runtime.roster() is first
+    runtime.invalidate()
+    assert runtime.roster() is not first
+
+
+def test_another_workers_writes_are_noticed(
+    settings: Settings, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with sqlite_store.session() as session:
+        upsert_participants(session, COHORT)
+    monkeypatch.setattr(runtime_module, "_FINGERPRINT_EVERY_S", 3600.0)
+    this_worker = _runtime(settings, sqlite_store)
+    assert "J1" in this_worker.roster().ids
+    # Another worker erases J1 and adds J7; this worker was not told.
+    erase_participant(sqlite_store, "J1")
+    with sqlite_store.session() as session:
+        upsert_participants(session, [person("J7")])
+    assert "J1" in this_worker.roster().ids  # within the check interval: still the old roster
+    monkeypatch.setattr(runtime_module, "_FINGERPRINT_EVERY_S", 0.0)
+    ids = this_worker.roster().ids
+    assert "J1" not in ids
+    assert "J7" in ids
