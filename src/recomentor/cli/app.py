@@ -32,6 +32,10 @@ def _register_commands() -> None:
 
     app.add_typer(apikey.app, name="apikey")
     app.command("serve")(serve.serve)
+    from recomentor.cli import match
+
+    app.command("match")(match.match)
+    app.add_typer(match.app, name="matching")
 
 
 _register_commands()

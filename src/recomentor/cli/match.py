@@ -1,0 +1,129 @@
+"""`recomentor match` and `recomentor matching show|approve`: cohort matching drafts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from recomentor import fields as F
+from recomentor.cli import context
+from recomentor.embeddings import SentenceEncoder
+from recomentor.matching.export import write_matching
+from recomentor.matching.rules import NO_RULES, load_rules
+from recomentor.matching.service import Matching, approve_matching, create_matching, get_matching
+from recomentor.matching.solver import PARTICIPATION
+from recomentor.roster import load_roster
+from recomentor.scorers import load_scorer
+
+app = typer.Typer(help="Review, export and approve cohort matchings.", no_args_is_help=True)
+
+_OUT_HELP = "Also write the matching to this file: CSV, or JSON when it ends in .json."
+
+
+def _print_matching(matching: Matching, *, rows: int = 20) -> None:
+    console = context.console
+    model = matching.model
+    full = sum(1 for load in matching.mentor_load if load.assigned >= load.capacity)
+    console.print(
+        f"Matching [bold]{matching.id}[/bold] ({matching.status}, {matching.mode}, "
+        f"objective {matching.objective}, {model.get('name', '?')} v{model.get('version', '?')})"
+    )
+    console.print(
+        f"{len(matching.pairs)} pairs, total score {matching.total_score:.3f}; "
+        f"{len(matching.unpaired)} unpaired; {full} of {len(matching.mentor_load)} mentors full."
+    )
+    if matching.pairs:
+        table = Table(show_lines=False)
+        for column in ("mentor", "mentee", "score", "why"):
+            table.add_column(column, overflow="fold")
+        for pair in matching.pairs[:rows]:
+            summary = str(pair.explanation.get("summary", ""))
+            table.add_row(pair.mentor_id, pair.mentee_id, f"{pair.score:.3f}", summary)
+        console.print(table)
+        if len(matching.pairs) > rows:
+            console.print(
+                f"[dim]... and {len(matching.pairs) - rows} more pairs (--out or --json).[/dim]"
+            )
+    for entry in matching.unpaired[:rows]:
+        console.print(f"unpaired {entry.mentee_id}: {entry.reason} ({entry.detail})", markup=False)
+    if len(matching.unpaired) > rows:
+        console.print(f"[dim]... and {len(matching.unpaired) - rows} more unpaired.[/dim]")
+
+
+def _show(matching: Matching, *, as_json: bool, out: Path | None) -> None:
+    if out is not None:
+        write_matching(matching, out)
+    if as_json:
+        context.print_json(matching.to_dict())
+        return
+    _print_matching(matching)
+    if out is not None:
+        context.console.print(f"Written to {out}.")
+    if matching.status == "draft":
+        context.console.print(f"Approve with: recomentor matching approve {matching.id}")
+
+
+def match(
+    mode: Annotated[
+        str, typer.Option(help="reverse, classic or mutual.", case_sensitive=False)
+    ] = F.REVERSE,
+    objective: Annotated[
+        str,
+        typer.Option(
+            help="participation: most mentees paired, then best total score; score: best total.",
+            case_sensitive=False,
+        ),
+    ] = PARTICIPATION,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="Program rules (TOML), e.g. examples/program_rules.toml."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
+    lang: Annotated[str | None, typer.Option(help="Summary language: en or fr.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+) -> None:
+    """Pair every mentee that can be paired under capacities and rules; saved as a draft."""
+    program = load_rules(rules) if rules is not None else NO_RULES
+    settings = context.settings()
+    store = context.store()
+    encoder = SentenceEncoder.from_settings(settings)
+    roster = load_roster(store, encoder, progress=not as_json and context.console.is_terminal)
+    matching = create_matching(
+        store,
+        roster,
+        load_scorer(settings, store),
+        mode=mode.lower(),
+        objective=objective.lower(),
+        rules=program,
+        min_gap=settings.min_gap,
+        lang=lang or settings.lang,
+    )
+    _show(matching, as_json=as_json, out=out)
+
+
+@app.command("show")
+def show(
+    matching_id: Annotated[str, typer.Argument(help="Matching id.")],
+    out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+) -> None:
+    """Show a stored matching, draft or approved."""
+    _show(get_matching(context.store(), matching_id), as_json=as_json, out=out)
+
+
+@app.command("approve")
+def approve(
+    matching_id: Annotated[str, typer.Argument(help="Matching id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+) -> None:
+    """Turn a draft matching into pairings (once)."""
+    matching = approve_matching(context.store(), matching_id)
+    if as_json:
+        context.print_json(matching.to_dict())
+    else:
+        context.console.print(
+            f"Matching {matching.id} approved: {len(matching.pairs)} pairings recorded."
+        )

@@ -1,0 +1,394 @@
+"""A cohort's eligible pairs scored by the scorer plus rule bonuses, solved and explained."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+
+from recomentor import fields as F
+from recomentor.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
+from recomentor.errors import InvalidInputError
+from recomentor.explain import check_lang, explain_pair
+from recomentor.features import pair_features, top_item_matches
+from recomentor.matching.rules import (
+    NO_RULES,
+    RULE_PREFIX,
+    ProgramRules,
+    criterion_values,
+    failed_requirement,
+    rule_contributions,
+)
+from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
+from recomentor.roster import Roster
+from recomentor.scoring import Scorer
+
+NO_ELIGIBLE_MENTOR: Final = "no_eligible_mentor"
+CAPACITY_EXHAUSTED: Final = "capacity_exhausted"
+NOT_WORTH_PAIRING: Final = "score_not_positive"
+# Pairs checked and scored per block: bounds memory whatever the cohort size.
+_BLOCK_PAIRS: Final = 1_000_000
+_REASON_WORDS: Final = {
+    "wrong_role": "wrong role",
+    "own_manager": "own manager",
+    "no_common_language": "no common language",
+    "wrong_direction": "wrong direction or experience gap",
+    "at_capacity": "no capacity",
+    "already_paired": "already paired",
+    "excluded": "excluded by the program rules",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ScoredPairs:
+    """Every eligible pair of a cohort (roster positions) with its score under the rules."""
+
+    mentor_idx: np.ndarray
+    mentee_idx: np.ndarray
+    score: np.ndarray  # scorer score + rule bonuses, float64
+
+
+@dataclass(frozen=True, eq=False)
+class Cohort:
+    """Who may mentor whom in one matching round, and why the other pairs may not."""
+
+    mode: str
+    mentors: np.ndarray  # roster positions; in mutual mode everyone in the pool
+    mentees: np.ndarray  # roster positions; in mutual mode the same pool
+    capacity: np.ndarray  # slots per entry of `mentors`
+    pairs: ScoredPairs
+    reason_names: tuple[str, ...]  # candidates' reasons, then one per must-filter
+    excluded: np.ndarray  # (mentees, reasons) counts of pairs ruled out per reason
+
+
+@dataclass(frozen=True)
+class MatchedPair:
+    mentor_id: str
+    mentee_id: str
+    score: float
+    explanation: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mentor_id": self.mentor_id,
+            "mentee_id": self.mentee_id,
+            "score": self.score,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class UnpairedMentee:
+    mentee_id: str
+    reason: str  # a stable code: NO_ELIGIBLE_MENTOR, CAPACITY_EXHAUSTED, NOT_WORTH_PAIRING
+    detail: str  # one sentence with the counts behind the reason
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mentee_id": self.mentee_id, "reason": self.reason, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    mentor_id: str
+    assigned: int
+    capacity: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mentor_id": self.mentor_id, "assigned": self.assigned, "capacity": self.capacity}
+
+
+@dataclass(frozen=True)
+class CohortAssignment:
+    """The solved round before it is stored: pairs, unpaired mentees and mentor loads."""
+
+    mode: str
+    objective: str
+    pairs: list[MatchedPair] = field(default_factory=list)
+    unpaired: list[UnpairedMentee] = field(default_factory=list)
+    mentor_load: list[MentorLoad] = field(default_factory=list)
+
+    @property
+    def total_score(self) -> float:
+        return float(sum(pair.score for pair in self.pairs))
+
+
+def _blocks(
+    mentors: np.ndarray, mentees: np.ndarray, *, pool: bool
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(mentor_idx, mentee_idx, row in `mentees`) for all pairs, a block of mentees at a time.
+
+    In a pool (mutual mode) each unordered pair is listed once, from its smaller position.
+    """
+    per_block = max(1, _BLOCK_PAIRS // max(mentors.size, 1))
+    for start in range(0, mentees.size, per_block):
+        rows = np.arange(start, min(start + per_block, mentees.size))
+        row = np.repeat(rows, mentors.size)
+        mentor = np.tile(mentors, rows.size)
+        mentee = mentees[row]
+        if pool:
+            keep = mentor > mentee
+            row, mentor, mentee = row[keep], mentor[keep], mentee[keep]
+        yield mentor, mentee, row
+
+
+def _score(
+    roster: Roster,
+    scorer: Scorer,
+    rules: ProgramRules,
+    mentor: np.ndarray,
+    mentee: np.ndarray,
+    mode: str,
+) -> np.ndarray:
+    features = pair_features(roster, mentor, mentee, mode=mode)
+    score = scorer.score(features.select(scorer.feature_names))
+    if rules.bonuses:
+        score = score + rule_contributions(rules, features).sum(axis=1)
+    return np.asarray(score, dtype=np.float64)
+
+
+def _check_exclusions(roster: Roster, rules: ProgramRules) -> None:
+    # A typo in an exclusion would silently allow the very pair the program forbids.
+    for exclusion in rules.exclusions:
+        for person in (exclusion.mentor_id, exclusion.mentee_id):
+            if person not in roster.index:
+                where = f"line {exclusion.line}: " if exclusion.line else ""
+                raise InvalidInputError(
+                    f"rules {where}unknown participant id {person!r} in [[exclude]]"
+                )
+
+
+def build_cohort(
+    roster: Roster,
+    scorer: Scorer,
+    *,
+    mode: str = F.REVERSE,
+    rules: ProgramRules = NO_RULES,
+    min_gap: float = 5.0,
+    paired_pairs: Iterable[tuple[str, str]] = frozenset(),
+) -> Cohort:
+    """Check every (mentor, mentee) pair of the roster and score the eligible ones."""
+    check_mode(mode)
+    _check_exclusions(roster, rules)
+    pool = mode == F.MUTUAL
+    everyone = np.arange(len(roster), dtype=np.int64)
+    if pool:
+        mentors = mentees = everyone
+        # Mutual pairs have no direction: each person joins at most one pair.
+        capacity = np.ones(everyone.size, dtype=np.int64)
+    else:
+        mentors, mentees = everyone[roster.can_mentor], everyone[roster.can_be_mentee]
+        capacity = roster.max_mentees[mentors]
+    paired = list(paired_pairs)
+    reason_names = (*REASONS, *(RULE_PREFIX + name for name in rules.require))
+    excluded = np.zeros((mentees.size, len(reason_names)), dtype=np.int64)
+    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for mentor, mentee, row in _blocks(mentors, mentees, pool=pool):
+        codes = pair_exclusion_codes(
+            roster,
+            mentor,
+            mentee,
+            mode,
+            min_gap=min_gap,
+            paired_pairs=paired,
+            exclude_pairs=rules.exclude_pairs,
+            capacity_left=np.ones(len(roster), dtype=np.int64) if pool else None,
+        ).astype(np.int64)
+        if rules.require:
+            failed = failed_requirement(rules, roster, mentor, mentee)
+            ruled_out = (codes == ELIGIBLE) & (failed >= 0)
+            codes[ruled_out] = len(REASONS) + 1 + failed[ruled_out]
+        width = len(reason_names) + 1
+        cells = mentees.size * width
+        excluded += np.bincount(row * width + codes, minlength=cells).reshape(mentees.size, -1)[
+            :, 1:
+        ]
+        if pool:
+            # Each pool pair was listed once; count its exclusion for the other person too.
+            other = np.searchsorted(mentees, mentor)
+            back = np.bincount(other * width + codes, minlength=cells)
+            excluded += back.reshape(mentees.size, -1)[:, 1:]
+        eligible = codes == ELIGIBLE
+        if eligible.any():
+            a, b = mentor[eligible], mentee[eligible]
+            kept.append((a, b, _score(roster, scorer, rules, a, b, mode)))
+    pairs = ScoredPairs(
+        mentor_idx=np.concatenate([k[0] for k in kept]) if kept else np.zeros(0, np.int64),
+        mentee_idx=np.concatenate([k[1] for k in kept]) if kept else np.zeros(0, np.int64),
+        score=np.concatenate([k[2] for k in kept]) if kept else np.zeros(0),
+    )
+    return Cohort(mode, mentors, mentees, capacity, pairs, reason_names, excluded)
+
+
+def _excluded_detail(names: tuple[str, ...], counts: np.ndarray, *, partner: str) -> str:
+    parts = []
+    for name, count in zip(names, counts.tolist(), strict=True):
+        if count and name != "same_person":
+            words = _REASON_WORDS.get(name, name.replace(RULE_PREFIX, "rule ").replace("_", " "))
+            parts.append(f"{count} {words}")
+    return f"no eligible {partner}" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _unpaired(
+    cohort: Cohort,
+    row: int,
+    eligible: int,
+    with_room: int,
+    person_id: str,
+    *,
+    partner: str,
+) -> UnpairedMentee:
+    if eligible == 0:
+        detail = _excluded_detail(cohort.reason_names, cohort.excluded[row], partner=partner)
+        return UnpairedMentee(person_id, NO_ELIGIBLE_MENTOR, detail)
+    if with_room == 0:
+        detail = (
+            f"all {eligible} eligible {partner}s are taken by pairs that serve the objective better"
+        )
+        return UnpairedMentee(person_id, CAPACITY_EXHAUSTED, detail)
+    detail = f"{with_room} eligible {partner}s still have room, but no pair scores above 0"
+    return UnpairedMentee(person_id, NOT_WORTH_PAIRING, detail)
+
+
+def _oriented(
+    roster: Roster, first: np.ndarray, second: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mentor and mentee sides of mutual pairs: as roles allow, else the less senior mentors."""
+    forward = roster.can_mentor[first] & roster.can_be_mentee[second]
+    backward = roster.can_mentor[second] & roster.can_be_mentee[first]
+    junior_first = (roster.years[first] < roster.years[second]) | (
+        (roster.years[first] == roster.years[second]) & (first < second)
+    )
+    first_mentors = forward & (~backward | junior_first)
+    return np.where(first_mentors, first, second), np.where(first_mentors, second, first)
+
+
+def explain_pairs(
+    roster: Roster,
+    scorer: Scorer,
+    mentor_idx: np.ndarray,
+    mentee_idx: np.ndarray,
+    *,
+    mode: str,
+    rules: ProgramRules = NO_RULES,
+    lang: str = "en",
+) -> list[MatchedPair]:
+    """Score and explain chosen pairs; rule bonuses are extra factors, so the factors' contributions
+    still add up to the reported score."""
+    if mentor_idx.size == 0:
+        return []
+    features = pair_features(roster, mentor_idx, mentee_idx, mode=mode)
+    scored = features.select(scorer.feature_names)
+    bonus = rule_contributions(rules, features)
+    scores = scorer.score(scored) + bonus.sum(axis=1)
+    contributions = np.hstack([scorer.contributions(scored), bonus])
+    factor_names = (*scorer.factor_names, *rules.factor_names)
+    value_names = (*features.names, *rules.factor_names)
+    rule_values = [criterion_values(features, b.criterion) for b in rules.bonuses]
+    values = np.column_stack([features.matrix, *rule_values]) if rule_values else features.matrix
+    out = []
+    for row, (mentor, mentee) in enumerate(
+        zip(mentor_idx.tolist(), mentee_idx.tolist(), strict=True)
+    ):
+        explanation = explain_pair(
+            factor_names,
+            contributions[row],
+            value_names,
+            values[row],
+            top_item_matches(roster, mentor, mentee, mode=mode),
+            mentor_id=roster.ids[mentor],
+            mentee_id=roster.ids[mentee],
+            mode=mode,
+            lang=lang,
+        )
+        out.append(
+            MatchedPair(
+                roster.ids[mentor], roster.ids[mentee], float(scores[row]), explanation.to_dict()
+            )
+        )
+    return out
+
+
+def solve_cohort(
+    roster: Roster,
+    scorer: Scorer,
+    cohort: Cohort,
+    *,
+    objective: str,
+    rules: ProgramRules = NO_RULES,
+    lang: str = "en",
+) -> CohortAssignment:
+    """The optimal assignment of a cohort, every pair explained, every unpaired mentee told why."""
+    check_objective(objective)
+    check_lang(lang)
+    pairs = cohort.pairs
+    if cohort.mode == F.MUTUAL:
+        return _solve_pool(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
+    row = np.searchsorted(cohort.mentees, pairs.mentee_idx)
+    column = np.searchsorted(cohort.mentors, pairs.mentor_idx)
+    assigned = assign_mentees(
+        cohort.mentees.size, row, column, pairs.score, cohort.capacity, objective=objective
+    )
+    paired_rows = np.flatnonzero(assigned != UNPAIRED)
+    load = np.bincount(assigned[paired_rows], minlength=cohort.mentors.size)
+    matched = explain_pairs(
+        roster,
+        scorer,
+        cohort.mentors[assigned[paired_rows]],
+        cohort.mentees[paired_rows],
+        mode=cohort.mode,
+        rules=rules,
+        lang=lang,
+    )
+    eligible = np.bincount(row, minlength=cohort.mentees.size)
+    has_room = load[column] < cohort.capacity[column]
+    with_room = np.bincount(row, weights=has_room, minlength=cohort.mentees.size).astype(np.int64)
+    unpaired = [
+        _unpaired(
+            cohort,
+            r,
+            int(eligible[r]),
+            int(with_room[r]),
+            roster.ids[cohort.mentees[r]],
+            partner=F.MENTOR,
+        )
+        for r in np.flatnonzero(assigned == UNPAIRED).tolist()
+    ]
+    loads = [
+        MentorLoad(roster.ids[mentor], int(used), int(capacity))
+        for mentor, used, capacity in zip(
+            cohort.mentors.tolist(), load.tolist(), cohort.capacity.tolist(), strict=True
+        )
+    ]
+    return CohortAssignment(cohort.mode, objective, matched, unpaired, loads)
+
+
+def _solve_pool(
+    roster: Roster,
+    scorer: Scorer,
+    cohort: Cohort,
+    *,
+    objective: str,
+    rules: ProgramRules,
+    lang: str,
+) -> CohortAssignment:
+    pairs = cohort.pairs
+    partner = pair_within_pool(
+        len(roster), pairs.mentor_idx, pairs.mentee_idx, pairs.score, objective=objective
+    )
+    everyone = np.arange(len(roster))
+    first = np.flatnonzero((partner != UNPAIRED) & (partner > everyone))
+    mentors, mentees = _oriented(roster, first, partner[first])
+    matched = explain_pairs(roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang)
+    ends = np.concatenate([pairs.mentor_idx, pairs.mentee_idx])
+    others = np.concatenate([pairs.mentee_idx, pairs.mentor_idx])
+    eligible = np.bincount(ends, minlength=len(roster))
+    free = partner[others] == UNPAIRED
+    with_room = np.bincount(ends, weights=free, minlength=len(roster)).astype(np.int64)
+    unpaired = [
+        _unpaired(cohort, p, int(eligible[p]), int(with_room[p]), roster.ids[p], partner="partner")
+        for p in np.flatnonzero(partner == UNPAIRED).tolist()
+    ]
+    loads = [MentorLoad(roster.ids[p], int(partner[p] != UNPAIRED), 1) for p in everyone.tolist()]
+    return CohortAssignment(F.MUTUAL, objective, matched, unpaired, loads)

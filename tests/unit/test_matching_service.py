@@ -1,0 +1,157 @@
+"""Matching drafts in the store: create, read back, approve once, erasure, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from sqlalchemy import select
+
+from recomentor import fields as F
+from recomentor.erasure import erase_participant
+from recomentor.errors import ConflictError, NotFoundError
+from recomentor.matching.cohort import MatchedPair
+from recomentor.matching.export import escape_cell, matching_csv, matching_json, write_matching
+from recomentor.matching.rules import parse_rules
+from recomentor.matching.service import (
+    Matching,
+    approve_matching,
+    create_matching,
+    get_matching,
+)
+from recomentor.roster import Roster
+from recomentor.scoring import HeuristicScorer
+from recomentor.store import Store
+from recomentor.store.tables import PairingRow
+from tests.fakes import build_roster, person
+
+SOCIAL = "Instagram, TikTok"
+
+
+@pytest.fixture
+def roster(store: Store) -> Roster:
+    return build_roster(
+        store,
+        [
+            person("J1", years=1, skills=SOCIAL, max_mentees=2),
+            person("J2", years=2, skills="Python, SQL", department="Finance"),
+            person("S1", role=F.MENTEE, years=25, goals="Comprendre TikTok"),
+            person("S2", role=F.MENTEE, years=20, goals="Apprendre Python"),
+            person("S3", role=F.MENTEE, years=18, goals="Instagram", languages="de"),
+        ],
+    )
+
+
+def _create(store: Store, roster: Roster, **kwargs: object) -> Matching:
+    return create_matching(store, roster, HeuristicScorer(), **kwargs)  # type: ignore[arg-type]
+
+
+def _pairings(store: Store) -> set[tuple[str, str, str | None]]:
+    with store.session() as session:
+        rows = session.execute(
+            select(PairingRow.mentor_id, PairingRow.mentee_id, PairingRow.matching_id)
+        )
+        return {(a, b, m) for a, b, m in rows}
+
+
+def test_create_stores_a_draft_that_reads_back_identically(store: Store, roster: Roster) -> None:
+    created = _create(
+        store, roster, rules=parse_rules("[[bonus]]\ncriterion='same_location'\nweight=0.1\n")
+    )
+    assert created.status == "draft"
+    assert {(p.mentor_id, p.mentee_id) for p in created.pairs} == {("J1", "S1"), ("J2", "S2")}
+    assert [(u.mentee_id, u.reason) for u in created.unpaired] == [("S3", "no_eligible_mentor")]
+    assert "no common language" in created.unpaired[0].detail
+    loaded = get_matching(store, created.id).to_dict()
+    assert loaded == created.to_dict()
+    assert set(loaded) >= {
+        "id",
+        "status",
+        "mode",
+        "objective",
+        "pairs",
+        "unpaired",
+        "mentor_load",
+        "model",
+    }
+    assert loaded["model"] == {"kind": "heuristic", "name": "heuristic", "version": "1"}
+    assert loaded["mentor_load"] == [
+        {"mentor_id": "J1", "assigned": 1, "capacity": 2},
+        {"mentor_id": "J2", "assigned": 1, "capacity": 1},
+    ]
+    pair = loaded["pairs"][0]
+    assert set(pair["explanation"]) == {"summary", "factors", "matches"}
+    assert sum(f["contribution"] for f in pair["explanation"]["factors"]) == pytest.approx(
+        pair["score"]
+    )
+    assert _pairings(store) == set()  # a draft forms no pairing
+
+
+def test_approve_forms_pairings_once(store: Store, roster: Roster) -> None:
+    created = _create(store, roster)
+    approved = approve_matching(store, created.id)
+    assert approved.status == "approved" and approved.approved_at is not None
+    assert _pairings(store) == {("J1", "S1", created.id), ("J2", "S2", created.id)}
+    with pytest.raises(ConflictError, match="already approved"):
+        approve_matching(store, created.id)
+    assert len(_pairings(store)) == 2
+    # The next round never proposes a formed pair again.
+    later = _create(store, roster)
+    assert not {(p.mentor_id, p.mentee_id) for p in later.pairs} & {("J1", "S1"), ("J2", "S2")}
+
+
+def test_a_draft_that_repeats_pairs_approved_since_is_refused(store: Store, roster: Roster) -> None:
+    first, second = _create(store, roster), _create(store, roster)
+    approve_matching(store, first.id)
+    with pytest.raises(ConflictError, match="create a new matching"):
+        approve_matching(store, second.id)
+    assert get_matching(store, second.id).status == "draft"
+
+
+def test_unknown_ids_are_not_found(store: Store) -> None:
+    for action in (get_matching, approve_matching):
+        with pytest.raises(NotFoundError) as caught:
+            action(store, "no-such-id")
+        assert (caught.value.kind, caught.value.key) == ("matching", "no-such-id")
+
+
+def test_erasing_a_participant_removes_them_from_stored_matchings(
+    store: Store, roster: Roster
+) -> None:
+    created = _create(store, roster)
+    erase_participant(store, "J1")
+    after = get_matching(store, created.id)
+    assert "J1" not in json.dumps(after.to_dict())
+    assert [p.mentee_id for p in after.pairs] == ["S2"]
+
+
+def test_csv_export_escapes_formulas_and_lists_unpaired(store: Store, roster: Roster) -> None:
+    matching = _create(store, roster)
+    hostile = MatchedPair('=HYPERLINK("x")', "+S9", -0.25, {"summary": "@SUM(A1)", "matches": []})
+    tampered = Matching(**{**matching.__dict__, "pairs": [*matching.pairs, hostile]})
+    rows = list(csv.DictReader(io.StringIO(matching_csv(tampered))))
+    assert [r["status"] for r in rows] == ["paired", "paired", "paired", "unpaired"]
+    last_pair = rows[2]
+    assert last_pair["mentor_id"] == '\'=HYPERLINK("x")'
+    assert last_pair["mentee_id"] == "'+S9"
+    assert last_pair["summary"] == "'@SUM(A1)"
+    assert last_pair["score"] == "-0.2500"  # a number, not text: left as is
+    assert rows[3]["mentee_id"] == "S3" and rows[3]["reason"].startswith("no_eligible_mentor: ")
+    assert (
+        escape_cell("-1+1") == "'-1+1"
+        and escape_cell("\tx") == "'\tx"
+        and escape_cell("ok") == "ok"
+    )
+    assert json.loads(matching_json(matching)) == matching.to_dict()
+
+
+def test_write_matching_picks_the_format_from_the_suffix(
+    store: Store, roster: Roster, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    matching = _create(store, roster)
+    as_json = write_matching(matching, tmp_path / "pairs.json")
+    assert json.loads(as_json.read_text())["id"] == matching.id
+    as_csv = write_matching(matching, tmp_path / "pairs.csv")
+    assert as_csv.read_text(encoding="utf-8-sig").startswith("status,mentor_id,mentee_id")
