@@ -32,6 +32,9 @@ def _register_commands() -> None:
 
     app.add_typer(apikey.app, name="apikey")
     app.command("serve")(serve.serve)
+    from recomentor.cli import train
+
+    app.command("train")(train.train)
     from recomentor.cli import match
 
     app.command("match")(match.match)

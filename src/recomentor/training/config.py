@@ -25,7 +25,7 @@ class TrainingConfig:
     seed: int = 7
     n_knots: int = 5
     degree: int = 3
-    C: float = 1.0
+    C: float = 0.3
     # A challenger must beat the champion and the heuristic by more than this on the primary metric.
     min_improvement: float = 0.0
     # A `recomentor synth` folder: also evaluate against its ground truth.

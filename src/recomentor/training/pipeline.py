@@ -1,0 +1,202 @@
+"""One training run end to end: dataset, grouped split, fit, compare, log and promote."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from recomentor.embeddings import TextEncoder
+from recomentor.errors import TrainingRefusedError
+from recomentor.features import FEATURE_NAMES, pair_features
+from recomentor.roster import Roster, load_roster
+from recomentor.scoring import HeuristicScorer, Scorer
+from recomentor.settings import Settings
+from recomentor.training.config import TrainingConfig
+from recomentor.training.dataset import FeedbackDataset, build_dataset
+from recomentor.training.evaluation import (
+    Evaluation,
+    ScoreFunction,
+    candidate_pairs,
+    compare_scorers,
+    grouped_split,
+    random_scores,
+)
+from recomentor.training.models import AdditiveRanker
+from recomentor.training.promotion import (
+    CHAMPION,
+    HEURISTIC,
+    LEARNED,
+    RANDOM,
+    Promotion,
+    decide_promotion,
+)
+from recomentor.training.registry import (
+    ChampionUnavailableError,
+    LearnedScorer,
+    load_champion,
+)
+from recomentor.training.tracking import TrackedRun, log_training_run
+
+if TYPE_CHECKING:
+    from recomentor.store import Store
+
+CANDIDATE_VERSION = "candidate"
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    rows: int
+    train_rows: int
+    good_share: float
+    evaluation: Evaluation
+    promotion: Promotion
+    run: TrackedRun
+    previous_champion: str | None
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase, for the benchmark
+
+
+class _PhaseClock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.laps[phase] = now - self._last
+        self._last = now
+
+
+def fit_ranker(
+    dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfig
+) -> AdditiveRanker:
+    labels = dataset.labels[rows]
+    if labels.all() or not labels.any():
+        raise TrainingRefusedError(
+            "the training part of the split holds a single class; add feedback or change the "
+            "split seed"
+        )
+    ranker = AdditiveRanker(
+        dataset.feature_names, n_knots=config.n_knots, degree=config.degree, C=config.C
+    )
+    return ranker.fit(dataset.features[rows], labels)
+
+
+def _on_all_features(scorer: Scorer) -> ScoreFunction:
+    """Scores from the full FEATURE_NAMES matrix, whichever columns the scorer uses."""
+    columns = [FEATURE_NAMES.index(name) for name in scorer.feature_names]
+
+    def score(features: np.ndarray) -> np.ndarray:
+        return scorer.score(features[:, columns])
+
+    return score
+
+
+def _truth_metrics(
+    roster: Roster,
+    mentees: np.ndarray,
+    scorers: dict[str, ScoreFunction],
+    settings: Settings,
+    config: TrainingConfig,
+) -> tuple[dict[str, dict[str, float]], int]:
+    from recomentor.synth import compatibility, load_organisation
+
+    assert config.ground_truth is not None
+    organisation = load_organisation(config.ground_truth)
+    mentors, candidates_mentees = candidate_pairs(
+        roster,
+        mentees,
+        mode=config.mode,
+        min_gap=settings.min_gap,
+        max_pairs=config.truth_max_pairs,
+    )
+    ids = np.asarray(roster.ids)
+    relevance = compatibility(organisation, ids[mentors], ids[candidates_mentees])
+    features = pair_features(roster, mentors, candidates_mentees, mode=config.mode)
+    return compare_scorers(scorers, features.matrix, relevance, candidates_mentees), mentors.size
+
+
+def evaluate(
+    dataset: FeedbackDataset,
+    test: np.ndarray,
+    scorers: dict[str, ScoreFunction],
+    settings: Settings,
+    config: TrainingConfig,
+) -> Evaluation:
+    """Every scorer on the held-out feedback, then on all candidates of held-out mentees."""
+    observed = compare_scorers(
+        scorers, dataset.features[test], dataset.relevance[test], dataset.groups[test]
+    )
+    mentees = np.unique(dataset.mentee_idx[test])
+    truth, truth_pairs = None, 0
+    if config.ground_truth is not None:
+        truth, truth_pairs = _truth_metrics(dataset.roster, mentees, scorers, settings, config)
+    return Evaluation(
+        observed=observed,
+        truth=truth,
+        test_rows=int(test.size),
+        test_mentees=int(mentees.size),
+        truth_pairs=truth_pairs,
+    )
+
+
+def train_and_register(
+    settings: Settings,
+    store: Store,
+    encoder: TextEncoder,
+    config: TrainingConfig,
+    *,
+    force: bool = False,
+    progress: bool = False,
+) -> TrainingReport:
+    """Train on all feedback, compare on held-out mentees, log to MLflow, promote if better."""
+    clock = _PhaseClock()
+    roster = load_roster(store, encoder, progress=progress)
+    clock.lap("roster")
+    dataset = build_dataset(
+        store,
+        roster,
+        min_feedback=settings.min_feedback,
+        mode=config.mode,
+        good_rating=config.good_rating,
+    )
+    clock.lap("dataset")
+    split = grouped_split(dataset.groups, test_size=config.test_size, seed=config.seed)
+    ranker = fit_ranker(dataset, split.train, config)
+    clock.lap("fit")
+    learned = LearnedScorer(ranker, version=CANDIDATE_VERSION, embedding_model=roster.model_id)
+    scorers = {
+        LEARNED: _on_all_features(learned),
+        HEURISTIC: _on_all_features(HeuristicScorer()),
+        RANDOM: random_scores(config.seed),
+    }
+    notes = []
+    previous: str | None = None
+    try:
+        champion = load_champion(settings)
+    except ChampionUnavailableError as error:
+        champion = None
+        notes.append(f"current champion not compared: {error}")
+    if champion is not None:
+        previous = champion.version
+        scorers[CHAMPION] = _on_all_features(champion)
+    clock.lap("champion")
+    evaluation = evaluate(dataset, split.test, scorers, settings, config)
+    promotion = decide_promotion(evaluation, min_improvement=config.min_improvement, force=force)
+    clock.lap("evaluate")
+    run = log_training_run(settings, config, dataset, ranker, evaluation, promotion)
+    clock.lap("log")
+    return TrainingReport(
+        rows=len(dataset),
+        train_rows=int(split.train.size),
+        good_share=float(dataset.labels.mean()),
+        evaluation=evaluation,
+        promotion=promotion,
+        run=run,
+        previous_champion=previous,
+        notes=notes,
+        seconds=clock.laps,
+    )

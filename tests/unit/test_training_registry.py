@@ -1,0 +1,183 @@
+"""MLflow registry round trip: challenger and champion aliases, the champion in use, fallbacks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mlflow import MlflowClient
+
+from recomentor.features import pair_features
+from recomentor.roster import load_roster
+from recomentor.scorers import load_scorer
+from recomentor.scoring import HEURISTIC, LEARNED
+from recomentor.settings import Settings
+from recomentor.store import Store, open_store
+from recomentor.suggest import suggest
+from recomentor.training.config import TrainingConfig
+from recomentor.training.pipeline import TrainingReport
+from recomentor.training.registry import CHAMPION_ALIAS, REGISTERED_MODEL
+from recomentor.training.tracking import PROMOTION_TAG
+from tests.fakes import FakeEncoder
+from tests.training_data import import_synthetic, small_training_settings, train_fake
+
+# Never promotable: the learned model cannot beat the heuristic by a whole NDCG point.
+UNBEATABLE = TrainingConfig(min_improvement=1.0)
+
+
+@pytest.fixture
+def trained(tmp_path: Path) -> Iterator[tuple[Settings, Store, TrainingReport]]:
+    settings = small_training_settings(tmp_path / "home")
+    store = open_store(settings.resolved_database_url)
+    import_synthetic(store, settings, tmp_path / "synth", people=150, feedback=300)
+    report = train_fake(settings, store, force=True)
+    yield settings, store, report
+    store.dispose()
+
+
+def _client(settings: Settings) -> MlflowClient:
+    uri = settings.resolved_tracking_uri
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def _a_mentee(store: Store) -> str:
+    roster = load_roster(store, FakeEncoder())
+    return roster.ids[int(np.flatnonzero(roster.can_be_mentee & (roster.years >= 15))[0])]
+
+
+def test_a_run_logs_its_record_and_registers_a_challenger(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    settings, _, report = trained
+    client = _client(settings)
+    run = client.get_run(report.run.run_id)
+    assert run.data.tags["embedding_model"] == FakeEncoder().model_id
+    assert len(run.data.tags["data_sha256"]) == 64
+    assert run.data.params["features"].split(",")[0] == "skills_to_goals"
+    assert run.data.params["good_rating"] == "4"
+    assert "observed.learned.ndcg_at_5" in run.data.metrics
+    assert "observed.heuristic.ndcg_at_5" in run.data.metrics
+    assert "observed.random.ndcg_at_5" in run.data.metrics
+    version = client.get_model_version(REGISTERED_MODEL, report.run.version)
+    assert {"challenger", "champion"} <= set(version.aliases)
+    assert version.tags[PROMOTION_TAG] == ("forced" if report.promotion.forced else "promoted")
+    assert (settings.home / "mlartifacts").is_dir()  # artifacts live under the data home
+
+
+def test_the_champion_serves_suggestions_and_its_explanations_add_up(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    settings, store, report = trained
+    scorer = load_scorer(settings, store)
+    assert scorer.kind == LEARNED
+    assert scorer.version == report.run.version
+    roster = load_roster(store, FakeEncoder())
+    result = suggest(roster, scorer, _a_mentee(store), k=5, min_gap=settings.min_gap)
+    assert result.model == {"kind": LEARNED, "name": REGISTERED_MODEL, "version": "1"}
+    assert result.suggestions
+    for suggestion in result.suggestions:
+        factors = suggestion.explanation.factors
+        assert factors[0].name == "baseline" or "baseline" in {f.name for f in factors}
+        total = sum(f.contribution for f in factors)
+        assert total == pytest.approx(suggestion.score, abs=1e-6)
+    scores = [s.score for s in result.suggestions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_pyfunc_model_scores_like_the_served_scorer(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    import mlflow.pyfunc
+    import pandas as pd
+
+    settings, store, _ = trained
+    scorer = load_scorer(settings, store)
+    roster = load_roster(store, FakeEncoder())
+    features = pair_features(roster, np.arange(5), np.arange(5, 10))
+    model = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}@{CHAMPION_ALIAS}")
+    frame = pd.DataFrame(features.matrix, columns=list(features.names))
+    np.testing.assert_allclose(model.predict(frame), scorer.score(features.matrix))
+    assert [spec.name for spec in model.metadata.get_input_schema().inputs] == list(features.names)
+
+
+def test_a_worse_model_is_not_promoted_and_the_refusal_is_recorded(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    settings, store, first = trained
+    second = train_fake(settings, store, UNBEATABLE)
+    assert not second.promotion.promote
+    assert "does not beat" in second.promotion.reason
+    assert second.previous_champion == first.run.version
+    assert "champion" in second.evaluation.observed  # compared on the same split
+    client = _client(settings)
+    refused = client.get_model_version(REGISTERED_MODEL, second.run.version)
+    assert refused.aliases == ["challenger"]
+    assert refused.tags[PROMOTION_TAG] == "refused"
+    assert client.get_run(second.run.run_id).data.tags[PROMOTION_TAG] == "refused"
+    champion = client.get_model_version_by_alias(REGISTERED_MODEL, CHAMPION_ALIAS)
+    assert str(champion.version) == first.run.version
+    forced = train_fake(settings, store, UNBEATABLE, force=True)
+    assert forced.promotion.forced
+    assert load_scorer(settings, store).version == forced.run.version
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_a_corrupt_champion_falls_back_to_the_heuristic_with_a_warning(
+    trained: tuple[Settings, Store, TrainingReport], caplog: pytest.LogCaptureFixture
+) -> None:
+    settings, store, _ = trained
+    pickles = list((settings.home / "mlartifacts").rglob("python_model.pkl"))
+    assert pickles
+    for path in pickles:
+        path.write_bytes(b"not a pickle")
+    with caplog.at_level(logging.WARNING):
+        scorer = load_scorer(settings, store)
+    assert scorer.kind == HEURISTIC
+    messages = _warnings(caplog)
+    assert len(messages) == 1 and "could not be loaded" in messages[0]
+    # Suggestions keep working on the heuristic.
+    roster = load_roster(store, FakeEncoder())
+    result = suggest(roster, scorer, _a_mentee(store), k=3, min_gap=settings.min_gap)
+    assert result.model["kind"] == HEURISTIC and result.suggestions
+    # The warning never carries personal data: no id, skill or goal of anyone.
+    texts = {*roster.ids, *roster.skill_items.texts, *roster.goal_items.texts}
+    assert not any(text in messages[0] for text in texts if len(text) > 3)
+
+
+def test_missing_artifacts_fall_back_to_the_heuristic_with_a_warning(
+    trained: tuple[Settings, Store, TrainingReport], caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    settings, store, _ = trained
+    shutil.rmtree(settings.home / "mlartifacts")
+    with caplog.at_level(logging.WARNING):
+        assert load_scorer(settings, store).kind == HEURISTIC
+    assert any("could not be loaded" in m for m in _warnings(caplog))
+
+
+def test_a_champion_of_another_embedding_model_is_not_used(
+    trained: tuple[Settings, Store, TrainingReport], caplog: pytest.LogCaptureFixture
+) -> None:
+    settings, store, _ = trained
+    other = replace(settings, embedding_model="sentence-transformers/some-other-model")
+    with caplog.at_level(logging.WARNING):
+        assert load_scorer(other, store).kind == HEURISTIC
+    assert any("trained on embeddings of fake/trigram-64" in m for m in _warnings(caplog))
+
+
+def test_without_any_training_the_heuristic_serves_silently(
+    settings: Settings, sqlite_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        scorer = load_scorer(settings, sqlite_store)
+    assert scorer.kind == HEURISTIC
+    assert not _warnings(caplog)
+    assert not (settings.home / "mlflow.db").exists()  # looking did not create a store
