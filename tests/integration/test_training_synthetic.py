@@ -1,0 +1,80 @@
+"""Training on synthetic feedback with the real embedding model, judged against ground truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from recomentor.embeddings import SentenceEncoder
+from recomentor.roster import load_roster
+from recomentor.scorers import load_scorer
+from recomentor.settings import Settings
+from recomentor.store import Store, open_store
+from recomentor.suggest import suggest
+from recomentor.training.config import TrainingConfig
+from recomentor.training.evaluation import NDCG
+from recomentor.training.pipeline import TrainingReport, train_and_register
+from tests.training_data import import_synthetic
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def trained(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, Store, TrainingReport]]:
+    root = tmp_path_factory.mktemp("training")
+    settings = replace(Settings(home=root / "home"), min_feedback=50)
+    store = open_store(settings.resolved_database_url)
+    truth = import_synthetic(store, settings, root / "synth", people=1_000, feedback=2_000, seed=3)
+    report = train_and_register(
+        settings,
+        store,
+        SentenceEncoder.from_settings(settings),
+        TrainingConfig(ground_truth=truth),
+        force=True,  # promoted whatever the outcome, so serving can be checked below
+    )
+    yield settings, store, report
+    store.dispose()
+
+
+def test_learned_model_ranks_far_better_than_random_against_truth(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    _, _, report = trained
+    truth = report.evaluation.truth
+    assert truth is not None and report.evaluation.truth_pairs > 10_000
+    assert truth["learned"][NDCG] > truth["random"][NDCG] + 0.2
+    assert truth["learned"]["roc_auc"] > 0.65
+
+
+@pytest.mark.xfail(
+    reason="features cap the gain: even a model fitted on the truth itself gains ~0.02-0.03 "
+    "NDCG@5 over the heuristic with the English-only default model (see training/README.md)",
+    strict=False,
+)
+def test_learned_model_beats_the_heuristic_by_five_ndcg_points_on_truth(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    truth = trained[2].evaluation.truth
+    assert truth is not None
+    assert truth["learned"][NDCG] >= truth["heuristic"][NDCG] + 0.05
+
+
+def test_the_promoted_model_serves_with_explanations_that_add_up(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    settings, store, _ = trained
+    scorer = load_scorer(settings, store)
+    assert scorer.kind == "learned"
+    roster = load_roster(store, SentenceEncoder.from_settings(settings))
+    mentees = np.flatnonzero(roster.can_be_mentee & (roster.years >= 15))[:5]
+    for mentee in mentees.tolist():
+        result = suggest(roster, scorer, roster.ids[mentee], k=5, min_gap=settings.min_gap)
+        assert result.model["kind"] == "learned"
+        for suggestion in result.suggestions:
+            total = sum(f.contribution for f in suggestion.explanation.factors)
+            assert total == pytest.approx(suggestion.score, abs=1e-6)
