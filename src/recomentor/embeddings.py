@@ -205,7 +205,8 @@ def embed_texts(
     hashes = sorted(text_of)
     with store.session() as session:
         cached = _lookup(session, encoder.model_id, hashes)
-    missing = [h for h in hashes if h not in cached]
+    # Longest first: progress chunks then hold texts of similar length, which pad least.
+    missing = sorted((h for h in hashes if h not in cached), key=lambda h: -len(text_of[h]))
     if missing:
         fresh = _encode_missing(encoder, [text_of[h] for h in missing], progress=progress)
         fresh = np.ascontiguousarray(fresh, dtype=_VECTOR_DTYPE)
