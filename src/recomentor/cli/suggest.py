@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from recomentor import fields as F
 from recomentor.cli import context
-from recomentor.embeddings import SentenceEncoder
-from recomentor.roster import load_roster
-from recomentor.scorers import load_scorer
-from recomentor.suggest import SuggestionResult
-from recomentor.suggest import suggest as suggest_partners
+
+if TYPE_CHECKING:
+    from recomentor.suggest import SuggestionResult
 
 _REASON_WORDS = {
     "same_person": "same person",
@@ -37,6 +34,8 @@ def _excluded_line(excluded: dict[str, int]) -> str:
 
 
 def _print_table(result: SuggestionResult) -> None:
+    from rich.table import Table
+
     console = context.console
     model = result.model
     title = (
@@ -85,6 +84,12 @@ def suggest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
     """Ranked partners for one participant, each with the reasons behind its score."""
+    # Imported here so `recomentor --help` does not pay for numpy, scipy and the model code.
+    from recomentor.embeddings import SentenceEncoder
+    from recomentor.roster import load_roster
+    from recomentor.scorers import load_scorer
+    from recomentor.suggest import suggest as suggest_partners
+
     settings = context.settings()
     store = context.store()
     encoder = SentenceEncoder.from_settings(settings)
