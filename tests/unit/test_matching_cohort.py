@@ -170,3 +170,19 @@ def test_every_mentee_is_either_paired_or_unpaired_with_a_reason(roster: Roster)
     unpaired = {u.mentee_id for u in result.unpaired}
     mentees = {roster.ids[i] for i in np.flatnonzero(roster.can_be_mentee)}
     assert paired | unpaired == mentees and not paired & unpaired
+
+
+def test_cohort_scores_equal_pair_features_on_all_pairs_at_once(roster: Roster) -> None:
+    from recomentor.features import pair_features
+
+    rules = parse_rules("[[bonus]]\ncriterion = 'seniority_gap'\nweight = -0.5\n")
+    scorer = HeuristicScorer()
+    cohort = build_cohort(roster, scorer, rules=rules)
+    pairs = cohort.pairs
+    features = pair_features(roster, pairs.mentor_idx, pairs.mentee_idx)
+    expected = scorer.score(features.select(scorer.feature_names)) - 0.5 * features.column(
+        "seniority_gap"
+    )
+    # float32 embeddings: one-to-many and gathered products differ in the last bits only.
+    np.testing.assert_allclose(pairs.score, expected, rtol=0, atol=1e-6)
+    assert pairs.score.size == 8  # 3 mentors x 4 mentees, minus S4 (x3) and J1 -> S1

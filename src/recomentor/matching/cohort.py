@@ -148,6 +148,31 @@ def _score(
     return np.asarray(score, dtype=np.float64)
 
 
+def _score_by_person(
+    roster: Roster,
+    scorer: Scorer,
+    rules: ProgramRules,
+    mentor: np.ndarray,
+    mentee: np.ndarray,
+    mode: str,
+) -> np.ndarray:
+    """Scores of all pairs, one pair_features call per person of the smaller side.
+
+    pair_features is fastest for one person against many (one product against everyone,
+    no gathering of candidate rows), so pairs are grouped by their mentor or their mentee,
+    whichever side has fewer distinct people.
+    """
+    score = np.zeros(mentor.size)
+    if mentor.size == 0:
+        return score
+    keys = mentor if np.unique(mentor).size <= np.unique(mentee).size else mentee
+    order = np.argsort(keys, kind="stable")
+    _, starts = np.unique(keys[order], return_index=True)
+    for group in np.split(order, starts[1:]):
+        score[group] = _score(roster, scorer, rules, mentor[group], mentee[group], mode)
+    return score
+
+
 def _check_exclusions(roster: Roster, rules: ProgramRules) -> None:
     # A typo in an exclusion would silently allow the very pair the program forbids.
     for exclusion in rules.exclusions:
@@ -183,7 +208,7 @@ def build_cohort(
     paired = list(paired_pairs)
     reason_names = (*REASONS, *(RULE_PREFIX + name for name in rules.require))
     excluded = np.zeros((mentees.size, len(reason_names)), dtype=np.int64)
-    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    kept: list[tuple[np.ndarray, np.ndarray]] = []
     for mentor, mentee, row in _blocks(mentors, mentees, pool=pool):
         codes = pair_exclusion_codes(
             roster,
@@ -210,14 +235,11 @@ def build_cohort(
             back = np.bincount(other * width + codes, minlength=cells)
             excluded += back.reshape(mentees.size, -1)[:, 1:]
         eligible = codes == ELIGIBLE
-        if eligible.any():
-            a, b = mentor[eligible], mentee[eligible]
-            kept.append((a, b, _score(roster, scorer, rules, a, b, mode)))
-    pairs = ScoredPairs(
-        mentor_idx=np.concatenate([k[0] for k in kept]) if kept else np.zeros(0, np.int64),
-        mentee_idx=np.concatenate([k[1] for k in kept]) if kept else np.zeros(0, np.int64),
-        score=np.concatenate([k[2] for k in kept]) if kept else np.zeros(0),
-    )
+        kept.append((mentor[eligible], mentee[eligible]))
+    mentor_idx = np.concatenate([k[0] for k in kept]) if kept else np.zeros(0, np.int64)
+    mentee_idx = np.concatenate([k[1] for k in kept]) if kept else np.zeros(0, np.int64)
+    score = _score_by_person(roster, scorer, rules, mentor_idx, mentee_idx, mode)
+    pairs = ScoredPairs(mentor_idx=mentor_idx, mentee_idx=mentee_idx, score=score)
     return Cohort(mode, mentors, mentees, capacity, pairs, reason_names, excluded)
 
 

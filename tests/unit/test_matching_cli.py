@@ -1,0 +1,79 @@
+"""`recomentor match` and `recomentor matching show|approve` end to end on a small store."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from recomentor import fields as F
+from recomentor.cli import context
+from recomentor.cli import match as match_cli
+from recomentor.cli.app import app
+from recomentor.cli.errors import exit_code_for
+from recomentor.errors import ConflictError, InvalidInputError, NotFoundError, RecomentorError
+from recomentor.store.participants import upsert_participants
+from tests.fakes import FakeEncoder, person
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("RECOMENTOR_HOME", str(tmp_path / "home"))
+    context.settings.cache_clear()
+    context.store.cache_clear()
+    monkeypatch.setattr(match_cli.SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
+    with context.store().session() as session:
+        upsert_participants(
+            session,
+            [
+                person("J1", years=1, skills="@Instagram stories", max_mentees=2),
+                person("S1", role=F.MENTEE, years=25, goals="Instagram"),
+                person("S2", role=F.MENTEE, years=20, goals="TikTok", languages="de"),
+            ],
+        )
+    yield CliRunner()
+    context.store.cache_clear()
+    context.settings.cache_clear()
+
+
+def test_match_show_export_and_approve(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "pairs.csv"
+    created = runner.invoke(app, ["match", "--json", "--out", str(out)])
+    assert created.exit_code == 0, created.output
+    payload = json.loads(created.output)
+    assert payload["status"] == "draft" and payload["objective"] == "participation"
+    assert [(p["mentor_id"], p["mentee_id"]) for p in payload["pairs"]] == [("J1", "S1")]
+    assert [u["mentee_id"] for u in payload["unpaired"]] == ["S2"]
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows[0]["matches"].startswith("'@Instagram stories")  # cannot run as a formula
+    shown = runner.invoke(app, ["matching", "show", payload["id"]])
+    assert shown.exit_code == 0 and "1 pairs" in shown.output and "S2" in shown.output
+    approved = runner.invoke(app, ["matching", "approve", payload["id"]])
+    assert approved.exit_code == 0 and "1 pairings recorded" in approved.output
+    again = runner.invoke(app, ["matching", "approve", payload["id"]])
+    assert isinstance(again.exception, ConflictError)
+    assert exit_code_for(again.exception) == 1
+
+
+def _error(result: Result) -> RecomentorError:
+    # CliRunner calls the Typer app directly; main() maps the same errors to exit codes.
+    assert isinstance(result.exception, RecomentorError), result.output
+    return result.exception
+
+
+def test_bad_inputs_raise_errors_the_cli_maps_once(runner: CliRunner, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[require]\nsame_site = true\n")
+    bad_rules = _error(runner.invoke(app, ["match", "--rules", str(rules)]))
+    assert isinstance(bad_rules, InvalidInputError) and "rules.toml, line 2" in str(bad_rules)
+    bad_objective = _error(runner.invoke(app, ["match", "--objective", "fairness"]))
+    assert "objective must be one of" in str(bad_objective)
+    bad_mode = _error(runner.invoke(app, ["match", "--mode", "sideways"]))
+    assert "mode must be one of" in str(bad_mode)
+    unknown = _error(runner.invoke(app, ["matching", "show", "nope"]))
+    assert isinstance(unknown, NotFoundError) and exit_code_for(unknown) == 2
