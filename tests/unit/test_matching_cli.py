@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from recomentor import fields as F
 from recomentor.cli import context
-from recomentor.cli import match as match_cli
 from recomentor.cli.app import app
 from recomentor.cli.errors import exit_code_for
+from recomentor.embeddings import SentenceEncoder
 from recomentor.errors import ConflictError, InvalidInputError, NotFoundError, RecomentorError
 from recomentor.store.participants import upsert_participants
 from tests.fakes import FakeEncoder, person
@@ -26,7 +26,7 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunne
     monkeypatch.setenv("RECOMENTOR_HOME", str(tmp_path / "home"))
     context.settings.cache_clear()
     context.store.cache_clear()
-    monkeypatch.setattr(match_cli.SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
+    monkeypatch.setattr(SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
     with context.store().session() as session:
         upsert_participants(
             session,

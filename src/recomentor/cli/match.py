@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from recomentor import fields as F
 from recomentor.cli import context
-from recomentor.embeddings import SentenceEncoder
-from recomentor.matching.export import write_matching
-from recomentor.matching.rules import NO_RULES, load_rules
-from recomentor.matching.service import Matching, approve_matching, create_matching, get_matching
-from recomentor.matching.solver import PARTICIPATION
-from recomentor.roster import load_roster
-from recomentor.scorers import load_scorer
+
+if TYPE_CHECKING:
+    from recomentor.matching.service import Matching
+
+# Named here, not imported: the matching stack (scipy, the model) loads only when a command runs.
+PARTICIPATION = "participation"
 
 app = typer.Typer(help="Review, export and approve cohort matchings.", no_args_is_help=True)
 
@@ -54,6 +53,8 @@ def _print_matching(matching: Matching, *, rows: int = 20) -> None:
 
 
 def _show(matching: Matching, *, as_json: bool, out: Path | None) -> None:
+    from recomentor.matching.export import write_matching
+
     if out is not None:
         write_matching(matching, out)
     if as_json:
@@ -86,6 +87,12 @@ def match(
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
     """Pair every mentee that can be paired under capacities and rules; saved as a draft."""
+    from recomentor.embeddings import SentenceEncoder
+    from recomentor.matching.rules import NO_RULES, load_rules
+    from recomentor.matching.service import create_matching
+    from recomentor.roster import load_roster
+    from recomentor.scorers import load_scorer
+
     program = load_rules(rules) if rules is not None else NO_RULES
     settings = context.settings()
     store = context.store()
@@ -111,6 +118,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
     """Show a stored matching, draft or approved."""
+    from recomentor.matching.service import get_matching
+
     _show(get_matching(context.store(), matching_id), as_json=as_json, out=out)
 
 
@@ -120,6 +129,8 @@ def approve(
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
     """Turn a draft matching into pairings (once)."""
+    from recomentor.matching.service import approve_matching
+
     matching = approve_matching(context.store(), matching_id)
     if as_json:
         context.print_json(matching.to_dict())
