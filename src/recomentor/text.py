@@ -6,8 +6,9 @@ import hashlib
 import re
 import unicodedata
 
-# Commas, semicolons, line breaks and bullets separate items in survey answers.
-_ITEM_SEPARATORS = re.compile(r"[;,\n\r•·▪●◦]+|(?:^|\s)[-*]\s+")
+# Commas, semicolons, line breaks and bullets separate items in survey answers, except inside
+# parentheses: "IA générative (ChatGPT, Copilot) au quotidien" is one item.
+_ITEM_SEPARATORS = re.compile(r"(?:[;,\n\r•·▪●◦]+|(?:^|\s)[-*]\s+)(?![^()]*\))")
 _SPACES = re.compile(r"\s+")
 
 # Language names as people type them in French or English surveys -> ISO 639-1.

@@ -39,6 +39,9 @@ def _register_commands() -> None:
 
     app.command("match")(match.match)
     app.add_typer(match.app, name="matching")
+    from recomentor.cli import demo
+
+    app.command("demo")(demo.demo)
 
 
 _register_commands()

@@ -33,7 +33,8 @@ def _excluded_line(excluded: dict[str, int]) -> str:
     return ", ".join(parts) or "nobody else"
 
 
-def _print_table(result: SuggestionResult) -> None:
+def print_suggestions(result: SuggestionResult) -> None:
+    """Rich table of ranked partners with reasons; the reasons of exclusion when empty."""
     from rich.table import Table
 
     console = context.console
@@ -107,4 +108,4 @@ def suggest(
     if as_json:
         context.print_json(result.to_dict())
     else:
-        _print_table(result)
+        print_suggestions(result)
