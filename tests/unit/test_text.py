@@ -11,7 +11,7 @@ def test_items_split_on_commas_semicolons_lines_and_bullets() -> None:
 
 
 def test_commas_inside_parentheses_do_not_split_an_item() -> None:
-    # Regression: "(ChatGPT, Copilot)" was cut in two, and explanations showed "Copilot) au quotidien".
+    # Regression: "(ChatGPT, Copilot)" was cut in two; explanations showed "Copilot) au quotidien".
     answer = "IA générative (ChatGPT, Copilot) au quotidien, SQL"
     assert split_items(answer) == ["IA générative (ChatGPT, Copilot) au quotidien", "SQL"]
 
