@@ -77,20 +77,21 @@ def assign_mentees(
         gain = score + _pair_bonus(score, min(rows.size, n_slots))
     else:
         gain = score
-    # One cell per (pair, slot of its mentor); built once, in the orientation scipy solves
-    # without a transposed copy (fewer rows than columns).
-    per_pair = slots[mentor_of_pair]
-    pair_of_cell = np.repeat(np.arange(score.size), per_pair)
-    slot_of_cell = first_slot[mentor_of_pair][pair_of_cell] + (
-        np.arange(pair_of_cell.size) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
-    )
+    # The slot matrix is built once, in the orientation scipy solves without a transposed copy
+    # (fewer rows than columns), filling the k-th slot of every mentor in turn so no array
+    # larger than the pair list is ever made.
     transpose = rows.size > n_slots
     shape = (n_slots, rows.size) if transpose else (rows.size, n_slots)
     cost = np.zeros(shape, dtype=np.float64)
-    if transpose:
-        cost[slot_of_cell, row_of_pair[pair_of_cell]] = -gain[pair_of_cell]
-    else:
-        cost[row_of_pair[pair_of_cell], slot_of_cell] = -gain[pair_of_cell]
+    per_pair = slots[mentor_of_pair]
+    pair_slot = first_slot[mentor_of_pair]
+    for k in range(int(per_pair.max())):
+        has_slot = per_pair > k
+        slot, row, value = pair_slot[has_slot] + k, row_of_pair[has_slot], -gain[has_slot]
+        if transpose:
+            cost[slot, row] = value
+        else:
+            cost[row, slot] = value
     first, second = linear_sum_assignment(cost)
     row_index, slot_index = (second, first) if transpose else (first, second)
     chosen = cost[first, second] < 0
