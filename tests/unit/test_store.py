@@ -1,0 +1,76 @@
+"""Store: migrations, bulk upserts and reads on every supported database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from recomentor import fields as F
+from recomentor.errors import InvalidInputError, NotFoundError
+from recomentor.store import Store, open_store
+from recomentor.store.participants import (
+    count_participants,
+    existing_ids,
+    get_participant,
+    upsert_participants,
+)
+
+
+def _person(index: int, **changes: object) -> dict[str, object]:
+    record: dict[str, object] = {name: None for name in F.PARTICIPANT_FIELDS}
+    record.update(
+        id=f"P{index:05d}", department="IT", years_experience=float(index % 30), role=F.MENTOR,
+        skills="SQL", max_mentees=1, submitted_at=datetime(2026, 9, 1, tzinfo=UTC),
+    )  # fmt: skip
+    record.update(changes)
+    return record
+
+
+def test_schema_is_at_head_after_open(store: Store) -> None:
+    assert store.current_revision() == store.head_revision() is not None
+    store.upgrade()  # idempotent
+    assert store.ping()
+
+
+def test_bulk_upsert_then_identical_upsert_changes_nothing(store: Store) -> None:
+    # 1,200 rows crosses the bulk threshold after which the table's statistics are refreshed.
+    people = [_person(i) for i in range(1_200)]
+    with store.session() as session:
+        first = upsert_participants(session, people)
+    with store.session() as session:
+        again = upsert_participants(session, people)
+        assert count_participants(session) == 1_200
+    assert (first.inserted, again.inserted, again.unchanged) == (1_200, 0, 1_200)
+
+
+def test_upsert_updates_changed_rows_only(store: Store) -> None:
+    with store.session() as session:
+        upsert_participants(session, [_person(1), _person(2)])
+    later = datetime(2026, 9, 2, tzinfo=UTC)
+    with store.session() as session:
+        counts = upsert_participants(
+            session, [_person(1), _person(2, skills="Python", submitted_at=later)]
+        )
+    assert (counts.updated, counts.unchanged) == (1, 1)
+    with store.session() as session:
+        assert get_participant(session, "P00002").skills == "Python"
+        assert existing_ids(session, ["P00001", "P99999"]) == {"P00001"}
+
+
+def test_unknown_participant_is_not_found(store: Store) -> None:
+    with store.session() as session, pytest.raises(NotFoundError):
+        get_participant(session, "nobody")
+
+
+def test_a_failed_unit_of_work_writes_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.session() as session:
+        upsert_participants(session, [_person(1)])
+        raise RuntimeError("crash in the middle of an import")
+    with store.session() as session:
+        assert count_participants(session) == 0
+
+
+def test_bad_database_url_is_a_clear_error() -> None:
+    with pytest.raises(InvalidInputError, match="not a database URL"):
+        open_store("not a url")
