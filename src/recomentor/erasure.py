@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from recomentor.embeddings import erase_participant_embeddings
 from recomentor.store import Store
 from recomentor.store.db import affected_rows
 from recomentor.store.participants import delete_participant_rows, get_participant
-from recomentor.store.tables import MatchingPairRow, MatchingUnpairedRow
+from recomentor.store.tables import MatchingPairRow, MatchingRow, MatchingUnpairedRow
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,15 @@ class ErasureReport:
     pairings: int
     matching_entries: int
     embeddings: int
+
+
+def _drop_from_mentor_loads(session: Session, participant_id: str) -> None:
+    # A matching keeps its mentor-load snapshot in `params` as [mentor_id, assigned, capacity].
+    for matching in session.scalars(select(MatchingRow)):
+        loads = matching.params.get("mentor_load", [])
+        kept = [load for load in loads if load[0] != participant_id]
+        if len(kept) != len(loads):
+            matching.params = {**matching.params, "mentor_load": kept}
 
 
 def erase_participant(store: Store, participant_id: str) -> ErasureReport:
@@ -37,5 +47,6 @@ def erase_participant(store: Store, participant_id: str) -> ErasureReport:
         entries = affected_rows(session.execute(delete(MatchingPairRow).where(in_pairs)))
         unpaired = MatchingUnpairedRow.mentee_id == participant_id
         entries += affected_rows(session.execute(delete(MatchingUnpairedRow).where(unpaired)))
+        _drop_from_mentor_loads(session, participant_id)
         counts = delete_participant_rows(session, participant_id)
     return ErasureReport(counts["feedback"], counts["pairings"], entries, embeddings)

@@ -52,7 +52,8 @@ def test_erasure_removes_the_person_everywhere(store: Store, settings: Settings)
         session.add(FeedbackRow(mentor_id="J1", mentee_id="S1", rating=5))
         session.add(FeedbackRow(mentor_id="J2", mentee_id="S1", rating=3))
         session.add(PairingRow(mentor_id="J1", mentee_id="S1", mode="reverse"))
-        session.add(MatchingRow(id="m1", mode="reverse", objective="score", params={}))
+        loads = {"mentor_load": [["J1", 1, 2], ["J2", 0, 1]]}
+        session.add(MatchingRow(id="m1", mode="reverse", objective="score", params=loads))
         session.flush()
         session.add(
             MatchingPairRow(
@@ -77,6 +78,7 @@ def test_erasure_removes_the_person_everywhere(store: Store, settings: Settings)
         assert _count(session, MatchingPairRow) == 0
         assert _count(session, MatchingUnpairedRow) == 1  # S1's entry is S1's, not J1's
         assert _count(session, ParticipantRow) == 2
+        assert session.get(MatchingRow, "m1").params["mentor_load"] == [["J2", 0, 1]]
     assert split_items("TikTok, Secret hobby of J1") == ["TikTok", "Secret hobby of J1"]
 
 
