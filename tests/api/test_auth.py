@@ -23,6 +23,9 @@ ROUTES = [
     ("POST", "/api/v1/participants/import", "write"),
     ("POST", "/api/v1/feedback", "write"),
     ("DELETE", "/api/v1/participants/J1", "admin"),
+    ("POST", "/api/v1/matchings", "write"),
+    ("GET", "/api/v1/matchings/M1", "read"),
+    ("POST", "/api/v1/matchings/M1/approve", "write"),
 ]
 
 

@@ -7,7 +7,7 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 
 from recomentor import __version__
-from recomentor.api import feedback, health, model, participants, suggestions
+from recomentor.api import feedback, health, matchings, model, participants, suggestions
 from recomentor.api.access_log import access_log_middleware
 from recomentor.api.auth import require_scope
 from recomentor.api.dependencies import provide_runtime
@@ -40,6 +40,7 @@ def create_app(
             participants.import_router(settings.max_upload_bytes),
             suggestions.suggestions,
             feedback.record_feedback,
+            matchings.MatchingController,
             model.model,
         ],
     )

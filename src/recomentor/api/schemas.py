@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -180,3 +180,49 @@ class ProblemOut(msgspec.Struct, omit_defaults=True):
     status: int
     detail: str
     errors: list[dict[str, str | int | None]] = msgspec.field(default_factory=list)
+
+
+class MatchingIn(_In):
+    mode: Literal["reverse", "classic", "mutual"] = "reverse"
+    objective: Literal["score", "participation"] = "participation"
+    # Program rules as TOML text, the same format as `recomentor match --rules`.
+    rules: Annotated[str, msgspec.Meta(max_length=65_536)] | None = None
+    min_gap: Annotated[float, msgspec.Meta(ge=0, le=70)] | None = None
+    lang: Literal["en", "fr"] | None = None
+
+
+class MatchedPairOut(msgspec.Struct):
+    mentor_id: str
+    mentee_id: str
+    score: float
+    explanation: ExplanationOut
+
+
+class UnpairedOut(msgspec.Struct):
+    mentee_id: str
+    reason: str
+    detail: str
+
+
+class MentorLoadOut(msgspec.Struct):
+    mentor_id: str
+    assigned: int
+    capacity: int
+
+
+class MatchingOut(msgspec.Struct):
+    """`Matching.to_dict()`: a draft until approved."""
+
+    id: str
+    status: str
+    mode: str
+    objective: str
+    model: ModelRef
+    min_gap: float
+    rules: dict[str, Any]
+    created_at: datetime | None
+    approved_at: datetime | None
+    total_score: float
+    pairs: list[MatchedPairOut]
+    unpaired: list[UnpairedOut]
+    mentor_load: list[MentorLoadOut]

@@ -1,0 +1,86 @@
+"""Cohort matchings: solve a draft, read it, approve it into pairings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
+
+from recomentor.api.auth import SCOPE
+from recomentor.api.errors import problem_responses
+from recomentor.api.runtime import Runtime
+from recomentor.api.schemas import MatchingIn, MatchingOut
+from recomentor.matching.rules import NO_RULES, parse_rules
+from recomentor.matching.service import Matching, approve_matching, create_matching, get_matching
+from recomentor.store.apikeys import READ, WRITE
+
+MatchingPath = Annotated[str, PathParameter(min_length=1, max_length=36)]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+def _out(matching: Matching) -> MatchingOut:
+    out = msgspec.convert(matching.to_dict(), MatchingOut)
+    # SQLite hands back naive UTC times; RFC 3339 (and our schema) wants the offset.
+    return msgspec.structs.replace(
+        out, created_at=_utc(out.created_at), approved_at=_utc(out.approved_at)
+    )
+
+
+class MatchingController(Controller):
+    path = "/matchings"
+    tags = ["matchings"]  # noqa: RUF012 (Litestar declares it as a plain attribute)
+
+    @post(
+        "/",
+        opt={SCOPE: WRITE},
+        status_code=201,
+        operation_id="createMatching",
+        # Solving a cohort is CPU work: off the event loop.
+        sync_to_thread=True,
+        responses=problem_responses(413, 422),
+    )
+    def create(self, data: JSONBody[MatchingIn], runtime: NamedDependency[Runtime]) -> MatchingOut:
+        """Solve the whole cohort under capacities and rules; stored as a draft."""
+        settings = runtime.settings
+        rules = parse_rules(data.rules, source="rules") if data.rules else NO_RULES
+        matching = create_matching(
+            runtime.store,
+            runtime.roster(),
+            runtime.scorer,
+            mode=data.mode,
+            objective=data.objective,
+            rules=rules,
+            min_gap=settings.min_gap if data.min_gap is None else data.min_gap,
+            lang=data.lang or settings.lang,
+        )
+        return _out(matching)
+
+    @get(
+        "/{matching_id:str}",
+        opt={SCOPE: READ},
+        operation_id="getMatching",
+        sync_to_thread=True,
+        responses=problem_responses(404),
+    )
+    def read(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> MatchingOut:
+        """A draft or approved matching with its pairs, unpaired mentees and mentor loads."""
+        return _out(get_matching(runtime.store, matching_id))
+
+    @post(
+        "/{matching_id:str}/approve",
+        opt={SCOPE: WRITE},
+        status_code=200,
+        operation_id="approveMatching",
+        sync_to_thread=True,
+        responses=problem_responses(404, 409),
+    )
+    def approve(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> MatchingOut:
+        """Turn the draft into pairings; 409 when it was approved already."""
+        return _out(approve_matching(runtime.store, matching_id))
