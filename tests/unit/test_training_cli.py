@@ -13,6 +13,7 @@ from recomentor.cli.app import app
 from recomentor.cli.errors import EXIT_REJECTED, exit_code_for
 from recomentor.embeddings import SentenceEncoder
 from recomentor.errors import TrainingRefusedError
+from recomentor.training.config import TrainingConfig
 from tests.fakes import FakeEncoder
 from tests.training_data import import_synthetic
 
@@ -60,3 +61,16 @@ def test_train_refuses_an_unknown_config_key(runner: CliRunner, tmp_path: Path) 
     config.write_text("[model]\nlearning_rate = 0.1\n")
     result = runner.invoke(app, ["train", "--config", str(config)])
     assert "unknown keys learning_rate" in str(result.exception)
+
+
+def test_train_refuses_an_unknown_label(runner: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[dataset]\nlabel = "graded"\n')
+    result = runner.invoke(app, ["train", "--config", str(config)])
+    assert "label must be one of soft, binary, got 'graded'" in str(result.exception)
+
+
+def test_the_default_config_trains_on_soft_labels() -> None:
+    config = TrainingConfig.from_toml(Path(__file__).parents[2] / "training/configs/default.toml")
+    assert config.label == "soft"
+    assert TrainingConfig().label == config.label

@@ -15,7 +15,9 @@ from recomentor.roster import Roster
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.feedback import upsert_feedback
-from recomentor.training.dataset import build_dataset
+from recomentor.training.config import TrainingConfig
+from recomentor.training.dataset import BINARY, SOFT, build_dataset
+from recomentor.training.pipeline import fit_ranker
 from tests.fakes import build_roster, person
 
 MENTORS = [f"J{i}" for i in range(6)]
@@ -86,12 +88,45 @@ def test_the_minimum_is_configurable(sqlite_store: Store, roster: Roster) -> Non
 
 
 @pytest.mark.parametrize(("rating", "which"), [(5, "all"), (4, "all"), (3, "none"), (1, "none")])
-def test_refuses_a_single_class(
+def test_binary_labels_refuse_a_single_class(
     sqlite_store: Store, roster: Roster, rating: int, which: str
 ) -> None:
     _rate(sqlite_store, _all_pairs([rating] * 30))
     with pytest.raises(TrainingRefusedError, match=f"{which} of the 30 rated pairings"):
+        build_dataset(sqlite_store, roster, min_feedback=20, label=BINARY)
+
+
+@pytest.mark.parametrize("rating", [5, 3, 1])
+def test_soft_labels_refuse_identical_ratings(
+    sqlite_store: Store, roster: Roster, rating: int
+) -> None:
+    _rate(sqlite_store, _all_pairs([rating] * 30))
+    with pytest.raises(TrainingRefusedError, match=f"all 30 rated pairings are rated {rating};"):
         build_dataset(sqlite_store, roster, min_feedback=20)
+
+
+def test_soft_labels_learn_from_ratings_on_one_side_of_the_good_line(
+    sqlite_store: Store, roster: Roster
+) -> None:
+    # All 4s and 5s: one binary class, but the 5s are still better pairings than the 4s.
+    _rate(sqlite_store, _all_pairs([4, 5] * 15))
+    dataset = build_dataset(sqlite_store, roster, min_feedback=20)
+    assert dataset.label == SOFT
+    assert sorted(set(dataset.relevance.tolist())) == [0.75, 1.0]
+    with pytest.raises(TrainingRefusedError, match="all of the 30"):
+        build_dataset(sqlite_store, roster, min_feedback=20, label=BINARY)
+
+
+@pytest.mark.parametrize("label", [SOFT, BINARY])
+def test_fitting_refuses_a_training_part_that_cannot_separate_pairings(
+    sqlite_store: Store, roster: Roster, label: str
+) -> None:
+    _rate(sqlite_store, _all_pairs([1, 5] * 15))
+    dataset = build_dataset(sqlite_store, roster, min_feedback=20, label=label)
+    only_fives = np.flatnonzero(dataset.ratings == 5)
+    with pytest.raises(TrainingRefusedError, match=r"in the training part of the split.*seed"):
+        fit_ranker(dataset, only_fives, TrainingConfig(label=label))
+    assert fit_ranker(dataset, np.arange(len(dataset)), TrainingConfig(label=label)).classes_.size
 
 
 def test_fingerprint_changes_with_the_data(sqlite_store: Store, roster: Roster) -> None:

@@ -14,7 +14,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from recomentor.training.models import AdditiveRanker
+from recomentor.training.models import AdditiveRanker, soft_label_rows
 
 
 def _data(rows: int = 1_500, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -64,6 +64,46 @@ def test_fit_refuses_a_single_class_and_mismatched_names() -> None:
         AdditiveRanker().fit(features, np.ones(50, dtype=bool))
     with pytest.raises(ValueError, match="feature names"):
         AdditiveRanker(("only_one",)).fit(features, np.arange(50) % 2)
+
+
+def test_fit_refuses_a_class_that_only_has_zero_weight() -> None:
+    features, labels = _data(50)
+    with pytest.raises(ValueError, match="two classes of positive weight"):
+        AdditiveRanker().fit(features, labels, sample_weight=labels.astype(float))
+
+
+def test_soft_label_rows_weigh_each_pair_by_its_relevance() -> None:
+    features = np.arange(6.0).reshape(3, 2)
+    rows, labels, weights = soft_label_rows(features, np.array([0.0, 0.25, 1.0]))
+    # The 0 and the 1 appear once (the other half has weight zero), the 0.25 twice.
+    np.testing.assert_array_equal(rows, features[[1, 2, 0, 1]])
+    np.testing.assert_array_equal(labels, [True, True, False, False])
+    np.testing.assert_allclose(weights, [0.25, 1.0, 1.0, 0.75])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        soft_label_rows(features, np.array([0.0, 0.5, 1.5]))
+
+
+def test_soft_labels_fit_the_graded_relevance_itself() -> None:
+    """P(good) estimates the relevance, which hard labels at a threshold cannot recover."""
+    rng = np.random.default_rng(4)
+    features = rng.random((3_000, 2))
+    # x0 moves relevance only below the 0.75 "good" line; x1 does nothing.
+    relevance = np.clip(0.1 + 0.5 * features[:, 0] + rng.normal(0, 0.05, 3_000), 0, 1)
+    rows, labels, weights = soft_label_rows(features, relevance)
+    soft = AdditiveRanker(C=10.0).fit(rows, labels, sample_weight=weights)
+    grid = np.array([[0.1, 0.5], [0.5, 0.5], [0.9, 0.5]])
+    np.testing.assert_allclose(soft.predict_proba(grid)[:, 1], [0.15, 0.35, 0.55], atol=0.03)
+    parts = soft.contributions(grid)
+    np.testing.assert_allclose(parts.sum(axis=1), soft.predict_proba(grid)[:, 1], atol=1e-9)
+
+
+def test_the_baseline_pair_is_the_mean_of_the_original_rows() -> None:
+    features, _ = _data(400)
+    relevance = np.where(features[:, 1] > 0.7, 1.0, np.where(features[:, 1] < 0.3, 0.0, 0.5))
+    rows, labels, weights = soft_label_rows(features, relevance)
+    ranker = AdditiveRanker().fit(rows, labels, sample_weight=weights)
+    np.testing.assert_allclose(ranker.feature_means_, features.mean(axis=0))
+    assert not np.allclose(rows.mean(axis=0), features.mean(axis=0))  # what weights correct
 
 
 def test_scoring_refuses_the_wrong_number_of_columns(fitted: AdditiveRanker) -> None:

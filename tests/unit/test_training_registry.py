@@ -59,6 +59,8 @@ def test_a_run_logs_its_record_and_registers_a_challenger(
     assert len(run.data.tags["data_sha256"]) == 64
     assert run.data.params["features"].split(",")[0] == "skills_to_goals"
     assert run.data.params["good_rating"] == "4"
+    assert run.data.params["label"] == "soft"
+    assert run.data.tags["label"] == "soft: relevance (rating - 1) / 4"
     assert "observed.learned.ndcg_at_5" in run.data.metrics
     assert "observed.heuristic.ndcg_at_5" in run.data.metrics
     assert "observed.random.ndcg_at_5" in run.data.metrics

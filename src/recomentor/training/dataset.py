@@ -20,10 +20,16 @@ if TYPE_CHECKING:
     from recomentor.store import Store
 
 # A pairing "went well" when rated 4 or 5. On the 1-5 scale 3 is the neutral answer, so it is
-# not a success a program would want to repeat; and a binary label makes the model's score a
-# probability HR can read ("chance this pairing is rated good"), which ratings averaged as
-# numbers would not give.
+# not a success a program would want to repeat. This line names the good pairings in metrics
+# and in `binary` training, whose model reads as "chance this pairing is rated good".
 GOOD_RATING: Final = 4
+# How ratings become training targets. `soft` (default): the relevance (rating - 1) / 4, as a
+# soft label (cross-entropy against it), so a 5 counts more than a 4 and a 1 less than a 3;
+# `binary`: rating >= good_rating. Soft keeps the information a threshold throws away and ranks
+# better against the synthetic ground truth (training/README.md).
+SOFT: Final = "soft"
+BINARY: Final = "binary"
+LABELS: Final = (SOFT, BINARY)
 MIN_RATING: Final = 1
 MAX_RATING: Final = 5
 _EARLIEST = datetime.min
@@ -42,6 +48,7 @@ class FeedbackDataset:
     roster: Roster
     mode: str
     good_rating: int = GOOD_RATING
+    label: str = SOFT
 
     def __len__(self) -> int:
         return int(self.labels.size)
@@ -56,6 +63,12 @@ class FeedbackDataset:
         """The rating on a 0-1 scale, the graded gain ranking metrics use."""
         relevance: np.ndarray = (self.ratings - MIN_RATING) / (MAX_RATING - MIN_RATING)
         return relevance
+
+    @property
+    def label_description(self) -> str:
+        if self.label == SOFT:
+            return f"soft: relevance (rating - {MIN_RATING}) / {MAX_RATING - MIN_RATING}"
+        return f"rating >= {self.good_rating}"
 
     def fingerprint(self) -> str:
         """SHA-256 of exactly what the model sees: pair ids, ratings and feature values."""
@@ -98,6 +111,7 @@ def build_dataset(
     min_feedback: int,
     mode: str = F.REVERSE,
     good_rating: int = GOOD_RATING,
+    label: str = SOFT,
 ) -> FeedbackDataset:
     """Join feedback with both participants' features; refuse data a model cannot learn from."""
     ratings_by_pair = _latest_ratings(store)
@@ -115,13 +129,7 @@ def build_dataset(
     table = np.asarray(known, dtype=np.int64).reshape(-1, 3)
     mentor_idx, mentee_idx, ratings = table[:, 0], table[:, 1], table[:, 2]
     labels = ratings >= good_rating
-    good = int(labels.sum())
-    if good in (0, labels.size):
-        which = "all" if good else "none"
-        raise TrainingRefusedError(
-            f"{which} of the {labels.size} rated pairings are rated {good_rating} or more; a "
-            "model needs both good and poor pairings to learn what separates them"
-        )
+    refuse_uninformative(ratings, good_rating=good_rating, label=label)
     features = pair_features(roster, mentor_idx, mentee_idx, mode=mode)
     return FeedbackDataset(
         features=features.matrix,
@@ -133,4 +141,33 @@ def build_dataset(
         roster=roster,
         mode=mode,
         good_rating=good_rating,
+        label=label,
     )
+
+
+def refuse_uninformative(
+    ratings: np.ndarray, *, good_rating: int, label: str, where: str = ""
+) -> None:
+    """Refuse ratings that cannot tell good pairings from poor ones under this label.
+
+    Soft labels need two different ratings; binary labels need ratings on both sides of
+    good_rating. `where` names the subset checked (e.g. the training part of a split).
+    """
+    if label not in LABELS:
+        raise ValueError(f"label must be one of {', '.join(LABELS)}, got {label!r}")
+    if label == SOFT:
+        values = np.unique(ratings)
+        if values.size < 2:
+            raise TrainingRefusedError(
+                f"all {ratings.size} rated pairings{where} are rated {int(values[0])}; a model "
+                "needs ratings that differ to learn what separates good pairings from poor ones"
+            )
+        return
+    labels = ratings >= good_rating
+    good = int(labels.sum())
+    if good in (0, labels.size):
+        which = "all" if good else "none"
+        raise TrainingRefusedError(
+            f"{which} of the {labels.size} rated pairings{where} are rated {good_rating} or "
+            "more; a model needs both good and poor pairings to learn what separates them"
+        )

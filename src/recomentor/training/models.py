@@ -12,6 +12,12 @@ How a score decomposes, for one pair x with features x_1..x_n:
 
 so sigmoid(baseline) + sum_j phi_j == score exactly (to float rounding): the difference to the
 baseline is shared between features in proportion to their logit contributions, with their signs.
+
+Soft labels: `soft_label_rows` turns graded relevance r in [0, 1] into weighted binary rows (the
+pair as "good" with weight r and as "poor" with weight 1 - r). The weighted log-likelihood of
+those rows is the cross-entropy of the model against r itself, so `fit(..., sample_weight=...)`
+on them fits P(good) to the graded rating while the model, its score and its contributions stay
+exactly those of a binary additive classifier.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import SplineTransformer
 from sklearn.utils import Tags
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 BASELINE = "baseline"
 # Below this logit distance sigmoid is linear enough that its derivative is the secant slope.
@@ -35,6 +41,27 @@ _SLOPE_EPSILON = 1e-9
 def _sigmoid(logit: np.ndarray) -> np.ndarray:
     result: np.ndarray = 0.5 * (1.0 + np.tanh(0.5 * logit))
     return result
+
+
+def soft_label_rows(
+    X: np.ndarray, relevance: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, labels, weights) whose weighted log-likelihood is the cross-entropy against relevance.
+
+    Each row appears as a good example weighted by its relevance and as a poor one weighted by
+    1 - relevance; halves of weight zero are left out. Weights sum to one per original row, so
+    the regularisation strength means the same as with hard labels on as many rows.
+    """
+    relevance = np.asarray(relevance, dtype=np.float64)
+    if relevance.ndim != 1 or relevance.size != len(X):
+        raise ValueError(f"{relevance.size} relevances for {len(X)} rows")
+    if not ((relevance >= 0.0) & (relevance <= 1.0)).all():
+        raise ValueError("relevance must lie between 0 and 1")
+    good, poor = relevance > 0.0, relevance < 1.0
+    rows = np.concatenate([np.asarray(X)[good], np.asarray(X)[poor]])
+    labels = np.concatenate([np.ones(int(good.sum()), bool), np.zeros(int(poor.sum()), bool)])
+    weights = np.concatenate([relevance[good], 1.0 - relevance[poor]])
+    return rows, labels, weights
 
 
 def _is_binary(column: np.ndarray) -> bool:
@@ -95,28 +122,34 @@ class AdditiveRanker(ClassifierMixin, BaseEstimator):
             blocks.append(column if expander is None else expander.transform(column))
         return blocks
 
-    def fit(self, X: Any, y: Any) -> AdditiveRanker:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> AdditiveRanker:
+        """Fit on binary labels; `sample_weight` weights rows (see `soft_label_rows`)."""
         matrix, labels = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(labels)
-        classes = np.unique(labels)
+        weights = _check_sample_weight(
+            sample_weight, matrix, dtype=np.float64, ensure_non_negative=True
+        )
+        classes = np.unique(labels[weights > 0])
         # The wordings are the ones scikit-learn's estimator checks expect.
-        if classes.size > 2:
+        if np.unique(labels).size > 2:
             raise ValueError("Only binary classification is supported: good pairing or not")
         if classes.size < 2:
-            raise ValueError("AdditiveRanker needs two classes, got 1 class")
+            raise ValueError("AdditiveRanker needs two classes of positive weight, got 1 class")
         self.classes_ = classes
         names = self.feature_names
         if names is not None and len(names) != matrix.shape[1]:
             raise ValueError(f"{len(names)} feature names for {matrix.shape[1]} columns")
         self.feature_names_ = tuple(names or (f"x{i}" for i in range(matrix.shape[1])))
-        self.expanders_ = self._expanders(matrix)
+        # Knots from the rows that count: a row of weight zero is a row not given.
+        self.expanders_ = self._expanders(matrix[weights > 0])
         blocks = self._expand(matrix)
         widths = [block.shape[1] for block in blocks]
         self.blocks_ = np.cumsum([0, *widths])
         self.classifier_ = LogisticRegression(C=self.C, max_iter=self.max_iter)
-        self.classifier_.fit(np.hstack(blocks), labels == self.classes_[1])
+        self.classifier_.fit(np.hstack(blocks), labels == self.classes_[1], sample_weight=weights)
         self.n_iter_ = self.classifier_.n_iter_
-        self.feature_means_ = matrix.mean(axis=0)
+        # The mean pair the weights describe: for soft-label rows, the mean of the original rows.
+        self.feature_means_ = np.average(matrix, axis=0, weights=weights)
         self.baseline_terms_ = self._terms(self.feature_means_.reshape(1, -1))[0]
         self.baseline_logit_ = float(self.classifier_.intercept_[0] + self.baseline_terms_.sum())
         return self

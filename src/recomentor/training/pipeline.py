@@ -15,7 +15,12 @@ from recomentor.roster import Roster, load_roster
 from recomentor.scoring import HeuristicScorer, Scorer
 from recomentor.settings import Settings
 from recomentor.training.config import TrainingConfig
-from recomentor.training.dataset import FeedbackDataset, build_dataset
+from recomentor.training.dataset import (
+    SOFT,
+    FeedbackDataset,
+    build_dataset,
+    refuse_uninformative,
+)
 from recomentor.training.evaluation import (
     Evaluation,
     ScoreFunction,
@@ -24,7 +29,7 @@ from recomentor.training.evaluation import (
     grouped_split,
     random_scores,
 )
-from recomentor.training.models import AdditiveRanker
+from recomentor.training.models import AdditiveRanker, soft_label_rows
 from recomentor.training.promotion import (
     CHAMPION,
     HEURISTIC,
@@ -73,16 +78,23 @@ class _PhaseClock:
 def fit_ranker(
     dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfig
 ) -> AdditiveRanker:
-    labels = dataset.labels[rows]
-    if labels.all() or not labels.any():
-        raise TrainingRefusedError(
-            "the training part of the split holds a single class; add feedback or change the "
-            "split seed"
+    """Fit on the given rows with the dataset's labels (soft relevance or rating >= good)."""
+    try:
+        refuse_uninformative(
+            dataset.ratings[rows],
+            good_rating=dataset.good_rating,
+            label=dataset.label,
+            where=" in the training part of the split",
         )
+    except TrainingRefusedError as error:
+        raise TrainingRefusedError(f"{error}; add feedback or change the split seed") from None
     ranker = AdditiveRanker(
         dataset.feature_names, n_knots=config.n_knots, degree=config.degree, C=config.C
     )
-    return ranker.fit(dataset.features[rows], labels)
+    if dataset.label == SOFT:
+        features, labels, weights = soft_label_rows(dataset.features[rows], dataset.relevance[rows])
+        return ranker.fit(features, labels, sample_weight=weights)
+    return ranker.fit(dataset.features[rows], dataset.labels[rows])
 
 
 def _on_all_features(scorer: Scorer) -> ScoreFunction:
@@ -162,6 +174,7 @@ def train_and_register(
         min_feedback=settings.min_feedback,
         mode=config.mode,
         good_rating=config.good_rating,
+        label=config.label,
     )
     clock.lap("dataset")
     split = grouped_split(dataset.groups, test_size=config.test_size, seed=config.seed)

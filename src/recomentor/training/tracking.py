@@ -133,7 +133,7 @@ def log_training_run(
         tags = {
             EMBEDDING_MODEL_KEY: dataset.roster.model_id,
             "data_sha256": dataset.fingerprint(),
-            "label": f"rating >= {dataset.good_rating}",
+            "label": dataset.label_description,
             PROMOTION_TAG: decision,
             PROMOTION_REASON_TAG: promotion.reason,
         }
