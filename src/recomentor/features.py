@@ -70,32 +70,68 @@ def _constant(index: np.ndarray) -> bool:
     return index.size > 0 and bool((index == index[0]).all())
 
 
+# Products of float32 embeddings go through einsum, not BLAS: a multithreaded BLAS call per
+# request spins threads against every other busy process (10x slower on a loaded host), and
+# einsum gives each row the same result however many rows are computed with it.
+def _rows(matrix: np.ndarray, index: np.ndarray) -> np.ndarray:
+    # np.take copies rows several times faster than fancy indexing.
+    return np.take(matrix, index, axis=0)
+
+
+def _one_against_rows(many: np.ndarray, rows: np.ndarray, one: np.ndarray) -> np.ndarray:
+    """many[rows[i]] . one as float64: one product over everyone when rows cover enough of it."""
+    if rows.size > _FULL_PRODUCT_SHARE * many.shape[0]:
+        return np.einsum("ij,j->i", many, one)[rows].astype(np.float64)
+    return np.einsum("ij,j->i", _rows(many, rows), one).astype(np.float64)
+
+
+def _whole_answers_both_ways(roster: Roster, center: int, partners: np.ndarray) -> np.ndarray:
+    """(partners, 2): each partner's skills . the center's goals, and goals . skills.
+
+    Reads only the block of answers_by_years between the most junior and the most senior
+    partner: streaming that block costs less than gathering the partners' rows.
+    """
+    if partners.size == 0:
+        return np.zeros((0, 2))
+    rank = roster.years_rank[partners]
+    first, last = int(rank.min()), int(rank.max())
+    center_answers = np.stack([roster.goals[center], roster.skills[center]])
+    block = roster.answers_by_years[first : last + 1]
+    return np.einsum("ikj,kj->ik", block, center_answers)[rank - first].astype(np.float64)
+
+
 def _dense_cosine(
     source: np.ndarray, target: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
     """cosine(source[a[i]], target[b[i]]); rows are unit vectors, or zero for empty answers."""
     if a.size == 0:
         return np.zeros(0)
-    if _constant(a) or _constant(b):
-        one, many, many_index = (
-            (source[a[0]], target, b) if _constant(a) else (target[b[0]], source, a)
-        )
-        if many_index.size > _FULL_PRODUCT_SHARE * many.shape[0]:
-            return (many @ one)[many_index].astype(np.float64)
-        return (many[many_index] @ one).astype(np.float64)
+    if _constant(a):
+        return _one_against_rows(target, b, source[a[0]])
+    if _constant(b):
+        return _one_against_rows(source, a, target[b[0]])
     out = np.empty(a.size)
     for start in range(0, a.size, _PAIR_CHUNK):
         stop = start + _PAIR_CHUNK
-        out[start:stop] = np.einsum("ij,ij->i", source[a[start:stop]], target[b[start:stop]])
+        out[start:stop] = np.einsum(
+            "ij,ij->i", _rows(source, a[start:stop]), _rows(target, b[start:stop])
+        )
     return out
 
 
-def _one_against_all(one: sp.csr_matrix, by_ngram: sp.csc_matrix) -> np.ndarray:
-    """Dot products of one sparse row with every row of a matrix stored by column.
+def _sparse_row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """(column indices, values) of one CSR row, without building a 1-row matrix."""
+    start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[start:stop], matrix.data[start:stop]
+
+
+def _one_against_all(one: tuple[np.ndarray, np.ndarray], by_ngram: sp.csc_matrix) -> np.ndarray:
+    """Dot products of one sparse row (its indices, values) with every row of a CSC matrix.
 
     Only the columns of the row's n-grams are read, not the whole matrix.
     """
-    return np.asarray((by_ngram @ one.T).todense()).ravel()
+    ngrams, weights = one
+    return np.asarray(by_ngram[:, ngrams] @ weights, dtype=np.float64).ravel()
 
 
 def _lexical_cosine(roster: Roster, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -103,9 +139,11 @@ def _lexical_cosine(roster: Roster, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.size == 0:
         return np.zeros(0)
     if _constant(a):
-        return _one_against_all(roster.lexical_skills[int(a[0])], roster.lexical_goals_by_ngram)[b]
+        one = _sparse_row(roster.lexical_skills, int(a[0]))
+        return _one_against_all(one, roster.lexical_goals_by_ngram)[b]
     if _constant(b):
-        return _one_against_all(roster.lexical_goals[int(b[0])], roster.lexical_skills_by_ngram)[a]
+        one = _sparse_row(roster.lexical_goals, int(b[0]))
+        return _one_against_all(one, roster.lexical_skills_by_ngram)[a]
     products = roster.lexical_skills[a].multiply(roster.lexical_goals[b])
     return np.asarray(products.sum(axis=1)).ravel()
 
@@ -138,10 +176,9 @@ def _best_against(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndar
     rows = many.refs[positions]
     if rows.size > _FULL_PRODUCT_SHARE * many.vectors.shape[0]:
         # Each distinct phrase compared once, then looked up for every owner who wrote it.
-        best_per_item = (many.vectors @ one.T).max(axis=1)
-        values = best_per_item[rows]
+        values = np.einsum("ij,kj->ik", many.vectors, one).max(axis=1)[rows]
     else:
-        values = (many.vectors[rows] @ one.T).max(axis=1)
+        values = np.einsum("ij,kj->ik", _rows(many.vectors, rows), one).max(axis=1)
     return _segment_max(values.astype(np.float64), counts)
 
 
@@ -191,23 +228,76 @@ def _text_block(roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = Fa
     return np.clip(np.column_stack(columns), 0.0, 1.0)
 
 
+def _one_way_from_center(
+    roster: Roster, center: int, partners: np.ndarray, *, center_teaches: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Best item match and lexical similarity, clipped, with the center as mentor or mentee."""
+    skills, goals = roster.skill_items, roster.goal_items
+    if center_teaches:
+        item = _best_against(goals, partners, skills.vectors[skills.of(center)])
+        lexical = _one_against_all(
+            _sparse_row(roster.lexical_skills, center), roster.lexical_goals_by_ngram
+        )
+    else:
+        item = _best_against(skills, partners, goals.vectors[goals.of(center)])
+        lexical = _one_against_all(
+            _sparse_row(roster.lexical_goals, center), roster.lexical_skills_by_ngram
+        )
+    return np.clip(item, 0.0, 1.0), np.clip(lexical[partners], 0.0, 1.0)
+
+
+def _star_text(
+    roster: Roster, center: int, a: np.ndarray, b: np.ndarray, *, mutual: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """_text_block of one person against their partners, and of the back direction if mutual.
+
+    A `both` person mentors some partners and is mentored by others: each similarity is
+    computed once per partner and direction with one-to-many products, then placed by the
+    side the person takes in each pair.
+    """
+    teaches = a == center
+    partners = np.where(teaches, b, a)
+    whole = np.clip(_whole_answers_both_ways(roster, center, partners), 0.0, 1.0)
+    partner_to_center, center_to_partner = whole[:, 0], whole[:, 1]
+    # Items and n-grams: only the directions a feature reads.
+    item = {True: np.zeros(a.size), False: np.zeros(a.size)}
+    lexical = {True: np.zeros(a.size), False: np.zeros(a.size)}
+    for center_teaches in (True, False):
+        rows = np.arange(a.size) if mutual else np.flatnonzero(teaches == center_teaches)
+        if rows.size:
+            item[center_teaches][rows], lexical[center_teaches][rows] = _one_way_from_center(
+                roster, center, partners[rows], center_teaches=center_teaches
+            )
+    forward = np.column_stack(
+        [
+            np.where(teaches, center_to_partner, partner_to_center),
+            np.where(teaches, item[True], item[False]),
+            np.where(teaches, partner_to_center, center_to_partner),
+            np.where(teaches, lexical[True], lexical[False]),
+        ]
+    )
+    if not mutual:
+        return forward, None
+    back = np.column_stack(
+        [
+            np.where(teaches, item[False], item[True]),
+            np.where(teaches, lexical[False], lexical[True]),
+        ]
+    )
+    return forward, back
+
+
 def _text_similarities(
-    roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = False
-) -> np.ndarray:
-    width = 2 if back else len(TEXT_FEATURES)
+    roster: Roster, a: np.ndarray, b: np.ndarray, *, mutual: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """TEXT_FEATURES columns of the pairs, and (best item, lexical) of (b, a) when mutual."""
     if a.size == 0:
-        return np.zeros((0, width))
+        return np.zeros((0, len(TEXT_FEATURES))), np.zeros((0, 2)) if mutual else None
     center = _star_center(a, b)
     if center is not None:
-        # A `both` person is mentor to some candidates and mentee to others: two one-to-many
-        # products are far cheaper than gathering every candidate's rows.
-        as_mentor = a == center
-        if as_mentor.any() and not as_mentor.all():
-            out = np.empty((a.size, width))
-            for part in (as_mentor, ~as_mentor):
-                out[part] = _text_block(roster, a[part], b[part], back=back)
-            return out
-    return _text_block(roster, a, b, back=back)
+        return _star_text(roster, center, a, b, mutual=mutual)
+    forward = _text_block(roster, a, b)
+    return forward, _text_block(roster, b, a, back=True) if mutual else None
 
 
 def pair_features(
@@ -222,11 +312,11 @@ def pair_features(
     """
     a = np.asarray(mentor_idx, dtype=np.int64)
     b = np.asarray(mentee_idx, dtype=np.int64)
-    text = _text_similarities(roster, a, b)
+    text, back = _text_similarities(roster, a, b, mutual=mode == F.MUTUAL)
     skills_to_goals, best_item, goals_to_skills, lexical = text.T
-    if mode == F.MUTUAL:
+    if back is not None:
         # goals_to_skills of (a, b) is already skills_to_goals of (b, a).
-        back_item, back_lexical = _text_similarities(roster, b, a, back=True).T
+        back_item, back_lexical = back.T
         skills_to_goals, goals_to_skills = (
             (skills_to_goals + goals_to_skills) / 2,
             np.minimum(skills_to_goals, goals_to_skills),
@@ -252,15 +342,21 @@ def pair_features(
     return PairFeatures(matrix=matrix, names=FEATURE_NAMES, mentor_idx=a, mentee_idx=b)
 
 
-def _matches_one_way(roster: Roster, mentor: int, mentee: int) -> list[ItemMatch]:
+def _matches_one_way(roster: Roster, mentor: int, mentee: int, k: int) -> list[ItemMatch]:
+    """The positive matches that can be among the k best: ties with the k-th kept."""
     skills, goals = roster.skill_items, roster.goal_items
     skill_refs, goal_refs = skills.of(mentor), goals.of(mentee)
-    if skill_refs.size == 0 or goal_refs.size == 0:
+    if skill_refs.size == 0 or goal_refs.size == 0 or k <= 0:
         return []
     similarity = skills.vectors[skill_refs] @ goals.vectors[goal_refs].T
+    flat = similarity.ravel()
+    keep = flat > 0
+    if int(keep.sum()) > k:
+        keep &= flat >= np.partition(flat, flat.size - k)[flat.size - k]
+    rows, columns = np.divmod(np.flatnonzero(keep), similarity.shape[1])
     return [
         ItemMatch(skills.texts[skill_refs[i]], goals.texts[goal_refs[j]], float(similarity[i, j]))
-        for i, j in np.ndindex(*similarity.shape)
+        for i, j in zip(rows.tolist(), columns.tolist(), strict=True)
     ]
 
 
@@ -268,9 +364,8 @@ def top_item_matches(
     roster: Roster, mentor: int, mentee: int, *, mode: str = F.REVERSE, k: int = 3
 ) -> list[ItemMatch]:
     """The k best skill-phrase -> goal-phrase matches of one pair (both ways in mutual mode)."""
-    matches = _matches_one_way(roster, mentor, mentee)
+    matches = _matches_one_way(roster, mentor, mentee, k)
     if mode == F.MUTUAL:
-        matches += _matches_one_way(roster, mentee, mentor)
-    matches = [m for m in matches if m.similarity > 0]
+        matches += _matches_one_way(roster, mentee, mentor, k)
     matches.sort(key=lambda m: (-m.similarity, m.skill, m.goal))
     return matches[:k]

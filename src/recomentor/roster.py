@@ -63,6 +63,11 @@ class Roster:
     max_mentees: np.ndarray  # int64
     skills: np.ndarray  # (n, d) float32 whole-answer embeddings, zero when empty
     goals: np.ndarray  # (n, d) float32
+    # Skills and goals again, side by side (n, 2, d) and sorted by years of experience: a
+    # person's candidates in reverse or classic mode are the juniors or the seniors, one
+    # contiguous block that a single pass compares in both directions without gathering rows.
+    answers_by_years: np.ndarray
+    years_rank: np.ndarray  # int64 row of each person in answers_by_years
     skill_items: ItemSet
     goal_items: ItemSet
     lexical_skills: sp.csr_matrix  # (n, vocabulary) L2-normalised TF-IDF rows
@@ -209,6 +214,12 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
             matrix[position] = vector_of.get(value, zero)
         return matrix
 
+    skill_vectors, goal_vectors = whole(skills), whole(goals)
+    years = np.array([float(row.years_experience) for row in rows], dtype=np.float64)
+    by_years = np.argsort(years, kind="stable")
+    years_rank = np.empty(len(rows), dtype=np.int64)
+    years_rank[by_years] = np.arange(len(rows))
+
     departments, department_labels = _codes([row.department for row in rows])
     locations, location_labels = _codes([row.location for row in rows])
     lexical_skills, lexical_goals = _lexical(skills, goals)
@@ -216,7 +227,7 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
         ids=ids,
         index=index,
         role=np.array([ROLE_CODES.get(row.role, ROLE_CODES[F.BOTH]) for row in rows], np.int8),
-        years=np.array([float(row.years_experience) for row in rows], dtype=np.float64),
+        years=years,
         department=departments,
         location=locations,
         languages=_language_masks([row.languages for row in rows]),
@@ -225,8 +236,10 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
             [F.DEFAULT_MAX_MENTEES if row.max_mentees is None else row.max_mentees for row in rows],
             dtype=np.int64,
         ),
-        skills=whole(skills),
-        goals=whole(goals),
+        skills=skill_vectors,
+        goals=goal_vectors,
+        answers_by_years=np.stack([skill_vectors[by_years], goal_vectors[by_years]], axis=1),
+        years_rank=years_rank,
         skill_items=_item_set(raw_skills, vector_of, dim),
         goal_items=_item_set(raw_goals, vector_of, dim),
         lexical_skills=lexical_skills,
