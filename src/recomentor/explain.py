@@ -23,6 +23,7 @@ _COVER: Final = "cover"
 _PHRASE_KEY: Final = {
     X.SKILLS_TO_GOALS: _COVER,
     X.BEST_ITEM_MATCH: _COVER,
+    X.FIRST_GOAL_MATCH: _COVER,
     X.LEXICAL: _COVER,
 }
 

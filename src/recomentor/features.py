@@ -15,6 +15,7 @@ from recomentor.roster import ItemSet, Roster
 SKILLS_TO_GOALS: Final = "skills_to_goals"
 BEST_ITEM_MATCH: Final = "best_item_match"
 GOALS_TO_SKILLS: Final = "goals_to_skills"
+FIRST_GOAL_MATCH: Final = "first_goal_match"
 LEXICAL: Final = "lexical"
 SENIORITY_GAP: Final = "seniority_gap"
 CROSS_DEPARTMENT: Final = "cross_department"
@@ -29,6 +30,8 @@ FEATURE_NAMES: Final = (
     CROSS_DEPARTMENT,
     SAME_LOCATION,
     COMMON_LANGUAGE,
+    # Appended, so column positions of the features before it do not move.
+    FIRST_GOAL_MATCH,
 )
 TEXT_FEATURES: Final = (SKILLS_TO_GOALS, BEST_ITEM_MATCH, GOALS_TO_SKILLS, LEXICAL)
 # A gap of 30 years is a whole career: beyond it the difference no longer tells anything.
@@ -300,6 +303,24 @@ def _text_similarities(
     return forward, _text_block(roster, b, a, back=True) if mutual else None
 
 
+def _first_goal_match(roster: Roster, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Best cosine of mentor a[i]'s skill phrases with the goal mentee b[i] wrote first.
+
+    People list what they want most first: a mentor who can teach that one serves the main
+    wish, however many other goals the mentee added (which dilute whole-answer similarity).
+    """
+    skills, firsts = roster.skill_items, roster.goal_items.firsts
+    center = _star_center(a, b) if a.size else None
+    if center is None:
+        return np.clip(_best_item_match(skills, firsts, a, b), 0.0, 1.0)
+    # One person against their candidates: split by the side they take, so each half has a
+    # constant side and costs one product.
+    best = np.zeros(a.size)
+    for side in (a == center, a != center):
+        best[side] = _best_item_match(skills, firsts, a[side], b[side])
+    return np.clip(best, 0.0, 1.0)
+
+
 def pair_features(
     roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str = F.REVERSE
 ) -> PairFeatures:
@@ -323,12 +344,16 @@ def pair_features(
         )
         best_item = (best_item + back_item) / 2
         lexical = (lexical + back_lexical) / 2
+    first_goal = _first_goal_match(roster, a, b)
+    if mode == F.MUTUAL:
+        first_goal = (first_goal + _first_goal_match(roster, b, a)) / 2
     languages_a, languages_b = roster.languages[a], roster.languages[b]
     columns = {
         SKILLS_TO_GOALS: skills_to_goals,
         BEST_ITEM_MATCH: best_item,
         GOALS_TO_SKILLS: goals_to_skills,
         LEXICAL: lexical,
+        FIRST_GOAL_MATCH: first_goal,
         SENIORITY_GAP: np.minimum(np.abs(roster.years[a] - roster.years[b]) / SENIORITY_SCALE, 1),
         CROSS_DEPARTMENT: roster.department[a] != roster.department[b],
         SAME_LOCATION: (roster.location[a] == roster.location[b]) & (roster.location[a] >= 0),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +43,18 @@ class ItemSet:
 
     def of(self, person: int) -> np.ndarray:
         return self.refs[self.offsets[person] : self.offsets[person + 1]]
+
+    @cached_property
+    def firsts(self) -> ItemSet:
+        """The same items, keeping only the one each person wrote first (none if none)."""
+        counts = np.diff(self.offsets)
+        kept = np.minimum(counts, 1)
+        return ItemSet(
+            vectors=self.vectors,
+            texts=self.texts,
+            refs=self.refs[self.offsets[:-1][counts > 0]],
+            offsets=np.concatenate([[0], np.cumsum(kept)]).astype(np.int64),
+        )
 
     @property
     def counts(self) -> np.ndarray:

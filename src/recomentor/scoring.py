@@ -21,7 +21,10 @@ HEURISTIC_WEIGHTS: Final = MappingProxyType(
         # People list several topics; one precise phrase match ("Instagram" <-> "comprendre
         # TikTok et Instagram") is a good pairing even when the rest of the answers differ,
         # and whole-answer similarity dilutes it.
-        X.BEST_ITEM_MATCH: 0.30,
+        X.BEST_ITEM_MATCH: 0.20,
+        # People list what they want most first; covering that main wish is worth a third of
+        # the phrase-level weight.
+        X.FIRST_GOAL_MATCH: 0.10,
         # Language-independent: the default model is English-only, and survey answers are
         # often French; shared word pieces ("Power BI", "jumeau numérique") still count.
         X.LEXICAL: 0.15,
@@ -73,7 +76,8 @@ class HeuristicScorer:
 
     kind = HEURISTIC
 
-    def __init__(self, weights: dict[str, float] | None = None, *, version: str = "1") -> None:
+    # Version 2 added first_goal_match (taken from the phrase-level weight).
+    def __init__(self, weights: dict[str, float] | None = None, *, version: str = "2") -> None:
         chosen = dict(HEURISTIC_WEIGHTS if weights is None else weights)
         unknown = set(chosen) - set(X.FEATURE_NAMES)
         if unknown:

@@ -23,7 +23,9 @@ def _values(**overrides: float) -> np.ndarray:
 
 def _explain(values: np.ndarray, *, lang: str = "en", mode: str = F.REVERSE, matches=(MATCH,)):
     scorer = HeuristicScorer()
-    contributions = scorer.contributions(values[None, :])[0]
+    # The scorer reads its own columns of the full feature row, as in serving.
+    used = values[[FEATURE_NAMES.index(name) for name in scorer.feature_names]][None, :]
+    contributions = scorer.contributions(used)[0]
     explanation = explain_pair(
         scorer.factor_names,
         contributions,
@@ -35,7 +37,7 @@ def _explain(values: np.ndarray, *, lang: str = "en", mode: str = F.REVERSE, mat
         mode=mode,
         lang=lang,
     )
-    return explanation, float(scorer.score(values[None, :])[0])
+    return explanation, float(scorer.score(used)[0])
 
 
 def test_factors_are_the_scorer_contributions() -> None:

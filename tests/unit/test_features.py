@@ -52,6 +52,7 @@ def _naive(roster: Roster, a: int, b: int) -> dict[str, float]:
     skills = [roster.skill_items.vectors[r] for r in roster.skill_items.of(a)]
     goals = [roster.goal_items.vectors[r] for r in roster.goal_items.of(b)]
     best = max((_cos(s, g) for s in skills for g in goals), default=0.0)
+    first = max((_cos(s, goals[0]) for s in skills), default=0.0) if goals else 0.0
     lexical = roster.lexical_skills[a].multiply(roster.lexical_goals[b]).sum()
     la, lb = int(roster.languages[a]), int(roster.languages[b])
     return {
@@ -65,6 +66,7 @@ def _naive(roster: Roster, a: int, b: int) -> dict[str, float]:
             roster.location[a] == roster.location[b] and roster.location[a] >= 0
         ),
         X.COMMON_LANGUAGE: float(la == 0 or lb == 0 or (la & lb) != 0),
+        X.FIRST_GOAL_MATCH: max(0.0, first),
     }
 
 

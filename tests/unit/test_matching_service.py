@@ -76,7 +76,7 @@ def test_create_stores_a_draft_that_reads_back_identically(store: Store, roster:
         "mentor_load",
         "model",
     }
-    assert loaded["model"] == {"kind": "heuristic", "name": "heuristic", "version": "1"}
+    assert loaded["model"] == {"kind": "heuristic", "name": "heuristic", "version": "2"}
     assert loaded["mentor_load"] == [
         {"mentor_id": "J1", "assigned": 1, "capacity": 2},
         {"mentor_id": "J2", "assigned": 1, "capacity": 1},

@@ -113,7 +113,7 @@ def test_json_shape_is_the_documented_one(roster: Roster) -> None:
     assert set(data) == {"person_id", "mode", "model", "suggestions", "excluded"}
     assert data["person_id"] == "S1"
     assert data["mode"] == "reverse"
-    assert data["model"] == {"kind": "heuristic", "name": "heuristic", "version": "1"}
+    assert data["model"] == {"kind": "heuristic", "name": "heuristic", "version": "2"}
     first = data["suggestions"][0]
     assert set(first) == {"rank", "partner_id", "role", "score", "explanation"}
     assert set(first["explanation"]) == {"summary", "factors", "matches"}
