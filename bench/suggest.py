@@ -120,40 +120,39 @@ def _all_texts(roster_store: Store) -> list[str]:
 
 
 def throughput(
-    texts: list[str], encoder: SentenceEncoder, work: Path, rounds: int
+    texts: list[str], encoder: SentenceEncoder, work: Path, rounds: int, chunk: int = 200
 ) -> dict[str, Any]:
-    """Cold pipeline (empty cache) against plain model.encode, alternating, same texts."""
+    """Cold pipeline (empty cache) against plain model.encode on the same texts.
+
+    The two alternate chunk by chunk, each going first in turn, so that the load other
+    processes put on a shared machine falls on both alike; each round starts an empty cache.
+    """
     model = encoder.model
     model.encode(texts[:256], batch_size=encoder.batch_size)  # threads and kernels warmed up
     plain, pipeline = [], []
-
-    def run_plain() -> None:
-        start = time.perf_counter()
-        model.encode(
-            texts,
-            batch_size=encoder.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        plain.append(time.perf_counter() - start)
-
-    def run_pipeline(round_number: int) -> None:
-        store = open_store(f"sqlite:///{(work / f'cold-{round_number}.db').resolve()}")
-        start = time.perf_counter()
-        batch = embed_texts(store, encoder, texts)
-        pipeline.append(time.perf_counter() - start)
-        assert batch.encoded == len(texts), "the cold cache must encode every text"
-        store.engine.dispose()
-
     for round_number in range(rounds):
-        # Alternate which goes first, so neither always pays for the other's leftovers.
-        if round_number % 2 == 0:
-            run_plain()
-            run_pipeline(round_number)
-        else:
-            run_pipeline(round_number)
-            run_plain()
+        store = open_store(f"sqlite:///{(work / f'cold-{round_number}.db').resolve()}")
+        plain_seconds = pipeline_seconds = 0.0
+        for position, first in enumerate(range(0, len(texts), chunk)):
+            part = texts[first : first + chunk]
+            for step in ("plain", "pipeline") if position % 2 == 0 else ("pipeline", "plain"):
+                start = time.perf_counter()
+                if step == "plain":
+                    model.encode(
+                        part,
+                        batch_size=encoder.batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
+                    plain_seconds += time.perf_counter() - start
+                else:
+                    batch = embed_texts(store, encoder, part)
+                    pipeline_seconds += time.perf_counter() - start
+                    assert batch.encoded == len(part), "the cold cache must encode every text"
+        store.engine.dispose()
+        plain.append(plain_seconds)
+        pipeline.append(pipeline_seconds)
     best_plain, best_pipeline = min(plain), min(pipeline)
     return {
         "texts": len(texts),
