@@ -49,10 +49,13 @@ class ItemSet:
         """The same items, keeping only the one each person wrote first (none if none)."""
         counts = np.diff(self.offsets)
         kept = np.minimum(counts, 1)
+        # Only the distinct first items keep a vector: one-against-many products then cover
+        # them alone, not every item anybody wrote.
+        distinct, refs = np.unique(self.refs[self.offsets[:-1][counts > 0]], return_inverse=True)
         return ItemSet(
-            vectors=self.vectors,
-            texts=self.texts,
-            refs=self.refs[self.offsets[:-1][counts > 0]],
+            vectors=self.vectors[distinct],
+            texts=[self.texts[row] for row in distinct.tolist()],
+            refs=refs.astype(np.int64),
             offsets=np.concatenate([[0], np.cumsum(kept)]).astype(np.int64),
         )
 
