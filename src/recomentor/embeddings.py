@@ -86,7 +86,10 @@ class SentenceEncoder:
         # The default model ships inside a package; never let a missing network stall a load.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # Its weight-loading progress bar would land in every CLI answer and server log.
+        transformers_logging.disable_progress_bar()
         return SentenceTransformer(resolve_model_path(self.model_name), device=self.device)
 
     @property

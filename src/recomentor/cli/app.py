@@ -16,31 +16,31 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    # Imported here, not at module top, so each command module can import `app` from this one.
-    from recomentor.cli import db_commands, imports, participants
+    # Imported here, not at module top, so each command module can import `app` from this one;
+    # the modules import their heavy dependencies inside the commands, so --help stays fast.
+    from recomentor.cli import (
+        apikey,
+        db_commands,
+        demo,
+        imports,
+        match,
+        participants,
+        serve,
+        suggest,
+        synth,
+        train,
+    )
 
     app.add_typer(imports.app, name="import")
     app.add_typer(participants.app, name="participants")
-    app.add_typer(db_commands.app, name="db")
-    from recomentor.cli import suggest as suggest_cli
-
-    app.command("suggest")(suggest_cli.suggest)
-    from recomentor.cli import synth
-
-    app.command("synth")(synth.synth)
-    from recomentor.cli import apikey, serve
-
-    app.add_typer(apikey.app, name="apikey")
-    app.command("serve")(serve.serve)
-    from recomentor.cli import train
-
-    app.command("train")(train.train)
-    from recomentor.cli import match
-
+    app.command("suggest")(suggest.suggest)
     app.command("match")(match.match)
     app.add_typer(match.app, name="matching")
-    from recomentor.cli import demo
-
+    app.command("train")(train.train)
+    app.command("synth")(synth.synth)
+    app.command("serve")(serve.serve)
+    app.add_typer(apikey.app, name="apikey")
+    app.add_typer(db_commands.app, name="db")
     app.command("demo")(demo.demo)
 
 

@@ -89,10 +89,13 @@ def suggest(
     from recomentor.embeddings import SentenceEncoder
     from recomentor.roster import load_roster
     from recomentor.scorers import load_scorer
+    from recomentor.store.participants import get_participant
     from recomentor.suggest import suggest as suggest_partners
 
     settings = context.settings()
     store = context.store()
+    with store.session() as session:
+        get_participant(session, person_id)  # an unknown id fails before the model loads
     encoder = SentenceEncoder.from_settings(settings)
     roster = load_roster(store, encoder, progress=not as_json and context.console.is_terminal)
     result = suggest_partners(
