@@ -57,48 +57,60 @@ def assign_mentees(
     them and needs no dummy columns.
     """
     check_objective(objective)
-    mentee = np.asarray(mentee, dtype=np.int64)
-    mentor = np.asarray(mentor, dtype=np.int64)
+    mentee, mentor = _positions(mentee), _positions(mentor)
     score = np.asarray(score, dtype=np.float64)
     capacity = np.asarray(capacity, dtype=np.int64)
     result = np.full(n_mentees, UNPAIRED, dtype=np.int64)
     keep = _kept_edges(score, objective) & (capacity[mentor] > 0)
-    mentee, mentor, score = mentee[keep], mentor[keep], score[keep]
+    if not keep.all():
+        mentee, mentor, score = mentee[keep], mentor[keep], score[keep]
+    del keep
     if score.size == 0:
         return result
-    # Only people with an eligible pair take part; a mentor never needs more slots than it
-    # has eligible mentees.
-    rows, row_of_pair = np.unique(mentee, return_inverse=True)
-    mentors, mentor_of_pair = np.unique(mentor, return_inverse=True)
-    slots = np.minimum(capacity[mentors], np.bincount(mentor_of_pair, minlength=mentors.size))
-    first_slot = np.concatenate(([0], np.cumsum(slots)[:-1]))
-    n_slots = int(slots.sum())
-    if objective == PARTICIPATION:
-        gain = score + _pair_bonus(score, min(rows.size, n_slots))
-    else:
-        gain = score
-    # The slot matrix is built once, in the orientation scipy solves without a transposed copy
-    # (fewer rows than columns), filling the k-th slot of every mentor in turn so no array
-    # larger than the pair list is ever made.
-    transpose = rows.size > n_slots
-    shape = (n_slots, rows.size) if transpose else (rows.size, n_slots)
-    cost = np.zeros(shape, dtype=np.float64)
-    per_pair = slots[mentor_of_pair]
-    pair_slot = first_slot[mentor_of_pair]
-    for k in range(int(per_pair.max())):
-        has_slot = per_pair > k
-        slot, row, value = pair_slot[has_slot] + k, row_of_pair[has_slot], -gain[has_slot]
-        if transpose:
-            cost[slot, row] = value
-        else:
-            cost[row, slot] = value
-    first, second = linear_sum_assignment(cost)
-    row_index, slot_index = (second, first) if transpose else (first, second)
-    chosen = cost[first, second] < 0
-    del cost
+    # Only people with an eligible pair take part, and a mentor never needs more slots than
+    # it has eligible mentees (its k-th slot is used only with k mentees). Counting instead
+    # of sorting keeps this linear in the number of pairs.
+    rows, row_of = _present(np.bincount(mentee, minlength=n_mentees))
+    edges_per_mentor = np.bincount(mentor, minlength=capacity.size)
+    mentors, column_of = _present(edges_per_mentor)
+    slots = np.minimum(capacity[mentors], edges_per_mentor[mentors])
     slot_owner = np.repeat(np.arange(mentors.size), slots)
+    if objective == PARTICIPATION:
+        cost = -(score + _pair_bonus(score, min(rows.size, slot_owner.size)))
+    else:
+        cost = -score
+    # One cell per (mentee, mentor), then each mentor's column repeated once per slot, in the
+    # orientation scipy solves without a transposed copy (no more rows than columns).
+    transpose = rows.size > slot_owner.size
+    if transpose:
+        by_mentor = np.zeros((mentors.size, rows.size))
+        by_mentor[column_of[mentor], row_of[mentee]] = cost
+        slot_cost = by_mentor[slot_owner]
+    else:
+        by_mentor = np.zeros((rows.size, mentors.size))
+        by_mentor[row_of[mentee], column_of[mentor]] = cost
+        slot_cost = np.take(by_mentor, slot_owner, axis=1)
+    del by_mentor, cost
+    first, second = linear_sum_assignment(slot_cost)
+    row_index, slot_index = (second, first) if transpose else (first, second)
+    chosen = slot_cost[first, second] < 0
+    del slot_cost
     result[rows[row_index[chosen]]] = mentors[slot_owner[slot_index[chosen]]]
     return result
+
+
+def _positions(values: np.ndarray) -> np.ndarray:
+    # Any integer dtype indexes; converting int32 pair lists to int64 would copy them.
+    positions = np.asarray(values)
+    return positions if positions.dtype.kind in "iu" else positions.astype(np.int64)
+
+
+def _present(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions with a nonzero count, and each position's rank among them (-1 if absent)."""
+    present = np.flatnonzero(counts)
+    rank = np.full(counts.size, -1, dtype=np.int32 if present.size < 2**31 else np.int64)
+    rank[present] = np.arange(present.size)
+    return present, rank
 
 
 def pair_within_pool(
