@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Final
 
 import numpy as np
@@ -117,15 +118,18 @@ class CohortAssignment:
 def _blocks(
     mentors: np.ndarray, mentees: np.ndarray, *, pool: bool
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(mentor_idx, mentee_idx, row in `mentees`) for all pairs, a block of mentees at a time.
+    """(mentor_idx, mentee_idx, row in `mentees`) for all pairs, a block of mentors at a time.
 
-    In a pool (mutual mode) each unordered pair is listed once, from its smaller position.
+    Pairs come grouped by mentor, so each mentor's eligible mentees are scored in one call
+    without sorting. In a pool (mutual mode) each unordered pair is listed once, from its
+    larger position.
     """
-    per_block = max(1, _BLOCK_PAIRS // max(mentors.size, 1))
-    for start in range(0, mentees.size, per_block):
-        rows = np.arange(start, min(start + per_block, mentees.size))
-        row = np.repeat(rows, mentors.size)
-        mentor = np.tile(mentors, rows.size)
+    per_block = max(1, _BLOCK_PAIRS // max(mentees.size, 1))
+    rows = np.arange(mentees.size)
+    for start in range(0, mentors.size, per_block):
+        block = mentors[start : start + per_block]
+        mentor = np.repeat(block, mentees.size)
+        row = np.tile(rows, block.size)
         mentee = mentees[row]
         if pool:
             keep = mentor > mentee
@@ -148,7 +152,7 @@ def _score(
     return np.asarray(score, dtype=np.float64)
 
 
-def _score_by_person(
+def _score_by_mentor(
     roster: Roster,
     scorer: Scorer,
     rules: ProgramRules,
@@ -156,20 +160,16 @@ def _score_by_person(
     mentee: np.ndarray,
     mode: str,
 ) -> np.ndarray:
-    """Scores of all pairs, one pair_features call per person of the smaller side.
+    """Scores of pairs grouped by mentor, one pair_features call per mentor.
 
     pair_features is fastest for one person against many (one product against everyone,
-    no gathering of candidate rows), so pairs are grouped by their mentor or their mentee,
-    whichever side has fewer distinct people.
+    no gathering of candidate rows).
     """
-    score = np.zeros(mentor.size)
-    if mentor.size == 0:
-        return score
-    keys = mentor if np.unique(mentor).size <= np.unique(mentee).size else mentee
-    order = np.argsort(keys, kind="stable")
-    _, starts = np.unique(keys[order], return_index=True)
-    for group in np.split(order, starts[1:]):
-        score[group] = _score(roster, scorer, rules, mentor[group], mentee[group], mode)
+    score = np.empty(mentor.size)
+    bounds = [*np.flatnonzero(np.diff(mentor, prepend=-1)).tolist(), mentor.size]
+    for begin, end in pairwise(bounds):
+        part = slice(begin, end)
+        score[part] = _score(roster, scorer, rules, mentor[part], mentee[part], mode)
     return score
 
 
@@ -208,7 +208,14 @@ def build_cohort(
     paired = list(paired_pairs)
     reason_names = (*REASONS, *(RULE_PREFIX + name for name in rules.require))
     excluded = np.zeros((mentees.size, len(reason_names)), dtype=np.int64)
-    kept: list[tuple[np.ndarray, np.ndarray]] = []
+    # Positions fit int32 for any real roster; the pair lists are the largest arrays here.
+    index_dtype = np.int32 if len(roster) < 2**31 else np.int64
+    capacity_left = np.ones(len(roster), dtype=np.int64) if pool else None
+    width = len(reason_names) + 1
+    cells = mentees.size * width
+    mentor_parts: list[np.ndarray] = []
+    mentee_parts: list[np.ndarray] = []
+    score_parts: list[np.ndarray] = []
     for mentor, mentee, row in _blocks(mentors, mentees, pool=pool):
         codes = pair_exclusion_codes(
             roster,
@@ -218,14 +225,12 @@ def build_cohort(
             min_gap=min_gap,
             paired_pairs=paired,
             exclude_pairs=rules.exclude_pairs,
-            capacity_left=np.ones(len(roster), dtype=np.int64) if pool else None,
+            capacity_left=capacity_left,
         ).astype(np.int64)
         if rules.require:
             failed = failed_requirement(rules, roster, mentor, mentee)
             ruled_out = (codes == ELIGIBLE) & (failed >= 0)
             codes[ruled_out] = len(REASONS) + 1 + failed[ruled_out]
-        width = len(reason_names) + 1
-        cells = mentees.size * width
         excluded += np.bincount(row * width + codes, minlength=cells).reshape(mentees.size, -1)[
             :, 1:
         ]
@@ -235,12 +240,23 @@ def build_cohort(
             back = np.bincount(other * width + codes, minlength=cells)
             excluded += back.reshape(mentees.size, -1)[:, 1:]
         eligible = codes == ELIGIBLE
-        kept.append((mentor[eligible], mentee[eligible]))
-    mentor_idx = np.concatenate([k[0] for k in kept]) if kept else np.zeros(0, np.int64)
-    mentee_idx = np.concatenate([k[1] for k in kept]) if kept else np.zeros(0, np.int64)
-    score = _score_by_person(roster, scorer, rules, mentor_idx, mentee_idx, mode)
+        mentor, mentee = mentor[eligible], mentee[eligible]
+        score = _score_by_mentor(roster, scorer, rules, mentor, mentee, mode)
+        mentor_parts.append(mentor.astype(index_dtype))
+        mentee_parts.append(mentee.astype(index_dtype))
+        score_parts.append(score)
+    # Joined one list at a time, each freed as it goes, so the pairs are never held twice.
+    mentor_idx = _joined(mentor_parts, index_dtype)
+    mentee_idx = _joined(mentee_parts, index_dtype)
+    score = _joined(score_parts, np.float64)
     pairs = ScoredPairs(mentor_idx=mentor_idx, mentee_idx=mentee_idx, score=score)
     return Cohort(mode, mentors, mentees, capacity, pairs, reason_names, excluded)
+
+
+def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
+    joined = np.concatenate(parts) if parts else np.zeros(0, dtype)
+    parts.clear()
+    return joined
 
 
 def _excluded_detail(names: tuple[str, ...], counts: np.ndarray, *, partner: str) -> str:
@@ -332,6 +348,13 @@ def explain_pairs(
     return out
 
 
+def _rank_of(positions: np.ndarray, n_people: int) -> np.ndarray:
+    """A table from roster position to its index in `positions` (sorted, distinct)."""
+    rank = np.full(n_people, -1, dtype=np.int32 if n_people < 2**31 else np.int64)
+    rank[positions] = np.arange(positions.size)
+    return rank
+
+
 def solve_cohort(
     roster: Roster,
     scorer: Scorer,
@@ -347,8 +370,8 @@ def solve_cohort(
     pairs = cohort.pairs
     if cohort.mode == F.MUTUAL:
         return _solve_pool(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
-    row = np.searchsorted(cohort.mentees, pairs.mentee_idx)
-    column = np.searchsorted(cohort.mentors, pairs.mentor_idx)
+    row = _rank_of(cohort.mentees, len(roster))[pairs.mentee_idx]
+    column = _rank_of(cohort.mentors, len(roster))[pairs.mentor_idx]
     assigned = assign_mentees(
         cohort.mentees.size, row, column, pairs.score, cohort.capacity, objective=objective
     )
@@ -364,8 +387,8 @@ def solve_cohort(
         lang=lang,
     )
     eligible = np.bincount(row, minlength=cohort.mentees.size)
-    has_room = load[column] < cohort.capacity[column]
-    with_room = np.bincount(row, weights=has_room, minlength=cohort.mentees.size).astype(np.int64)
+    has_room = (load < cohort.capacity)[column]
+    with_room = np.bincount(row[has_room], minlength=cohort.mentees.size)
     unpaired = [
         _unpaired(
             cohort,
