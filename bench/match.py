@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -151,6 +152,8 @@ def main() -> None:
     store = _prepare(home, encoder, args.seed)
     # Timed from here: reading the roster (embeddings from the cache) is part of a matching run.
     rows: dict[str, dict[str, Any]] = {}
+    # A shared machine's load moves every timing; it is reported beside them.
+    load_before = os.getloadavg()[0]
     for name, target in (
         ("exact, participation", lambda: _exact(load_roster(store, encoder), "participation")),
         ("exact, score", lambda: _exact(load_roster(store, encoder), "score")),
@@ -175,10 +178,18 @@ def main() -> None:
             f"{row['total_score'] / max(row['pairs'], 1):.4f}",
             f"{row['peak_rss_mib']:.0f}",
         )
+    load_after = os.getloadavg()[0]
+    table.caption = f"1-minute load average {load_before:.2f} before, {load_after:.2f} after"
     Console().print(table)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "match.json"
-    payload = {"mentees": N_MENTEES, "mentors": N_MENTORS, "encoder": args.encoder, "results": rows}
+    payload = {
+        "mentees": N_MENTEES,
+        "mentors": N_MENTORS,
+        "encoder": args.encoder,
+        "load_average": {"before": load_before, "after": load_after, "cpus": os.cpu_count()},
+        "results": rows,
+    }
     path.write_text(json.dumps(payload, indent=2))
     print(f"wrote {path}")
 
