@@ -33,7 +33,13 @@ FEATURE_NAMES: Final = (
     # Appended, so column positions of the features before it do not move.
     FIRST_GOAL_MATCH,
 )
-TEXT_FEATURES: Final = (SKILLS_TO_GOALS, BEST_ITEM_MATCH, GOALS_TO_SKILLS, LEXICAL)
+TEXT_FEATURES: Final = (
+    SKILLS_TO_GOALS,
+    BEST_ITEM_MATCH,
+    GOALS_TO_SKILLS,
+    LEXICAL,
+    FIRST_GOAL_MATCH,
+)
 # A gap of 30 years is a whole career: beyond it the difference no longer tells anything.
 SENIORITY_SCALE: Final = 30.0
 # Gathering candidate rows costs more than one product over everyone past this share.
@@ -170,19 +176,31 @@ def _segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _best_against(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
-    """For each owner, the best cosine between their items in `many` and the vectors `one`."""
+def _best_against_each(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
+    """(owners, 2): each owner's best cosine between their items and any of `one`, and `one[0]`.
+
+    The second column is what first_goal_match needs when `one` are a mentee's goals: it is a
+    column of the same product, so it costs no second pass over everyone's items.
+    """
     if owners.size == 0 or one.shape[0] == 0:
-        return np.zeros(owners.size)
+        return np.zeros((owners.size, 2))
     counts = many.counts[owners]
     positions = _ragged_positions(many.offsets[owners], counts)
     rows = many.refs[positions]
     if rows.size > _FULL_PRODUCT_SHARE * many.vectors.shape[0]:
         # Each distinct phrase compared once, then looked up for every owner who wrote it.
-        values = np.einsum("ij,kj->ik", many.vectors, one).max(axis=1)[rows]
+        products = np.einsum("ij,kj->ik", many.vectors, one)
+        values = np.stack([products.max(axis=1), products[:, 0]], axis=1)[rows]
     else:
-        values = np.einsum("ij,kj->ik", _rows(many.vectors, rows), one).max(axis=1)
-    return _segment_max(values.astype(np.float64), counts)
+        products = np.einsum("ij,kj->ik", _rows(many.vectors, rows), one)
+        values = np.stack([products.max(axis=1), products[:, 0]], axis=1)
+    values = values.astype(np.float64)
+    return np.stack([_segment_max(values[:, 0], counts), _segment_max(values[:, 1], counts)], 1)
+
+
+def _best_against(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
+    """For each owner, the best cosine between their items in `many` and the vectors `one`."""
+    return _best_against_each(many, owners, one)[:, 0]
 
 
 def _best_item_match(skills: ItemSet, goals: ItemSet, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -219,8 +237,8 @@ def _star_center(a: np.ndarray, b: np.ndarray) -> int | None:
 def _text_block(roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = False) -> np.ndarray:
     """Text similarities of mentor a[i] to mentee b[i], clipped to [0, 1].
 
-    Columns: TEXT_FEATURES, or only best item match and lexical when `back` (the reverse
-    direction of a mutual pair, whose other columns are known already).
+    Columns: TEXT_FEATURES, or only best item match, lexical and first goal match when `back`
+    (the reverse direction of a mutual pair, whose other columns are known already).
     """
     skills, goals = roster.skill_items, roster.goal_items
     columns = [_best_item_match(skills, goals, a, b)]
@@ -228,25 +246,29 @@ def _text_block(roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = Fa
     if not back:
         columns.insert(0, _dense_cosine(roster.skills, roster.goals, a, b))
         columns.insert(2, _dense_cosine(roster.goals, roster.skills, a, b))
+    columns.append(_best_item_match(skills, goals.firsts, a, b))
     return np.clip(np.column_stack(columns), 0.0, 1.0)
 
 
 def _one_way_from_center(
     roster: Roster, center: int, partners: np.ndarray, *, center_teaches: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Best item match and lexical similarity, clipped, with the center as mentor or mentee."""
+) -> np.ndarray:
+    """(partners, 3) clipped: best item match, lexical, first goal match; center on one side."""
     skills, goals = roster.skill_items, roster.goal_items
     if center_teaches:
-        item = _best_against(goals, partners, skills.vectors[skills.of(center)])
+        center_skills = skills.vectors[skills.of(center)]
+        item = _best_against(goals, partners, center_skills)
+        first = _best_against(goals.firsts, partners, center_skills)
         lexical = _one_against_all(
             _sparse_row(roster.lexical_skills, center), roster.lexical_goals_by_ngram
         )
     else:
-        item = _best_against(skills, partners, goals.vectors[goals.of(center)])
+        # The center's first goal is its first goal item: column 0 of the same product.
+        item, first = _best_against_each(skills, partners, goals.vectors[goals.of(center)]).T
         lexical = _one_against_all(
             _sparse_row(roster.lexical_goals, center), roster.lexical_skills_by_ngram
         )
-    return np.clip(item, 0.0, 1.0), np.clip(lexical[partners], 0.0, 1.0)
+    return np.clip(np.column_stack([item, lexical[partners], first]), 0.0, 1.0)
 
 
 def _star_text(
@@ -262,63 +284,42 @@ def _star_text(
     partners = np.where(teaches, b, a)
     whole = np.clip(_whole_answers_both_ways(roster, center, partners), 0.0, 1.0)
     partner_to_center, center_to_partner = whole[:, 0], whole[:, 1]
-    # Items and n-grams: only the directions a feature reads.
-    item = {True: np.zeros(a.size), False: np.zeros(a.size)}
-    lexical = {True: np.zeros(a.size), False: np.zeros(a.size)}
+    # Items and n-grams (best item, lexical, first goal): only the directions a feature reads.
+    one_way = {True: np.zeros((a.size, 3)), False: np.zeros((a.size, 3))}
     for center_teaches in (True, False):
         rows = np.arange(a.size) if mutual else np.flatnonzero(teaches == center_teaches)
         if rows.size:
-            item[center_teaches][rows], lexical[center_teaches][rows] = _one_way_from_center(
+            one_way[center_teaches][rows] = _one_way_from_center(
                 roster, center, partners[rows], center_teaches=center_teaches
             )
+    as_paired = np.where(teaches[:, None], one_way[True], one_way[False])
+    item, lexical, first = as_paired.T
     forward = np.column_stack(
         [
             np.where(teaches, center_to_partner, partner_to_center),
-            np.where(teaches, item[True], item[False]),
+            item,
             np.where(teaches, partner_to_center, center_to_partner),
-            np.where(teaches, lexical[True], lexical[False]),
+            lexical,
+            first,
         ]
     )
     if not mutual:
         return forward, None
-    back = np.column_stack(
-        [
-            np.where(teaches, item[False], item[True]),
-            np.where(teaches, lexical[False], lexical[True]),
-        ]
-    )
-    return forward, back
+    return forward, np.where(teaches[:, None], one_way[False], one_way[True])
 
 
 def _text_similarities(
     roster: Roster, a: np.ndarray, b: np.ndarray, *, mutual: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """TEXT_FEATURES columns of the pairs, and (best item, lexical) of (b, a) when mutual."""
+    """TEXT_FEATURES columns of the pairs, and (best item, lexical, first goal) of (b, a) when
+    mutual."""
     if a.size == 0:
-        return np.zeros((0, len(TEXT_FEATURES))), np.zeros((0, 2)) if mutual else None
+        return np.zeros((0, len(TEXT_FEATURES))), np.zeros((0, 3)) if mutual else None
     center = _star_center(a, b)
     if center is not None:
         return _star_text(roster, center, a, b, mutual=mutual)
     forward = _text_block(roster, a, b)
     return forward, _text_block(roster, b, a, back=True) if mutual else None
-
-
-def _first_goal_match(roster: Roster, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Best cosine of mentor a[i]'s skill phrases with the goal mentee b[i] wrote first.
-
-    People list what they want most first: a mentor who can teach that one serves the main
-    wish, however many other goals the mentee added (which dilute whole-answer similarity).
-    """
-    skills, firsts = roster.skill_items, roster.goal_items.firsts
-    center = _star_center(a, b) if a.size else None
-    if center is None:
-        return np.clip(_best_item_match(skills, firsts, a, b), 0.0, 1.0)
-    # One person against their candidates: split by the side they take, so each half has a
-    # constant side and costs one product.
-    best = np.zeros(a.size)
-    for side in (a == center, a != center):
-        best[side] = _best_item_match(skills, firsts, a[side], b[side])
-    return np.clip(best, 0.0, 1.0)
 
 
 def pair_features(
@@ -334,19 +335,17 @@ def pair_features(
     a = np.asarray(mentor_idx, dtype=np.int64)
     b = np.asarray(mentee_idx, dtype=np.int64)
     text, back = _text_similarities(roster, a, b, mutual=mode == F.MUTUAL)
-    skills_to_goals, best_item, goals_to_skills, lexical = text.T
+    skills_to_goals, best_item, goals_to_skills, lexical, first_goal = text.T
     if back is not None:
         # goals_to_skills of (a, b) is already skills_to_goals of (b, a).
-        back_item, back_lexical = back.T
+        back_item, back_lexical, back_first_goal = back.T
         skills_to_goals, goals_to_skills = (
             (skills_to_goals + goals_to_skills) / 2,
             np.minimum(skills_to_goals, goals_to_skills),
         )
         best_item = (best_item + back_item) / 2
         lexical = (lexical + back_lexical) / 2
-    first_goal = _first_goal_match(roster, a, b)
-    if mode == F.MUTUAL:
-        first_goal = (first_goal + _first_goal_match(roster, b, a)) / 2
+        first_goal = (first_goal + back_first_goal) / 2
     languages_a, languages_b = roster.languages[a], roster.languages[b]
     columns = {
         SKILLS_TO_GOALS: skills_to_goals,
