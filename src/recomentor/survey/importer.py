@@ -72,6 +72,43 @@ def _require_columns(
     )
 
 
+@dataclass(frozen=True)
+class _Mapped:
+    """An export read and mapped to canonical text columns, before any validation."""
+
+    table: RawTable
+    frame: pl.DataFrame
+    ignored: list[str]
+
+    def report(
+        self, source: str, problems: list[RowProblem], superseded: list[int]
+    ) -> ImportReport:
+        return ImportReport(
+            source=source,
+            rows_read=self.frame.height,
+            superseded_lines=superseded,
+            rejected=problems,
+            ignored_columns=self.ignored,
+            encoding=self.table.encoding,
+            delimiter=self.table.delimiter,
+        )
+
+
+def _read_mapped(
+    data: bytes,
+    source: str,
+    settings: Settings,
+    mapping: ColumnMapping,
+    fields: tuple[str, ...],
+    required: tuple[str, ...],
+    max_bytes: int | None,
+) -> _Mapped:
+    table = read_table(data, source=source, limits=_limits(settings, max_bytes))
+    _require_columns(table, mapping, required, source)
+    frame, ignored = canonical_frame(table.frame, table.headers, mapping, fields)
+    return _Mapped(table, frame, ignored)
+
+
 def import_participants(
     store: Store,
     data: bytes,
@@ -84,22 +121,17 @@ def import_participants(
 ) -> ImportReport:
     """Validate every row, then upsert all valid rows in one transaction (or none when strict)."""
     mapping = mapping or ColumnMapping()
-    table = read_table(data, source=source, limits=_limits(settings, max_bytes))
-    _require_columns(table, mapping, F.REQUIRED_PARTICIPANT_FIELDS, source)
-    frame, ignored = canonical_frame(table.frame, table.headers, mapping, F.PARTICIPANT_FIELDS)
-    valid, problems = validate_participants(frame, mapping, max_text_chars=settings.max_text_chars)
+    mapped = _read_mapped(
+        data, source, settings, mapping, F.PARTICIPANT_FIELDS, F.REQUIRED_PARTICIPANT_FIELDS,
+        max_bytes,
+    )  # fmt: skip
+    valid, problems = validate_participants(
+        mapped.frame, mapping, max_text_chars=settings.max_text_chars
+    )
     if problems and not skip_invalid:
         raise RowsRejectedError(problems, what="rows")
     latest, superseded = latest_per_id(valid)
-    report = ImportReport(
-        source=source,
-        rows_read=frame.height,
-        superseded_lines=superseded,
-        rejected=problems,
-        ignored_columns=ignored,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-    )
+    report = mapped.report(source, problems, superseded)
     with store.session() as session:
         counts = upsert_participants(session, to_records(latest))
     report.inserted, report.updated = counts.inserted, counts.updated
@@ -117,34 +149,27 @@ def import_feedback(
     skip_invalid: bool = False,
     max_bytes: int | None = None,
 ) -> ImportReport:
+    """Validate every feedback row against the stored participants, then upsert in one go."""
     mapping = mapping or ColumnMapping()
-    table = read_table(data, source=source, limits=_limits(settings, max_bytes))
-    _require_columns(table, mapping, F.REQUIRED_FEEDBACK_FIELDS, source)
-    frame, ignored = canonical_frame(table.frame, table.headers, mapping, F.FEEDBACK_FIELDS)
+    mapped = _read_mapped(
+        data, source, settings, mapping, F.FEEDBACK_FIELDS, F.REQUIRED_FEEDBACK_FIELDS, max_bytes
+    )
+    frame = mapped.frame
     mentioned = pl.concat([frame[F.MENTOR_ID], frame[F.MENTEE_ID]]).drop_nulls().unique()
     with store.session() as session:
         known = existing_ids(session, mentioned.to_list())
     valid, problems = validate_feedback(frame, mapping, known_ids=known)
     if problems and not skip_invalid:
         raise RowsRejectedError(problems, what="feedback rows")
-    report = ImportReport(
-        source=source,
-        rows_read=frame.height,
-        superseded_lines=sorted(
-            set(frame[LINE].to_list()) - set(valid[LINE].to_list()) - {p.line for p in problems}
-        ),
-        rejected=problems,
-        ignored_columns=ignored,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-    )
+    # Rows neither kept nor rejected repeated a pair and time that a later line gave again.
+    rejected_lines = {p.line for p in problems}
+    kept = set(valid[LINE].to_list())
+    superseded = sorted(set(frame[LINE].to_list()) - kept - rejected_lines)
+    report = mapped.report(source, problems, superseded)
     with store.session() as session:
         counts = upsert_feedback(session, valid.drop(LINE).to_dicts())
-    report.inserted, report.updated, report.unchanged = (
-        counts.inserted,
-        counts.updated,
-        counts.unchanged,
-    )
+    report.inserted, report.updated = counts.inserted, counts.updated
+    report.unchanged = counts.unchanged
     return report
 
 
