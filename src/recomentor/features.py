@@ -177,13 +177,14 @@ def _segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def _best_against_each(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
-    """(owners, 2): each owner's best cosine between their items and any of `one`, and `one[0]`.
+    """(owners, 3) cosines of each owner's items with the vectors `one`: the best of all, the
+    best with `one[0]`, and the best of the owner's first item with any of `one`.
 
-    The second column is what first_goal_match needs when `one` are a mentee's goals: it is a
-    column of the same product, so it costs no second pass over everyone's items.
+    The last two are first_goal_match from either side (`one` a mentee's goals, or the owners
+    mentees): columns and rows of the same product, so they cost no second pass over items.
     """
     if owners.size == 0 or one.shape[0] == 0:
-        return np.zeros((owners.size, 2))
+        return np.zeros((owners.size, 3))
     counts = many.counts[owners]
     positions = _ragged_positions(many.offsets[owners], counts)
     rows = many.refs[positions]
@@ -195,7 +196,11 @@ def _best_against_each(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np
         products = np.einsum("ij,kj->ik", _rows(many.vectors, rows), one)
         values = np.stack([products.max(axis=1), products[:, 0]], axis=1)
     values = values.astype(np.float64)
-    return np.stack([_segment_max(values[:, 0], counts), _segment_max(values[:, 1], counts)], 1)
+    first_item = np.zeros(owners.size)
+    nonempty = counts > 0
+    first_item[nonempty] = values[(np.cumsum(counts) - counts)[nonempty], 0]
+    best = [_segment_max(values[:, 0], counts), _segment_max(values[:, 1], counts)]
+    return np.stack([*best, first_item], axis=1)
 
 
 def _best_against(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
@@ -257,14 +262,14 @@ def _one_way_from_center(
     skills, goals = roster.skill_items, roster.goal_items
     if center_teaches:
         center_skills = skills.vectors[skills.of(center)]
-        item = _best_against(goals, partners, center_skills)
-        first = _best_against(goals.firsts, partners, center_skills)
+        # Each partner's first goal is their first goal item: a row of the same product.
+        item, _, first = _best_against_each(goals, partners, center_skills).T
         lexical = _one_against_all(
             _sparse_row(roster.lexical_skills, center), roster.lexical_goals_by_ngram
         )
     else:
         # The center's first goal is its first goal item: column 0 of the same product.
-        item, first = _best_against_each(skills, partners, goals.vectors[goals.of(center)]).T
+        item, first, _ = _best_against_each(skills, partners, goals.vectors[goals.of(center)]).T
         lexical = _one_against_all(
             _sparse_row(roster.lexical_goals, center), roster.lexical_skills_by_ngram
         )
