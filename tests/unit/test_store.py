@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -74,3 +74,23 @@ def test_a_failed_unit_of_work_writes_nothing(store: Store) -> None:
 def test_bad_database_url_is_a_clear_error() -> None:
     with pytest.raises(InvalidInputError, match="not a database URL"):
         open_store("not a url")
+
+
+def test_times_come_back_aware_utc_on_every_database(store: Store) -> None:
+    # Regression: SQLite returned naive times, and three callers each re-added UTC by hand.
+    paris = timezone(timedelta(hours=2))
+    with store.session() as session:
+        upsert_participants(
+            session,
+            [
+                _person(1, submitted_at=datetime(2026, 9, 1, 9, 0, tzinfo=paris)),
+                _person(2, submitted_at=datetime(2026, 9, 1, 9, 0)),  # naive: taken as UTC
+            ],
+        )
+    with store.session() as session:
+        first = get_participant(session, "P00001").submitted_at
+        second = get_participant(session, "P00002").submitted_at
+        created = get_participant(session, "P00001").created_at
+    assert first == datetime(2026, 9, 1, 7, 0, tzinfo=UTC) and first.tzinfo == UTC
+    assert second == datetime(2026, 9, 1, 9, 0, tzinfo=UTC) and second.tzinfo == UTC
+    assert created.tzinfo == UTC

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
@@ -21,16 +20,9 @@ from recomentor.store.apikeys import READ, WRITE
 MatchingPath = Annotated[str, PathParameter(min_length=1, max_length=36)]
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
-
-
 def _out(matching: Matching) -> MatchingOut:
-    out = msgspec.convert(matching.to_dict(), MatchingOut)
-    # SQLite hands back naive UTC times; RFC 3339 (and our schema) wants the offset.
-    return msgspec.structs.replace(
-        out, created_at=_utc(out.created_at), approved_at=_utc(out.approved_at)
-    )
+    # Stored times come back as aware UTC on every database (store.tables.UTCDateTime).
+    return msgspec.convert(matching.to_dict(), MatchingOut)
 
 
 class MatchingController(Controller):

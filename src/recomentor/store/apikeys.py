@@ -7,7 +7,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -66,19 +66,14 @@ def parse_scopes(raw: Iterable[str] | str) -> frozenset[str]:
     return scopes
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every timestamp we store is UTC.
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
-
-
 def _as_key(row: ApiKeyRow) -> ApiKey:
     return ApiKey(
         id=row.id,
         name=row.name,
         prefix=row.prefix,
         scopes=frozenset(row.scopes.split(",")),
-        created_at=_utc(row.created_at) or row.created_at,
-        revoked_at=_utc(row.revoked_at),
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
     )
 
 

@@ -31,7 +31,7 @@ class UpsertCounts:
 
 
 def _as_utc(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every timestamp we store is UTC.
+    # Stored times come back aware (tables.UTCDateTime); a caller may hand in naive UTC ones.
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
@@ -41,7 +41,7 @@ def _same(stored: ParticipantRow, incoming: dict[str, Any]) -> bool:
     for name in _DATA_FIELDS:
         old, new = getattr(stored, name), incoming.get(name)
         if name == F.SUBMITTED_AT:
-            old, new = _as_utc(old), _as_utc(new)
+            new = _as_utc(new)
         if old != new:
             return False
     return True
@@ -70,7 +70,7 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
         if _same(stored, record):
             unchanged += 1
             continue
-        old_at, new_at = _as_utc(stored.submitted_at), _as_utc(record.get(F.SUBMITTED_AT))
+        old_at, new_at = stored.submitted_at, _as_utc(record.get(F.SUBMITTED_AT))
         if old_at is not None and new_at is not None and new_at < old_at:
             stale += 1
             continue
