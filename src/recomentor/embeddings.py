@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from recomentor import text as T
 from recomentor.settings import DEFAULT_MODEL, Settings
+from recomentor.store.db import batches
 from recomentor.store.tables import EmbeddingRow, ParticipantRow
 
 if TYPE_CHECKING:
@@ -135,11 +136,6 @@ def texts_for_participant(skills: str | None, goals: str | None) -> list[str]:
     return texts
 
 
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _decode(vectors: Sequence[bytes], dim: int) -> np.ndarray:
     # One buffer and one frombuffer call: per-row decoding dominates load time at 10k people.
     flat = np.frombuffer(b"".join(vectors), dtype=_VECTOR_DTYPE)
@@ -148,7 +144,7 @@ def _decode(vectors: Sequence[bytes], dim: int) -> np.ndarray:
 
 def _lookup(session: Session, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
     found: dict[str, np.ndarray] = {}
-    for chunk in _chunks(hashes, _LOOKUP_CHUNK):
+    for chunk in batches(hashes, _LOOKUP_CHUNK):
         statement = select(EmbeddingRow.text_hash, EmbeddingRow.dim, EmbeddingRow.vector).where(
             EmbeddingRow.model_id == model_id, EmbeddingRow.text_hash.in_(chunk)
         )
@@ -167,7 +163,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
     # Two imports may embed the same new text at once; the first writer wins, both are right.
     dialect = session.get_bind().dialect.name
     table = cast(Table, EmbeddingRow.__table__)
-    for chunk in _chunks(rows, 500):
+    for chunk in batches(rows, 500):
         if dialect == "sqlite":
             statement: Any = sqlite.insert(table).on_conflict_do_nothing()
         elif dialect == "postgresql":
@@ -185,7 +181,7 @@ def _encode_missing(encoder: TextEncoder, texts: list[str], *, progress: bool) -
     parts: list[np.ndarray] = []
     with Progress(transient=True) as bar:
         task = bar.add_task("Embedding texts", total=len(texts))
-        for chunk in _chunks(texts, _ENCODE_CHUNK):
+        for chunk in batches(texts, _ENCODE_CHUNK):
             parts.append(encoder.encode(list(chunk)))
             bar.advance(task, len(chunk))
     return np.concatenate(parts, axis=0)
@@ -243,7 +239,7 @@ def erase_texts(
     others = {T.text_hash(t) for t in texts_of_everyone_else if T.normalise(t)}
     own = sorted({T.text_hash(t) for t in texts_of_person if T.normalise(t)} - others)
     deleted = 0
-    for chunk in _chunks(own, _LOOKUP_CHUNK):
+    for chunk in batches(own, _LOOKUP_CHUNK):
         result = session.execute(delete(EmbeddingRow).where(EmbeddingRow.text_hash.in_(chunk)))
         deleted += int(getattr(result, "rowcount", 0) or 0)
     return deleted

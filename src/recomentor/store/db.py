@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from recomentor.errors import InvalidInputError, RecomentorError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class StoreUnavailableError(RecomentorError):
@@ -42,6 +43,12 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most `size` items: bounds statement parameters and memory."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def affected_rows(result: Result[Any]) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from recomentor import fields as F
+from recomentor.store.db import batches
 from recomentor.store.tables import FeedbackRow
 
 _CHUNK = 2_000
@@ -32,8 +33,7 @@ def upsert_feedback(session: Session, records: Sequence[dict[str, Any]]) -> Feed
     """One feedback per pair and submission time; an undated one per pair is replaced."""
     pairs = list({(r[F.MENTOR_ID], r[F.MENTEE_ID]) for r in records})
     existing: dict[tuple[str, str, str], FeedbackRow] = {}
-    for start in range(0, len(pairs), _CHUNK):
-        chunk = pairs[start : start + _CHUNK]
+    for chunk in batches(pairs, _CHUNK):
         query = select(FeedbackRow).where(
             tuple_(FeedbackRow.mentor_id, FeedbackRow.mentee_id).in_(chunk)
         )

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from recomentor.errors import ConflictError, NotFoundError
-from recomentor.store.db import affected_rows
+from recomentor.store.db import affected_rows, batches
 from recomentor.store.tables import (
     MatchingPairRow,
     MatchingRow,
@@ -49,14 +49,14 @@ def insert_matching(
     )
     session.flush()
     rows = [{**pair, "matching_id": matching_id} for pair in pairs]
-    for start in range(0, len(rows), _CHUNK):
-        session.execute(insert(MatchingPairRow), rows[start : start + _CHUNK])
+    for chunk in batches(rows, _CHUNK):
+        session.execute(insert(MatchingPairRow), chunk)
     reasons = [
         {"matching_id": matching_id, "mentee_id": mentee_id, "reason": reason[:_REASON_CHARS]}
         for mentee_id, reason in unpaired
     ]
-    for start in range(0, len(reasons), _CHUNK):
-        session.execute(insert(MatchingUnpairedRow), reasons[start : start + _CHUNK])
+    for chunk in batches(reasons, _CHUNK):
+        session.execute(insert(MatchingUnpairedRow), chunk)
 
 
 def read_matching(session: Session, matching_id: str) -> StoredMatching:
@@ -90,8 +90,7 @@ def approve_stored_matching(session: Session, matching_id: str) -> None:
         raise ConflictError(f"matching {matching_id} is already {stored.row.status}")
     keys = [(pair.mentor_id, pair.mentee_id) for pair in stored.pairs]
     clashes = 0
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
+    for chunk in batches(keys, _CHUNK):
         existing = select(PairingRow.id).where(
             tuple_(PairingRow.mentor_id, PairingRow.mentee_id).in_(chunk)
         )
@@ -120,6 +119,6 @@ def approve_stored_matching(session: Session, matching_id: str) -> None:
         }
         for mentor_id, mentee_id in keys
     ]
-    for start in range(0, len(pairings), _CHUNK):
-        session.execute(insert(PairingRow), pairings[start : start + _CHUNK])
+    for batch in batches(pairings, _CHUNK):
+        session.execute(insert(PairingRow), batch)
     session.expire(stored.row)

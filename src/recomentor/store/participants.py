@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from recomentor import fields as F
 from recomentor.errors import NotFoundError
-from recomentor.store.db import affected_rows
+from recomentor.store.db import affected_rows, batches
 from recomentor.store.tables import FeedbackRow, PairingRow, ParticipantRow, utcnow
 
 # Fields compared to decide whether an upsert changes a stored participant.
@@ -47,15 +47,10 @@ def _same(stored: ParticipantRow, incoming: dict[str, Any]) -> bool:
     return True
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> UpsertCounts:
     """Insert new ids, update changed ones, leave identical ones alone; ids must be unique."""
     existing: dict[str, ParticipantRow] = {}
-    for chunk in _chunks([r[F.ID] for r in records]):
+    for chunk in batches([r[F.ID] for r in records], _CHUNK):
         for row in session.scalars(select(ParticipantRow).where(ParticipantRow.id.in_(chunk))):
             existing[row.id] = row
     now = utcnow()
@@ -78,9 +73,9 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
     if existing:
         # The ORM identity map holds the old rows; bulk statements below bypass it.
         session.expunge_all()
-    for chunk in _chunks(inserts):
+    for chunk in batches(inserts, _CHUNK):
         session.execute(insert(ParticipantRow), list(chunk))
-    for chunk in _chunks(updates):
+    for chunk in batches(updates, _CHUNK):
         session.execute(update(ParticipantRow), list(chunk))
     if len(inserts) >= _ANALYZE_AFTER:
         # A freshly bulk-loaded table has no statistics yet; without them PostgreSQL plans the
@@ -106,7 +101,7 @@ def count_participants(session: Session) -> int:
 
 def existing_ids(session: Session, ids: Iterable[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(list(set(ids))):
+    for chunk in batches(list(set(ids)), _CHUNK):
         found.update(session.scalars(select(ParticipantRow.id).where(ParticipantRow.id.in_(chunk))))
     return found
 
