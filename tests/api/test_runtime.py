@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from recomentor.api import runtime as runtime_module
@@ -49,3 +51,36 @@ def test_another_workers_writes_are_noticed(
     ids = this_worker.roster().ids
     assert "J1" not in ids
     assert "J7" in ids
+
+
+def test_other_threads_answer_from_the_current_roster_while_one_checks(
+    settings: Settings, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with sqlite_store.session() as session:
+        upsert_participants(session, COHORT)
+    runtime = _runtime(settings, sqlite_store)
+    current = runtime.roster()
+    checking, release = threading.Event(), threading.Event()
+    real_fingerprint = runtime_module.participants_fingerprint
+
+    def slow_fingerprint(store: Store) -> object:
+        checking.set()
+        assert release.wait(timeout=10)
+        return real_fingerprint(store)
+
+    monkeypatch.setattr(runtime_module, "participants_fingerprint", slow_fingerprint)
+    monkeypatch.setattr(runtime_module, "_FINGERPRINT_EVERY_S", 0.0)
+    checker = threading.Thread(target=runtime.roster)
+    checker.start()
+    assert checking.wait(timeout=10)
+    # The check is not due again for this thread: it must not wait for the one in progress.
+    monkeypatch.setattr(runtime_module, "_FINGERPRINT_EVERY_S", 3600.0)
+    answered: list[object] = []
+    reader = threading.Thread(target=lambda: answered.append(runtime.roster()))
+    reader.start()
+    reader.join(timeout=5)
+    assert answered == [current], "waited for the check in progress"
+    release.set()
+    checker.join(timeout=10)
+    assert not checker.is_alive()
+    assert runtime.roster() is current  # nothing changed: the checked roster is kept

@@ -57,14 +57,30 @@ class Runtime:
         with self._lock:
             self._roster = None
 
-    def roster(self) -> Roster:
-        """The current roster, rebuilt lazily (one thread builds, the others wait for it)."""
+    def _roster_to_check(self) -> Roster | None:
+        """The roster whose fingerprint is due for a check, claimed by the calling thread."""
         with self._lock:
             now = time.monotonic()
-            if self._roster is not None and now - self._checked_at >= _FINGERPRINT_EVERY_S:
-                self._checked_at = now
-                if participants_fingerprint(self.store) != self._roster_fingerprint:
+            if self._roster is None or now - self._checked_at < _FINGERPRINT_EVERY_S:
+                return None
+            self._checked_at = now
+            return self._roster
+
+    def roster(self) -> Roster:
+        """The current roster, rebuilt lazily (one thread builds, the others wait for it).
+
+        Whether another worker changed the participants is checked at most once a second, by
+        one thread and outside the lock: the others keep answering from the current roster
+        meanwhile instead of queueing behind a count over the whole table.
+        """
+        checked = self._roster_to_check()
+        if checked is not None:
+            fingerprint = participants_fingerprint(self.store)
+            with self._lock:
+                # Only the roster that was checked is dropped, not one rebuilt meanwhile.
+                if self._roster is checked and fingerprint != self._roster_fingerprint:
                     self._roster = None
+        with self._lock:
             if self._roster is None:
                 fingerprint = participants_fingerprint(self.store)
                 self._roster = load_roster(self.store, self.encoder)
