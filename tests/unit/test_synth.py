@@ -96,6 +96,36 @@ def test_same_seed_gives_the_same_organisation_and_another_seed_does_not() -> No
     assert first.participants[F.SKILLS].to_list() != other.participants[F.SKILLS].to_list()
 
 
+def _french_only_phrases() -> set[str]:
+    english = {p.lower() for t in TOPICS for p in (*t.skill_en, *t.goal_en)}
+    french = {p.lower() for t in TOPICS for p in (*t.skill_fr, *t.goal_fr)}
+    # Only phrases no English answer can contain ("power bi" is both a French phrase and part
+    # of English ones).
+    return {p for p in french if not any(p in other for other in english)}
+
+
+def test_english_answers_keep_people_and_topics_and_drop_french_phrases() -> None:
+    mixed = generate_organisation(400, seed=5)
+    english = generate_organisation(400, seed=5, answers="en")
+    assert english.skill_topics == mixed.skill_topics and english.goal_topics == mixed.goal_topics
+    answers = (F.SKILLS, F.GOALS)
+    assert english.participants.drop(answers).equals(mixed.participants.drop(answers))
+    french = _french_only_phrases()
+
+    def french_answers(org: Organisation) -> int:
+        texts = org.participants[F.SKILLS].to_list() + org.participants[F.GOALS].to_list()
+        return sum(any(phrase in text.lower() for phrase in french) for text in texts)
+
+    assert french_answers(mixed) > 200
+    assert french_answers(english) == 0
+
+
+def test_unknown_answer_language_is_refused_before_any_file(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="answers must be one of mixed, en, got 'de'"):
+        write_synthetic(tmp_path / "out", 50, 10, seed=1, answers="de")
+    assert not (tmp_path / "out").exists()
+
+
 def test_same_seed_writes_byte_identical_files(tmp_path: Path) -> None:
     first = write_synthetic(tmp_path / "a", 200, 300, seed=3, ground_truth=True)
     again = write_synthetic(tmp_path / "b", 200, 300, seed=3, ground_truth=True)
@@ -467,3 +497,14 @@ def test_cli_raises_invalid_input_for_impossible_feedback(tmp_path: Path) -> Non
     result = CliRunner().invoke(_cli(), args)
     assert isinstance(result.exception, InvalidInputError)
     assert not (tmp_path / "participants.csv").exists()
+
+
+def test_cli_answers_option_writes_english_answers_or_refuses(tmp_path: Path) -> None:
+    args = ["--participants", "80", "--feedback", "0", "--seed", "4"]
+    result = CliRunner().invoke(_cli(), [*args, "--out", str(tmp_path / "en"), "--answers", "en"])
+    assert result.exit_code == 0, result.output
+    answers = pl.read_csv(tmp_path / "en" / "participants.csv")[F.GOALS].to_list()
+    assert not any(p in a.lower() for a in answers for p in _french_only_phrases())
+    refused = CliRunner().invoke(_cli(), [*args, "--out", str(tmp_path / "de"), "--answers", "de"])
+    assert isinstance(refused.exception, InvalidInputError)
+    assert not (tmp_path / "de").exists()

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from recomentor.cli.context import console
-from recomentor.synth import write_synthetic
+from recomentor.synth import MIXED_ANSWERS, write_synthetic
 
 
 def _rows(path: Path) -> int:
@@ -30,11 +30,20 @@ def synth(
             help="Also write the true compatibility of every eligible pair (small sets only).",
         ),
     ] = False,
+    answers: Annotated[
+        str,
+        typer.Option(
+            "--answers",
+            help="Language of the answers: mixed (mostly French) or en (everyone in English).",
+        ),
+    ] = MIXED_ANSWERS,
 ) -> None:
     """Write a synthetic organisation: participants, feedback and the topics behind answers."""
     # Counts are checked by write_synthetic, which raises InvalidInputError the CLI maps.
     with console.status("Generating the organisation..."):
-        written = write_synthetic(out, participants, feedback, seed, ground_truth=ground_truth)
+        written = write_synthetic(
+            out, participants, feedback, seed, ground_truth=ground_truth, answers=answers
+        )
     table = Table(title=f"Synthetic organisation (seed {seed})")
     table.add_column("file")
     table.add_column("rows", justify="right")

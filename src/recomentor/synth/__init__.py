@@ -2,7 +2,12 @@
 
 from recomentor.synth.feedback import generate_feedback
 from recomentor.synth.files import load_organisation, write_synthetic
-from recomentor.synth.organisation import Organisation, generate_organisation
+from recomentor.synth.organisation import (
+    ANSWER_LANGUAGES,
+    MIXED_ANSWERS,
+    Organisation,
+    generate_organisation,
+)
 from recomentor.synth.truth import (
     compatibility,
     eligible_pair_count,
@@ -11,6 +16,8 @@ from recomentor.synth.truth import (
 )
 
 __all__ = [
+    "ANSWER_LANGUAGES",
+    "MIXED_ANSWERS",
     "Organisation",
     "compatibility",
     "eligible_pair_count",

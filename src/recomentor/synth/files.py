@@ -9,7 +9,7 @@ import polars as pl
 from recomentor import fields
 from recomentor.errors import InvalidInputError
 from recomentor.synth.feedback import generate_feedback
-from recomentor.synth.organisation import Organisation, generate_organisation
+from recomentor.synth.organisation import MIXED_ANSWERS, Organisation, generate_organisation
 from recomentor.synth.truth import eligible_pair_count, eligible_pairs
 
 PARTICIPANTS_FILE = "participants.csv"
@@ -39,11 +39,12 @@ def write_synthetic(
     seed: int,
     *,
     ground_truth: bool = False,
+    answers: str = MIXED_ANSWERS,
 ) -> dict[str, Path]:
     """Write participants, feedback, topics (and optionally every eligible pair's truth) as CSV."""
     if n_feedback < 0:
         raise InvalidInputError(f"feedback must be zero or more, got {n_feedback}")
-    org = generate_organisation(n_participants, seed)
+    org = generate_organisation(n_participants, seed, answers=answers)
     # Everything that can be refused is checked before the first file is written.
     feedback = generate_feedback(org, n_feedback, seed)
     if ground_truth:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Final
 
 import numpy as np
 import polars as pl
@@ -18,6 +19,12 @@ from recomentor.synth.answers import (
 )
 from recomentor.synth.taxonomy import TOPIC_KEYS
 from recomentor.text import language_codes
+
+# Languages of the written answers: the default is the French company the sample comes from;
+# all-English answers show what the English-only default model gives on its own language.
+MIXED_ANSWERS: Final = "mixed"
+ENGLISH_ANSWERS: Final = "en"
+ANSWER_LANGUAGES: Final = (MIXED_ANSWERS, ENGLISH_ANSWERS)
 
 DEPARTMENTS = (
     "Marketing", "Finance", "DSI", "RH", "Commercial", "Production", "Juridique", "Achats",
@@ -169,10 +176,20 @@ def random_stream(seed: int, purpose: int) -> np.random.Generator:
     return np.random.default_rng([seed, purpose])
 
 
-def generate_organisation(n_participants: int, seed: int) -> Organisation:
-    """A plausible company of `n_participants` people, always the same for a given seed."""
+def generate_organisation(
+    n_participants: int, seed: int, *, answers: str = MIXED_ANSWERS
+) -> Organisation:
+    """A plausible company of `n_participants` people, always the same for a given seed.
+
+    `answers` is the language people answer in: `mixed` (a French company, about a quarter
+    answering in English) or `en` (everyone in English; the same people, topics and truth).
+    """
     if n_participants < 1:
         raise InvalidInputError(f"participants must be at least 1, got {n_participants}")
+    if answers not in ANSWER_LANGUAGES:
+        raise InvalidInputError(
+            f"answers must be one of {', '.join(ANSWER_LANGUAGES)}, got {answers!r}"
+        )
     rng = random_stream(seed, 0)
     n = n_participants
     cohort = rng.choice(3, size=n, p=_COHORT_SHARES)
@@ -191,6 +208,9 @@ def generate_organisation(n_participants: int, seed: int) -> Organisation:
     submitted_text = np.char.add(np.datetime_as_string(submitted, unit="s"), _SURVEY_OFFSET)
 
     languages, english = languages_as_written(rng, n)
+    if answers == ENGLISH_ANSWERS:
+        # Overridden after the draw, so the random stream and everything else stay the same.
+        english = np.ones(n, dtype=bool)
     skill_counts = rng.choice(4, size=n, p=_TOPIC_COUNT_SHARES) + 1
     goal_counts = rng.choice(4, size=n, p=_TOPIC_COUNT_SHARES) + 1
     skill_topics = pick_topics(rng, topic_weights(cohort, for_goals=False), skill_counts)
