@@ -103,8 +103,7 @@ def evaluate_mode(
     heuristic = scorer.score(features.select(scorer.feature_names))
     # Random baseline: the mean over several seeded orders, so one lucky draw does not count.
     random_runs = [
-        ndcg_at_k(relevance, random_scores(seed + run)(features.matrix), groups, K)
-        for run in range(5)
+        ndcg_at_k(relevance, random_scores(seed + run)(features), groups, K) for run in range(5)
     ]
     best = ndcg_at_k(relevance, relevance, groups, K)
     return {

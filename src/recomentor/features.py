@@ -35,6 +35,9 @@ FEATURE_NAMES: Final = (
     # Appended, so column positions of the features before it do not move.
     FIRST_GOAL_MATCH,
 )
+# Not computed here: a trained ranker learns it from feedback (training/association.py) and
+# appends it to these features; the heuristic does not use it.
+PHRASE_ASSOCIATION: Final = "phrase_association"
 TEXT_FEATURES: Final = (
     SKILLS_TO_GOALS,
     BEST_ITEM_MATCH,
@@ -60,6 +63,20 @@ class PairFeatures:
 
     def column(self, name: str) -> np.ndarray:
         return self.matrix[:, self.names.index(name)]
+
+    def with_column(self, name: str, values: np.ndarray) -> PairFeatures:
+        """The same pairs with one more feature column."""
+        matrix = np.column_stack([self.matrix, np.asarray(values, dtype=np.float64)])
+        return PairFeatures(matrix, (*self.names, name), self.mentor_idx, self.mentee_idx)
+
+    def rows(self, positions: np.ndarray) -> PairFeatures:
+        """The features of some of the pairs."""
+        return PairFeatures(
+            self.matrix[positions],
+            self.names,
+            self.mentor_idx[positions],
+            self.mentee_idx[positions],
+        )
 
     def select(self, names: Sequence[str]) -> np.ndarray:
         """The columns a scorer was built on, in its order."""

@@ -9,6 +9,7 @@ import numpy as np
 
 from recomentor import features as X
 from recomentor.errors import InvalidInputError
+from recomentor.roster import Roster
 
 HEURISTIC = "heuristic"
 LEARNED = "learned"
@@ -53,6 +54,10 @@ class Scorer(Protocol):
     feature_names: tuple[str, ...]
     factor_names: tuple[str, ...]
 
+    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
+        """`base` (pair_features) plus any feature this scorer learned itself."""
+        ...
+
     def score(self, features: np.ndarray) -> np.ndarray:
         """One score per row of `features` (columns in `feature_names` order)."""
         ...
@@ -60,6 +65,14 @@ class Scorer(Protocol):
     def contributions(self, features: np.ndarray) -> np.ndarray:
         """(rows, len(factor_names)); each row sums to that row's score."""
         ...
+
+
+def scorer_features(
+    scorer: Scorer, roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str
+) -> X.PairFeatures:
+    """Every feature of the pairs that `scorer` reads: pair_features, then its own."""
+    base = X.pair_features(roster, mentor_idx, mentee_idx, mode=mode)
+    return scorer.complete(roster, base, mode=mode)
 
 
 def _check_columns(features: np.ndarray, expected: int) -> np.ndarray:
@@ -87,6 +100,10 @@ class HeuristicScorer:
         self.feature_names: tuple[str, ...] = tuple(n for n in X.FEATURE_NAMES if n in chosen)
         self.factor_names: tuple[str, ...] = self.feature_names
         self.weights = np.array([chosen[name] for name in self.feature_names], dtype=np.float64)
+
+    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
+        del roster, mode  # reads pair_features only
+        return base
 
     def score(self, features: np.ndarray) -> np.ndarray:
         matrix = _check_columns(features, len(self.feature_names))

@@ -11,9 +11,9 @@ import numpy as np
 from recomentor import fields as F
 from recomentor.candidates import find_candidates
 from recomentor.explain import Explanation, check_lang, explain_pair
-from recomentor.features import pair_features, top_item_matches
+from recomentor.features import top_item_matches
 from recomentor.roster import Roster
-from recomentor.scoring import Scorer
+from recomentor.scoring import Scorer, scorer_features
 
 PARTNER = "partner"
 
@@ -108,7 +108,9 @@ def suggest(
     )
     if len(candidates) == 0 or k <= 0:
         return result
-    features = pair_features(roster, candidates.mentor_idx, candidates.mentee_idx, mode=mode)
+    features = scorer_features(
+        scorer, roster, candidates.mentor_idx, candidates.mentee_idx, mode=mode
+    )
     scored = features.select(scorer.feature_names)
     scores = scorer.score(scored)
     top = _top_k(scores, candidates.partners, k)

@@ -126,7 +126,8 @@ def test_fitting_refuses_a_training_part_that_cannot_separate_pairings(
     only_fives = np.flatnonzero(dataset.ratings == 5)
     with pytest.raises(TrainingRefusedError, match=r"in the training part of the split.*seed"):
         fit_ranker(dataset, only_fives, TrainingConfig(label=label))
-    assert fit_ranker(dataset, np.arange(len(dataset)), TrainingConfig(label=label)).classes_.size
+    learned = fit_ranker(dataset, np.arange(len(dataset)), TrainingConfig(label=label))
+    assert learned.ranker.classes_.size
 
 
 def test_fingerprint_changes_with_the_data(sqlite_store: Store, roster: Roster) -> None:

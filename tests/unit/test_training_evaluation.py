@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import ndcg_score
 
+from recomentor.features import PairFeatures
 from recomentor.training.evaluation import (
     GOOD_RELEVANCE,
     LOG_LOSS,
@@ -79,7 +80,8 @@ def test_auc_is_undefined_with_one_class_and_log_loss_punishes_confident_errors(
 
 
 def test_random_baseline_is_reproducible_and_uninformative() -> None:
-    features = np.zeros((2_000, 3))
+    pairs = np.arange(2_000)
+    features = PairFeatures(np.zeros((2_000, 3)), ("a", "b", "c"), pairs, pairs)
     first, again = random_scores(3)(features), random_scores(3)(features)
     np.testing.assert_array_equal(first, again)
     relevance = np.tile([1.0, 0.0], 1_000)

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from mlflow import MlflowClient
 
-from recomentor.features import pair_features
+from recomentor.features import FEATURE_NAMES, PHRASE_ASSOCIATION
 from recomentor.roster import load_roster
 from recomentor.scorers import load_scorer
-from recomentor.scoring import HEURISTIC, LEARNED
+from recomentor.scoring import HEURISTIC, LEARNED, scorer_features
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.suggest import suggest
@@ -90,6 +90,37 @@ def test_the_champion_serves_suggestions_and_its_explanations_add_up(
     assert scores == sorted(scores, reverse=True)
 
 
+def test_the_champion_explains_its_phrase_association_factor(
+    trained: tuple[Settings, Store, TrainingReport],
+) -> None:
+    settings, store, _ = trained
+    scorer = load_scorer(settings, store)
+    result = suggest(
+        scorer=scorer,
+        roster=load_roster(store, FakeEncoder()),
+        person_id=_a_mentee(store),
+        k=3,
+        min_gap=settings.min_gap,
+    )
+    for suggestion in result.suggestions:
+        factor = {f.name: f for f in suggestion.explanation.factors}[PHRASE_ASSOCIATION]
+        assert factor.value is not None and np.isfinite(factor.contribution)
+
+
+def test_a_model_without_phrase_association_reads_pair_features_only(tmp_path: Path) -> None:
+    settings = small_training_settings(tmp_path / "home")
+    store = open_store(settings.resolved_database_url)
+    import_synthetic(store, settings, tmp_path / "synth", people=150, feedback=300)
+    train_fake(settings, store, TrainingConfig(phrase_association=False), force=True)
+    scorer = load_scorer(settings, store)
+    assert scorer.kind == LEARNED and scorer.feature_names == FEATURE_NAMES
+    result = suggest(load_roster(store, FakeEncoder()), scorer, _a_mentee(store), k=3)
+    for suggestion in result.suggestions:
+        total = sum(f.contribution for f in suggestion.explanation.factors)
+        assert total == pytest.approx(suggestion.score, abs=1e-6)
+    store.dispose()
+
+
 def test_pyfunc_model_scores_like_the_served_scorer(
     trained: tuple[Settings, Store, TrainingReport],
 ) -> None:
@@ -99,7 +130,8 @@ def test_pyfunc_model_scores_like_the_served_scorer(
     settings, store, _ = trained
     scorer = load_scorer(settings, store)
     roster = load_roster(store, FakeEncoder())
-    features = pair_features(roster, np.arange(5), np.arange(5, 10))
+    features = scorer_features(scorer, roster, np.arange(5), np.arange(5, 10), mode="reverse")
+    assert features.names == (*FEATURE_NAMES, PHRASE_ASSOCIATION)
     model = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}@{CHAMPION_ALIAS}")
     frame = pd.DataFrame(features.matrix, columns=list(features.names))
     np.testing.assert_allclose(model.predict(frame), scorer.score(features.matrix))

@@ -13,7 +13,7 @@ from recomentor import fields as F
 from recomentor.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
 from recomentor.errors import InvalidInputError
 from recomentor.explain import check_lang, explain_pair
-from recomentor.features import pair_features, top_item_matches
+from recomentor.features import top_item_matches
 from recomentor.matching.rules import (
     NO_RULES,
     RULE_PREFIX,
@@ -24,7 +24,7 @@ from recomentor.matching.rules import (
 )
 from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
 from recomentor.roster import Roster
-from recomentor.scoring import Scorer
+from recomentor.scoring import Scorer, scorer_features
 
 NO_ELIGIBLE_MENTOR: Final = "no_eligible_mentor"
 CAPACITY_EXHAUSTED: Final = "capacity_exhausted"
@@ -145,7 +145,7 @@ def _score(
     mentee: np.ndarray,
     mode: str,
 ) -> np.ndarray:
-    features = pair_features(roster, mentor, mentee, mode=mode)
+    features = scorer_features(scorer, roster, mentor, mentee, mode=mode)
     score = scorer.score(features.select(scorer.feature_names))
     if rules.bonuses:
         score = score + rule_contributions(rules, features).sum(axis=1)
@@ -316,7 +316,7 @@ def explain_pairs(
     still add up to the reported score."""
     if mentor_idx.size == 0:
         return []
-    features = pair_features(roster, mentor_idx, mentee_idx, mode=mode)
+    features = scorer_features(scorer, roster, mentor_idx, mentee_idx, mode=mode)
     scored = features.select(scorer.feature_names)
     bonus = rule_contributions(rules, features)
     scores = scorer.score(scored) + bonus.sum(axis=1)

@@ -28,6 +28,11 @@ class TrainingConfig:
     n_knots: int = 5
     degree: int = 3
     C: float = 0.3
+    # Learn which kinds of skill phrases served which kinds of goal phrases (association.py):
+    # how many kinds, and the ridge penalty on the kind-by-kind weights.
+    phrase_association: bool = True
+    association_clusters: int = 60
+    association_alpha: float = 10.0
     # A challenger must beat the champion and the heuristic by more than this on the primary metric.
     min_improvement: float = 0.0
     # A `recomentor synth` folder: also evaluate against its ground truth.
@@ -46,6 +51,10 @@ class TrainingConfig:
             raise InvalidInputError(f"good_rating must be 2 to 5, got {self.good_rating}")
         if self.n_knots < 2 or self.degree < 1 or self.C <= 0:
             raise InvalidInputError("n_knots >= 2, degree >= 1 and C > 0 are required")
+        if self.association_clusters < 1 or self.association_alpha <= 0:
+            raise InvalidInputError(
+                "association_clusters >= 1 and association_alpha > 0 are required"
+            )
 
     @classmethod
     def from_toml(cls, path: Path) -> TrainingConfig:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from recomentor import fields as F
 from recomentor.errors import TrainingRefusedError
-from recomentor.features import pair_features
+from recomentor.features import PairFeatures, pair_features
 from recomentor.roster import Roster
 from recomentor.store.tables import FeedbackRow
 
@@ -57,6 +57,17 @@ class FeedbackDataset:
     def groups(self) -> np.ndarray:
         """Rows are grouped by mentee: nobody sits on both sides of an evaluation split."""
         return self.mentee_idx
+
+    def pair_features(self, rows: np.ndarray) -> PairFeatures:
+        """The features of some rows, with the pairs they describe."""
+        return PairFeatures(
+            self.features[rows], self.feature_names, self.mentor_idx[rows], self.mentee_idx[rows]
+        )
+
+    @property
+    def target(self) -> np.ndarray:
+        """What a model fits: the relevance for soft labels, 0/1 for binary ones."""
+        return self.relevance if self.label == SOFT else self.labels.astype(np.float64)
 
     @property
     def relevance(self) -> np.ndarray:

@@ -12,6 +12,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupShuffleSplit
 
 from recomentor.candidates import eligible_pairs
+from recomentor.features import PairFeatures
 from recomentor.roster import Roster
 
 # Relevance is on a 0-1 scale: (rating - 1) / 4 for feedback, the generator's compatibility for
@@ -35,7 +36,8 @@ _PROBABILITY_FLOOR = 1e-6
 
 # Every metric: (relevance, scores, groups, k) -> float, NaN when undefined on these rows.
 Metric = Callable[[np.ndarray, np.ndarray, np.ndarray, int], float]
-ScoreFunction = Callable[[np.ndarray], np.ndarray]
+# A scorer seen by the evaluation: pair_features of some pairs -> one score per pair.
+ScoreFunction = Callable[[PairFeatures], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,8 @@ def score_metrics(
 def random_scores(seed: int) -> ScoreFunction:
     """The floor every ranker must clear: uniform scores, reproducible for a seed."""
 
-    def score(features: np.ndarray) -> np.ndarray:
-        return np.random.default_rng(seed).random(size=(features.shape[0],))
+    def score(features: PairFeatures) -> np.ndarray:
+        return np.random.default_rng(seed).random(size=(features.matrix.shape[0],))
 
     return score
 
@@ -163,7 +165,7 @@ class Evaluation:
 
 def compare_scorers(
     scorers: Mapping[str, ScoreFunction],
-    features: np.ndarray,
+    features: PairFeatures,
     relevance: np.ndarray,
     groups: np.ndarray,
     k: int = K,

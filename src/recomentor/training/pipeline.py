@@ -10,10 +10,11 @@ import numpy as np
 
 from recomentor.embeddings import TextEncoder
 from recomentor.errors import TrainingRefusedError
-from recomentor.features import FEATURE_NAMES, pair_features
+from recomentor.features import PHRASE_ASSOCIATION, PairFeatures, pair_features
 from recomentor.roster import Roster, load_roster
 from recomentor.scoring import HeuristicScorer, Scorer
 from recomentor.settings import Settings
+from recomentor.training.association import fit_phrase_association
 from recomentor.training.config import TrainingConfig
 from recomentor.training.dataset import (
     SOFT,
@@ -75,10 +76,12 @@ class _PhaseClock:
         self._last = now
 
 
-def fit_ranker(
-    dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfig
-) -> AdditiveRanker:
-    """Fit on the given rows with the dataset's labels (soft relevance or rating >= good)."""
+def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfig) -> LearnedScorer:
+    """Fit on the given rows with the dataset's labels (soft relevance or rating >= good).
+
+    With `phrase_association`, the association is fitted first and the ranker reads its
+    out-of-fold values on these rows as one more feature.
+    """
     try:
         refuse_uninformative(
             dataset.ratings[rows],
@@ -88,21 +91,41 @@ def fit_ranker(
         )
     except TrainingRefusedError as error:
         raise TrainingRefusedError(f"{error}; add feedback or change the split seed") from None
-    ranker = AdditiveRanker(
-        dataset.feature_names, n_knots=config.n_knots, degree=config.degree, C=config.C
-    )
+    features, names = dataset.features[rows], dataset.feature_names
+    association = None
+    if config.phrase_association:
+        association, out_of_fold = fit_phrase_association(
+            dataset.roster,
+            dataset.mentor_idx[rows],
+            dataset.mentee_idx[rows],
+            dataset.target[rows],
+            dataset.groups[rows],
+            mode=dataset.mode,
+            clusters=config.association_clusters,
+            alpha=config.association_alpha,
+            seed=config.seed,
+        )
+        features, names = np.column_stack([features, out_of_fold]), (*names, PHRASE_ASSOCIATION)
+    ranker = AdditiveRanker(names, n_knots=config.n_knots, degree=config.degree, C=config.C)
     if dataset.label == SOFT:
-        features, labels, weights = soft_label_rows(dataset.features[rows], dataset.relevance[rows])
-        return ranker.fit(features, labels, sample_weight=weights)
-    return ranker.fit(dataset.features[rows], dataset.labels[rows])
+        rows_, labels, weights = soft_label_rows(features, dataset.relevance[rows])
+        ranker.fit(rows_, labels, sample_weight=weights)
+    else:
+        ranker.fit(features, dataset.labels[rows])
+    return LearnedScorer(
+        ranker,
+        association=association,
+        version=CANDIDATE_VERSION,
+        embedding_model=dataset.roster.model_id,
+    )
 
 
-def _on_all_features(scorer: Scorer) -> ScoreFunction:
-    """Scores from the full FEATURE_NAMES matrix, whichever columns the scorer uses."""
-    columns = [FEATURE_NAMES.index(name) for name in scorer.feature_names]
+def _scored_by(scorer: Scorer, roster: Roster, mode: str) -> ScoreFunction:
+    """Scores from pair_features, completed with what the scorer learned itself."""
 
-    def score(features: np.ndarray) -> np.ndarray:
-        return scorer.score(features[:, columns])
+    def score(features: PairFeatures) -> np.ndarray:
+        completed = scorer.complete(roster, features, mode=mode)
+        return scorer.score(completed.select(scorer.feature_names))
 
     return score
 
@@ -128,7 +151,7 @@ def _truth_metrics(
     ids = np.asarray(roster.ids)
     relevance = compatibility(organisation, ids[mentors], ids[candidates_mentees])
     features = pair_features(roster, mentors, candidates_mentees, mode=config.mode)
-    return compare_scorers(scorers, features.matrix, relevance, candidates_mentees), mentors.size
+    return compare_scorers(scorers, features, relevance, candidates_mentees), mentors.size
 
 
 def evaluate(
@@ -140,7 +163,7 @@ def evaluate(
 ) -> Evaluation:
     """Every scorer on the held-out feedback, then on all candidates of held-out mentees."""
     observed = compare_scorers(
-        scorers, dataset.features[test], dataset.relevance[test], dataset.groups[test]
+        scorers, dataset.pair_features(test), dataset.relevance[test], dataset.groups[test]
     )
     mentees = np.unique(dataset.mentee_idx[test])
     truth, truth_pairs = None, 0
@@ -178,12 +201,11 @@ def train_and_register(
     )
     clock.lap("dataset")
     split = grouped_split(dataset.groups, test_size=config.test_size, seed=config.seed)
-    ranker = fit_ranker(dataset, split.train, config)
+    learned = fit_ranker(dataset, split.train, config)
     clock.lap("fit")
-    learned = LearnedScorer(ranker, version=CANDIDATE_VERSION, embedding_model=roster.model_id)
     scorers = {
-        LEARNED: _on_all_features(learned),
-        HEURISTIC: _on_all_features(HeuristicScorer()),
+        LEARNED: _scored_by(learned, roster, config.mode),
+        HEURISTIC: _scored_by(HeuristicScorer(), roster, config.mode),
         RANDOM: random_scores(config.seed),
     }
     notes = []
@@ -195,12 +217,12 @@ def train_and_register(
         notes.append(f"current champion not compared: {error}")
     if champion is not None:
         previous = champion.version
-        scorers[CHAMPION] = _on_all_features(champion)
+        scorers[CHAMPION] = _scored_by(champion, roster, config.mode)
     clock.lap("champion")
     evaluation = evaluate(dataset, split.test, scorers, settings, config)
     promotion = decide_promotion(evaluation, min_improvement=config.min_improvement, force=force)
     clock.lap("evaluate")
-    run = log_training_run(settings, config, dataset, ranker, evaluation, promotion)
+    run = log_training_run(settings, config, dataset, learned, evaluation, promotion)
     clock.lap("log")
     return TrainingReport(
         rows=len(dataset),

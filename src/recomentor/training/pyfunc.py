@@ -5,15 +5,20 @@ from __future__ import annotations
 import numpy as np
 from mlflow.pyfunc import PythonModel
 
+from recomentor.training.association import PhraseAssociation
 from recomentor.training.models import AdditiveRanker
 
 
 class RankerModel(PythonModel):
-    """Serves P(good pairing) from a frame of named pair features; the ranker stays reachable
-    through `unwrap_python_model()` for contributions."""
+    """Serves P(good pairing) from a frame of named pair features; the ranker (and the phrase
+    association that computes its phrase_association input) stay reachable through
+    `unwrap_python_model()` for contributions."""
 
-    def __init__(self, ranker: AdditiveRanker) -> None:
+    def __init__(
+        self, ranker: AdditiveRanker, association: PhraseAssociation | None = None
+    ) -> None:
         self.ranker = ranker
+        self.association = association
 
     # Left unannotated on purpose: MLflow reads predict's type hints as an input schema and
     # warns on anything but list[...]; the logged signature describes the input instead.

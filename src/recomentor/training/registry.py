@@ -16,8 +16,10 @@ from sqlalchemy.engine import make_url
 from recomentor import features as X
 from recomentor.embeddings import model_id_for
 from recomentor.errors import InvalidInputError
+from recomentor.roster import Roster
 from recomentor.scoring import LEARNED, HeuristicScorer, Scorer
 from recomentor.settings import Settings
+from recomentor.training.association import PhraseAssociation
 from recomentor.training.models import BASELINE, AdditiveRanker
 
 REGISTERED_MODEL: Final = "recomentor-ranker"
@@ -37,7 +39,11 @@ class ChampionUnavailableError(Exception):
 
 
 class LearnedScorer:
-    """A trained AdditiveRanker behind the Scorer interface; factors are baseline + features."""
+    """A trained AdditiveRanker behind the Scorer interface; factors are baseline + features.
+
+    With a phrase association, the ranker also reads the phrase_association feature, which
+    `complete` appends to pair_features.
+    """
 
     kind = LEARNED
 
@@ -47,19 +53,27 @@ class LearnedScorer:
         *,
         version: str,
         embedding_model: str,
+        association: PhraseAssociation | None = None,
         name: str = REGISTERED_MODEL,
         metrics: dict[str, float] | None = None,
     ) -> None:
-        unknown = set(ranker.feature_names_) - set(X.FEATURE_NAMES)
+        known = {*X.FEATURE_NAMES, *((X.PHRASE_ASSOCIATION,) if association else ())}
+        unknown = set(ranker.feature_names_) - known
         if unknown:
             raise InvalidInputError(f"model uses unknown features: {', '.join(sorted(unknown))}")
         self.ranker = ranker
+        self.association = association
         self.name = name
         self.version = version
         self.embedding_model = embedding_model
         self.metrics = dict(metrics or {})
         self.feature_names: tuple[str, ...] = tuple(ranker.feature_names_)
         self.factor_names: tuple[str, ...] = (BASELINE, *self.feature_names)
+
+    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
+        if self.association is None:
+            return base
+        return self.association.complete(roster, base, mode)
 
     def score(self, features: np.ndarray) -> np.ndarray:
         scores: np.ndarray = self.ranker.predict_proba(features)[:, 1]
@@ -142,9 +156,13 @@ def _load_version(version: Any) -> LearnedScorer:
     ranker = getattr(wrapper, "ranker", None)
     if not isinstance(ranker, AdditiveRanker):
         raise ChampionUnavailableError(f"version {version.version} holds no AdditiveRanker")
+    association = getattr(wrapper, "association", None)
+    if association is not None and not isinstance(association, PhraseAssociation):
+        raise ChampionUnavailableError(f"version {version.version} holds a foreign association")
     metadata = model.metadata.metadata or {}
     return LearnedScorer(
         ranker,
+        association=association,
         version=str(version.version),
         embedding_model=str(metadata.get(EMBEDDING_MODEL_KEY, "")),
         metrics=_metrics_from_tags(dict(version.tags or {})),

@@ -21,6 +21,7 @@ from recomentor.training.registry import (
     METRIC_TAG_PREFIX,
     REGISTERED_MODEL,
     TRAINING_MODE_KEY,
+    LearnedScorer,
     quiet_mlflow,
     use_tracking_store,
 )
@@ -110,7 +111,7 @@ def log_training_run(
     settings: Settings,
     config: TrainingConfig,
     dataset: FeedbackDataset,
-    ranker: AdditiveRanker,
+    learned: LearnedScorer,
     evaluation: Evaluation,
     promotion: Promotion,
 ) -> TrackedRun:
@@ -120,6 +121,11 @@ def log_training_run(
     from mlflow import MlflowClient
 
     uri = settings.resolved_tracking_uri
+    ranker = learned.ranker
+    # A few training rows as the model reads them, for the signature and the input example.
+    rows = np.arange(min(20, len(dataset)))
+    sample = learned.complete(dataset.roster, dataset.pair_features(rows), mode=dataset.mode)
+    sample_matrix = sample.select(learned.feature_names)
     with quiet_mlflow():
         from recomentor.training.pyfunc import RankerModel
 
@@ -152,9 +158,9 @@ def log_training_run(
             info = _log_model(
                 mlflow,
                 name=MODEL_NAME,
-                python_model=RankerModel(ranker),
-                signature=_signature(ranker, dataset.features[:20]),
-                input_example=_example(ranker, dataset.features[:2]),
+                python_model=RankerModel(ranker, learned.association),
+                signature=_signature(ranker, sample_matrix),
+                input_example=_example(ranker, sample_matrix[:2]),
                 registered_model_name=REGISTERED_MODEL,
                 pip_requirements=_requirements(),
                 metadata={
