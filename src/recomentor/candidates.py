@@ -84,32 +84,40 @@ def pair_exclusion_codes(
     check_mode(mode)
     a = np.asarray(mentor_idx, dtype=np.int64)
     b = np.asarray(mentee_idx, dtype=np.int64)
-    codes = np.zeros(a.shape, dtype=np.int8)
-
-    def mark(reason: str, failing: np.ndarray) -> None:
-        codes[(codes == ELIGIBLE) & failing] = _CODE[reason]
-
-    mark(SAME_PERSON, a == b)
+    # Reasons in order of precedence; a pair failing several is counted under the first.
+    failing: list[tuple[str, np.ndarray]] = [(SAME_PERSON, a == b)]
     can_mentor, can_be_mentee = roster.can_mentor, roster.can_be_mentee
     roles_fit = can_mentor[a] & can_be_mentee[b]
     if mode == F.MUTUAL:
         roles_fit |= can_mentor[b] & can_be_mentee[a]
-    mark(WRONG_ROLE, ~roles_fit)
-    mark(OWN_MANAGER, (roster.manager[a] == b) | (roster.manager[b] == a))
+    failing.append((WRONG_ROLE, ~roles_fit))
+    failing.append((OWN_MANAGER, (roster.manager[a] == b) | (roster.manager[b] == a)))
     languages_a, languages_b = roster.languages[a], roster.languages[b]
     # A pair needs a common language only when both people named some.
-    mark(
-        NO_COMMON_LANGUAGE,
-        (languages_a != 0) & (languages_b != 0) & ((languages_a & languages_b) == 0),
+    failing.append(
+        (
+            NO_COMMON_LANGUAGE,
+            (languages_a != 0) & (languages_b != 0) & ((languages_a & languages_b) == 0),
+        )
     )
     if mode == F.REVERSE:
-        mark(WRONG_DIRECTION, roster.years[a] + min_gap > roster.years[b] + _YEARS_TOLERANCE)
+        failing.append(
+            (WRONG_DIRECTION, roster.years[a] + min_gap > roster.years[b] + _YEARS_TOLERANCE)
+        )
     elif mode == F.CLASSIC:
-        mark(WRONG_DIRECTION, roster.years[b] + min_gap > roster.years[a] + _YEARS_TOLERANCE)
+        failing.append(
+            (WRONG_DIRECTION, roster.years[b] + min_gap > roster.years[a] + _YEARS_TOLERANCE)
+        )
     capacity = roster.max_mentees if capacity_left is None else np.asarray(capacity_left)
-    mark(AT_CAPACITY, capacity[a] <= 0)
-    mark(ALREADY_PAIRED, _in_pairs(roster, a, b, paired_pairs))
-    mark(EXCLUDED, _in_pairs(roster, a, b, exclude_pairs))
+    failing.append((AT_CAPACITY, capacity[a] <= 0))
+    if paired_pairs:
+        failing.append((ALREADY_PAIRED, _in_pairs(roster, a, b, paired_pairs)))
+    if exclude_pairs:
+        failing.append((EXCLUDED, _in_pairs(roster, a, b, exclude_pairs)))
+    codes = np.zeros(a.shape, dtype=np.int8)
+    # Last written wins: writing from the last reason to the first leaves the first one.
+    for reason, mask in reversed(failing):
+        codes[mask] = _CODE[reason]
     return codes
 
 
