@@ -70,7 +70,21 @@ def test_train_refuses_an_unknown_label(runner: CliRunner, tmp_path: Path) -> No
     assert "label must be one of soft, binary, got 'graded'" in str(result.exception)
 
 
-def test_the_default_config_trains_on_soft_labels() -> None:
-    config = TrainingConfig.from_toml(Path(__file__).parents[2] / "training/configs/default.toml")
+def test_the_shipped_config_file_holds_the_built_in_defaults() -> None:
+    config = TrainingConfig.from_toml(CONFIG)
     assert config.label == "soft"
-    assert TrainingConfig().label == config.label
+    assert config == TrainingConfig()  # `recomentor train` without --config uses these
+
+
+def test_train_without_a_config_works_from_any_directory(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_synthetic(
+        context.store(), context.settings(), tmp_path / "synth", people=150, feedback=300
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["train"])
+    assert result.exit_code == 0, result.output
+    assert "recomentor-ranker v1 (challenger" in result.output

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from recomentor.training.evaluation import Evaluation
     from recomentor.training.pipeline import TrainingReport
 
-DEFAULT_CONFIG = Path("training/configs/default.toml")
 _SOURCES = {"observed": "held-out feedback", "truth": "ground truth, all candidates"}
 
 
@@ -73,8 +72,13 @@ def _print_report(report: TrainingReport) -> None:
 
 def train(
     config: Annotated[
-        Path, typer.Option("--config", help="Training config (TOML).")
-    ] = DEFAULT_CONFIG,
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Training config (TOML); without it the defaults of "
+            "training/configs/default.toml.",
+        ),
+    ] = None,
     force: Annotated[
         bool,
         typer.Option("--force", help="Promote to champion even if it does not win (recorded)."),
@@ -92,7 +96,9 @@ def train(
     from recomentor.training.pipeline import train_and_register
 
     settings = context.settings()
-    chosen = TrainingConfig.from_toml(config).with_ground_truth(truth)
+    # The defaults live in TrainingConfig, so `recomentor train` works from any directory.
+    base = TrainingConfig() if config is None else TrainingConfig.from_toml(config)
+    chosen = base.with_ground_truth(truth)
     report = train_and_register(
         settings,
         context.store(),
