@@ -189,7 +189,7 @@ def _lexical_cosine(roster: Roster, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(products.sum(axis=1)).ravel()
 
 
-def _ragged_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def ragged_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Flat positions of the segments [starts[i], starts[i] + counts[i]) laid end to end."""
     total = int(counts.sum())
     if total == 0:
@@ -218,7 +218,7 @@ def _best_against_each(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np
     if owners.size == 0 or one.shape[0] == 0:
         return np.zeros((owners.size, 3))
     counts = many.counts[owners]
-    positions = _ragged_positions(many.offsets[owners], counts)
+    positions = ragged_positions(many.offsets[owners], counts)
     rows = many.refs[positions]
     if rows.size > _FULL_PRODUCT_SHARE * many.vectors.shape[0]:
         # Each distinct phrase compared once, then looked up for every owner who wrote it.

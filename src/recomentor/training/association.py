@@ -29,15 +29,13 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GroupKFold
 
 from recomentor import fields as F
-from recomentor.features import PHRASE_ASSOCIATION, PairFeatures
+from recomentor.features import PHRASE_ASSOCIATION, PairFeatures, ragged_positions
 from recomentor.roster import ItemSet, Roster
 
 # Out-of-fold values for the ranker's training rows: the association never scores a pair it
 # was fitted on, so the ranker learns how much to trust it on pairs it has not seen.
 _FOLDS: Final = 5
 _PAIR_CHUNK: Final = 65_536
-
-__all__ = ["PHRASE_ASSOCIATION", "PhraseAssociation", "fit_phrase_association"]
 
 
 def _kinds_of(items: ItemSet, centres: np.ndarray) -> np.ndarray:
@@ -75,7 +73,8 @@ class PhraseAssociation:
         return {"centres": self.centres, "weights": self.weights}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["centres"], state["weights"])  # type: ignore[misc]
+        self.centres, self.weights = state["centres"], state["weights"]
+        self._profiles = weakref.WeakKeyDictionary()
 
     def profiles(self, roster: Roster) -> tuple[np.ndarray, np.ndarray]:
         """(skill kinds present, goal kind shares), each (people, kinds); once per roster."""
@@ -151,9 +150,7 @@ def _row_kron(left: sp.csr_matrix, right: sp.csr_matrix, n_kinds: int) -> sp.csr
     left_kind = np.repeat(left.indices, repeats)
     left_value = np.repeat(left.data, repeats)
     # For each left entry, the positions of its row's right entries, laid end to end.
-    starts = right.indptr[row_of_left]
-    segment_starts = np.cumsum(repeats) - repeats
-    positions = np.repeat(starts - segment_starts, repeats) + np.arange(int(repeats.sum()))
+    positions = ragged_positions(right.indptr[row_of_left], repeats)
     columns = left_kind * n_kinds + right.indices[positions]
     values = left_value * right.data[positions]
     return sp.csr_matrix((values, (rows, columns)), shape=(n, n_kinds * n_kinds))
