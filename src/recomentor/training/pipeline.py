@@ -108,8 +108,8 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
         features, names = np.column_stack([features, out_of_fold]), (*names, PHRASE_ASSOCIATION)
     ranker = AdditiveRanker(names, n_knots=config.n_knots, degree=config.degree, C=config.C)
     if dataset.label == SOFT:
-        rows_, labels, weights = soft_label_rows(features, dataset.relevance[rows])
-        ranker.fit(rows_, labels, sample_weight=weights)
+        expanded, labels, weights = soft_label_rows(features, dataset.relevance[rows])
+        ranker.fit(expanded, labels, sample_weight=weights)
     else:
         ranker.fit(features, dataset.labels[rows])
     return LearnedScorer(
