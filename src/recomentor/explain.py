@@ -25,7 +25,6 @@ _PHRASE_KEY: Final = {
     X.BEST_ITEM_MATCH: _COVER,
     X.FIRST_GOAL_MATCH: _COVER,
     X.LEXICAL: _COVER,
-    X.PHRASE_ASSOCIATION: _COVER,
 }
 
 _WORDS: Final = {
@@ -41,6 +40,8 @@ _WORDS: Final = {
         X.SAME_LOCATION: "same site",
         X.SENIORITY_GAP: "a wide experience gap",
         X.COMMON_LANGUAGE: "a common language",
+        # What the learned association measures: the ratings of past pairings of these kinds.
+        X.PHRASE_ASSOCIATION: "pairings with such skills and goals were rated well",
         "none": "little in common between {mentor}'s skills and {mentee}'s goals",
     },
     "fr": {
@@ -55,6 +56,9 @@ _WORDS: Final = {
         X.SAME_LOCATION: "même site",
         X.SENIORITY_GAP: "un large écart d'expérience",
         X.COMMON_LANGUAGE: "une langue commune",
+        X.PHRASE_ASSOCIATION: (
+            "des binômes aux compétences et objectifs de ce type ont été bien notés"
+        ),
         "none": (
             "peu de points communs entre les compétences de {mentor} et les objectifs de {mentee}"
         ),

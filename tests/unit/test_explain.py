@@ -96,3 +96,27 @@ def test_to_dict_has_the_documented_shape() -> None:
 def test_unknown_language_is_rejected() -> None:
     with pytest.raises(InvalidInputError):
         _explain(_values(), lang="de")
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [
+        ("en", "pairings with such skills and goals were rated well"),
+        ("fr", "des binômes aux compétences et objectifs de ce type ont été bien notés"),
+    ],
+)
+def test_a_learned_phrase_association_is_named_for_what_it_measures(lang: str, phrase: str) -> None:
+    names = (*FEATURE_NAMES, X.PHRASE_ASSOCIATION)
+    values = np.append(_values(skills_to_goals=0.2, same_location=1.0), 0.4)
+    contributions = np.zeros(len(names))
+    contributions[names.index(X.PHRASE_ASSOCIATION)] = 0.12
+    contributions[names.index(X.SAME_LOCATION)] = 0.05
+    explanation = explain_pair(
+        names, contributions, names, values, [MATCH],
+        mentor_id="E1011", mentee_id="E1040", lang=lang,
+    )  # fmt: skip
+    assert phrase in explanation.summary
+    # Its own words, not the phrase-coverage sentence: the text similarity did not raise it.
+    assert explanation.summary.index(phrase) < explanation.summary.index(
+        "same site" if lang == "en" else "même site"
+    )
