@@ -83,13 +83,20 @@ def compatibility(
     org: Organisation, mentor_ids: npt.ArrayLike, mentee_ids: npt.ArrayLike
 ) -> np.ndarray:
     """Ground-truth compatibility in [0, 1] of each (mentor, mentee) pair; shapes broadcast."""
+    return compatibility_rows(org.arrays, *_rows_of_pairs(org, mentor_ids, mentee_ids))
+
+
+def _rows_of_pairs(
+    org: Organisation, mentor_ids: npt.ArrayLike, mentee_ids: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers of the mentors and mentees, ids broadcast against each other."""
     mentor_array, mentee_array = np.broadcast_arrays(
         np.asarray(mentor_ids, dtype=str), np.asarray(mentee_ids, dtype=str)
     )
     people = org.arrays
     mentors = people.rows_of(mentor_array.ravel()).reshape(mentor_array.shape)
     mentees = people.rows_of(mentee_array.ravel()).reshape(mentee_array.shape)
-    return compatibility_rows(people, mentors, mentees)
+    return mentors, mentees
 
 
 def eligible_rows_mask(
@@ -184,12 +191,8 @@ def ground_truth_pairs(
     org: Organisation, mentor_ids: npt.ArrayLike, mentee_ids: npt.ArrayLike
 ) -> pl.DataFrame:
     """The pairs (flattened) with their ground-truth compatibility, for evaluation."""
-    mentor_array, mentee_array = np.broadcast_arrays(
-        np.asarray(mentor_ids, dtype=str), np.asarray(mentee_ids, dtype=str)
-    )
-    people = org.arrays
-    mentors = people.rows_of(mentor_array.ravel())
-    return _pairs_frame(org, mentors, people.rows_of(mentee_array.ravel()))
+    mentors, mentees = _rows_of_pairs(org, mentor_ids, mentee_ids)
+    return _pairs_frame(org, mentors.ravel(), mentees.ravel())
 
 
 def eligible_pairs(org: Organisation) -> pl.DataFrame:
