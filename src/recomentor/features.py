@@ -264,7 +264,7 @@ def _best_item_match(skills: ItemSet, goals: ItemSet, a: np.ndarray, b: np.ndarr
     return out
 
 
-def _star_center(a: np.ndarray, b: np.ndarray) -> int | None:
+def star_center(a: np.ndarray, b: np.ndarray) -> int | None:
     """The person every pair involves, if any: one person against their candidates."""
     for center in (int(a[0]), int(b[0])):
         if bool(((a == center) | (b == center)).all()):
@@ -353,7 +353,7 @@ def _text_similarities(
     mutual."""
     if a.size == 0:
         return np.zeros((0, len(TEXT_FEATURES))), np.zeros((0, 3)) if mutual else None
-    center = _star_center(a, b)
+    center = star_center(a, b)
     if center is not None:
         return _star_text(roster, center, a, b, mutual=mutual)
     forward = _text_block(roster, a, b)

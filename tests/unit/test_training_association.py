@@ -79,6 +79,20 @@ def test_one_person_against_many_equals_the_pairwise_path(roster: Roster) -> Non
     np.testing.assert_allclose(cells @ association.weights.ravel(), pairwise, atol=1e-12)
 
 
+def test_a_person_on_both_sides_of_their_pairs_equals_the_pairwise_path(roster: Roster) -> None:
+    a, b, match = _pairs(roster)
+    association, _ = _fit(roster, a, b, match.astype(float))
+    center = int(a[0])  # mentors some partners, is mentored by the others
+    partners = np.unique(np.concatenate([a, b]))
+    partners = partners[partners != center]
+    teaches = np.arange(partners.size) % 2 == 0
+    mentors = np.where(teaches, center, partners)
+    mentees = np.where(teaches, partners, center)
+    star = association.values(roster, mentors, mentees, F.REVERSE)
+    cells = association.cells(roster, mentors, mentees, F.REVERSE)
+    np.testing.assert_allclose(star, cells @ association.weights.ravel(), atol=1e-12)
+
+
 def test_mutual_values_do_not_depend_on_orientation(roster: Roster) -> None:
     a, b, match = _pairs(roster)
     association, _ = _fit(roster, a, b, match.astype(float), mode=F.MUTUAL)
