@@ -108,7 +108,11 @@ def _blas() -> ThreadpoolController:
 
 
 def _phrase_products(phrases: np.ndarray, one: np.ndarray) -> np.ndarray:
-    """(phrases, len(one)) cosines, by BLAS limited to the calling thread (1.6x einsum here)."""
+    """(phrases, len(one)) cosines, by single-threaded BLAS (1.6x einsum here).
+
+    The limit is process-wide while the product runs; a concurrent request can only find it
+    at one thread too, which is what every request here wants.
+    """
     with _blas().limit(limits=1, user_api="blas"):
         products: np.ndarray = phrases @ one.T
     return products
