@@ -110,8 +110,9 @@ def _blas() -> ThreadpoolController:
 def _phrase_products(phrases: np.ndarray, one: np.ndarray) -> np.ndarray:
     """(phrases, len(one)) cosines, by single-threaded BLAS (1.6x einsum here).
 
-    The limit is process-wide while the product runs; a concurrent request can only find it
-    at one thread too, which is what every request here wants.
+    The limit is process-wide while the product runs, and concurrent requests set and restore
+    it in any order: at worst a product runs on the default threads, or the process keeps one
+    BLAS thread afterwards. Results are the same either way; only the speed differs.
     """
     with _blas().limit(limits=1, user_api="blas"):
         products: np.ndarray = phrases @ one.T
