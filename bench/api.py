@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import report
 
 from recomentor.embeddings import SentenceEncoder
-from recomentor.roster import load_roster
+from recomentor.ranking.roster import load_roster
 from recomentor.settings import Settings
 from recomentor.store import open_store
 from recomentor.store.apikeys import create_key

@@ -20,8 +20,8 @@ from rich.table import Table
 from recomentor import fields as F
 from recomentor.embeddings import SentenceEncoder, TextEncoder
 from recomentor.matching.cohort import Cohort, build_cohort, solve_cohort
-from recomentor.roster import Roster, load_roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.roster import Roster, load_roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store, open_store
 from recomentor.store.participants import count_participants, upsert_participants
 from recomentor.synth import generate_organisation

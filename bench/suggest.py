@@ -17,11 +17,11 @@ from _common import report
 
 from recomentor import fields as F
 from recomentor.embeddings import SentenceEncoder, embed_texts, texts_for_participant
-from recomentor.roster import Roster, load_roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.rank import rank_partners
+from recomentor.ranking.roster import Roster, load_roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
-from recomentor.suggest import suggest
 from recomentor.survey import import_participants
 from recomentor.synth import write_synthetic
 
@@ -92,13 +92,13 @@ def latency(
     Percentiles are over every call; each pass's p50 is kept to show the spread."""
     scorer = HeuristicScorer()
     for person in people[:_WARMUP_CALLS]:
-        suggest(roster, scorer, person, k=k, mode=mode, min_gap=min_gap)
+        rank_partners(roster, scorer, person, k=k, mode=mode, min_gap=min_gap)
     times_ms = []
     shown = []
     for _ in range(passes):
         for person in people:
             start = time.perf_counter()
-            result = suggest(roster, scorer, person, k=k, mode=mode, min_gap=min_gap)
+            result = rank_partners(roster, scorer, person, k=k, mode=mode, min_gap=min_gap)
             times_ms.append((time.perf_counter() - start) * 1e3)
             shown.append(len(result.suggestions))
     times = np.asarray(times_ms)

@@ -26,11 +26,11 @@ import numpy as np
 from _common import report
 
 from recomentor import fields as F
-from recomentor.candidates import find_candidates
 from recomentor.embeddings import SentenceEncoder
-from recomentor.features import pair_features
-from recomentor.roster import Roster, load_roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.candidates import find_candidates
+from recomentor.ranking.features import pair_features
+from recomentor.ranking.roster import Roster, load_roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import open_store
 from recomentor.survey import import_participants

@@ -14,7 +14,7 @@ from _common import RESULTS, measure_in_child, report
 from sqlalchemy import delete, func, select
 
 from recomentor.embeddings import SentenceEncoder
-from recomentor.roster import load_roster
+from recomentor.ranking.roster import load_roster
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.store.tables import FeedbackRow, ParticipantRow

@@ -10,7 +10,7 @@ import numpy as np
 
 from recomentor import fields as F
 from recomentor import text as T
-from recomentor.roster import Roster, load_roster
+from recomentor.ranking.roster import Roster, load_roster
 from recomentor.store import Store
 from recomentor.store.participants import upsert_participants
 

@@ -6,7 +6,7 @@ import numpy as np
 from litestar.testing import TestClient
 
 from recomentor.api import create_app
-from recomentor.scoring import HEURISTIC_WEIGHTS, HeuristicScorer
+from recomentor.ranking.scorers import HEURISTIC_WEIGHTS, HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key

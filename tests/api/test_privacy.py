@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 
 from recomentor import text as T
 from recomentor.api import create_app
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key

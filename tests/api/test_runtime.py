@@ -10,7 +10,7 @@ from recomentor.api import runtime as runtime_module
 from recomentor.api.ratelimit import RateLimiter
 from recomentor.api.runtime import Runtime
 from recomentor.erasure import erase_participant
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.participants import upsert_participants

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 
-from recomentor.roster import load_roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.rank import rank_partners
+from recomentor.ranking.roster import load_roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store
-from recomentor.suggest import suggest
 from tests.api.conftest import as_json, headers
 from tests.fakes import FakeEncoder, person
 
@@ -27,7 +27,7 @@ def test_same_json_as_the_core(
 ) -> None:
     response = client.get(_url("S1"), params={"k": 3}, headers=headers(keys["read"]))
     assert response.status_code == 200, response.text
-    expected = suggest(
+    expected = rank_partners(
         load_roster(sqlite_store, FakeEncoder()),
         HeuristicScorer(),
         "S1",

@@ -6,7 +6,7 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.embeddings import SentenceEncoder
-from recomentor.roster import Roster, load_roster
+from recomentor.ranking.roster import Roster, load_roster
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.survey import import_participants, load_mapping

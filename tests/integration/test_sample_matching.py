@@ -9,8 +9,8 @@ from recomentor.matching.cohort import NO_ELIGIBLE_MENTOR
 from recomentor.matching.rules import load_rules
 from recomentor.matching.service import Matching, create_matching
 from recomentor.matching.solver import PARTICIPATION, SCORE
-from recomentor.roster import Roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
 from recomentor.store.tables import ParticipantRow
 from tests.conftest import REPO

@@ -7,16 +7,16 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.embeddings import SentenceEncoder
-from recomentor.roster import Roster, load_roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.rank import SuggestionResult, rank_partners
+from recomentor.ranking.roster import Roster, load_roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
-from recomentor.suggest import SuggestionResult, suggest
 
 pytestmark = pytest.mark.integration
 
 
 def _top(roster: Roster, person_id: str, k: int = 3) -> list[str]:
-    result = suggest(roster, HeuristicScorer(), person_id, k=k)
+    result = rank_partners(roster, HeuristicScorer(), person_id, k=k)
     return [s.partner_id for s in result.suggestions]
 
 
@@ -48,7 +48,7 @@ def test_plant_director_gets_the_3d_printing_technician(sample_roster: Roster) -
 def test_juniors_have_nobody_to_mentor_them_in_reverse_mode(
     sample_roster: Roster, junior: str
 ) -> None:
-    result = suggest(sample_roster, HeuristicScorer(), junior, role=F.MENTEE)
+    result = rank_partners(sample_roster, HeuristicScorer(), junior, role=F.MENTEE)
     assert result.suggestions == []
     assert result.excluded["wrong_direction"] > 0
     assert sum(result.excluded.values()) == len(sample_roster)
@@ -56,7 +56,7 @@ def test_juniors_have_nobody_to_mentor_them_in_reverse_mode(
 
 def _all_results(roster: Roster) -> list[SuggestionResult]:
     return [
-        suggest(roster, HeuristicScorer(), person_id, k=10, mode=mode, lang=lang)
+        rank_partners(roster, HeuristicScorer(), person_id, k=10, mode=mode, lang=lang)
         for person_id in roster.ids
         for mode, lang in ((F.REVERSE, "en"), (F.CLASSIC, "fr"), (F.MUTUAL, "en"))
     ]
@@ -74,7 +74,7 @@ def test_contributions_sum_to_each_score(sample_roster: Roster) -> None:
 
 
 def test_explanations_quote_real_phrases_and_no_names(sample_roster: Roster) -> None:
-    result = suggest(sample_roster, HeuristicScorer(), "E1047", k=1)
+    result = rank_partners(sample_roster, HeuristicScorer(), "E1047", k=1)
     explanation = result.suggestions[0].explanation
     assert explanation.matches[0].skill in {"Impression 3D", "jumeau numérique"}
     assert explanation.summary.startswith("Strong match: E1010's skills cover E1047's goals")

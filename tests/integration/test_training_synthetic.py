@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 
 from recomentor.embeddings import SentenceEncoder
-from recomentor.roster import load_roster
-from recomentor.scorers import load_scorer
+from recomentor.ranking.rank import rank_partners
+from recomentor.ranking.roster import load_roster
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
-from recomentor.suggest import suggest
 from recomentor.training.config import TrainingConfig
 from recomentor.training.evaluation import NDCG
 from recomentor.training.pipeline import TrainingReport, train_and_register
+from recomentor.training.registry import load_scorer
 from tests.training_data import import_synthetic
 
 pytestmark = pytest.mark.integration
@@ -90,12 +90,12 @@ def test_the_promoted_model_serves_with_explanations_that_add_up(
     trained: tuple[Settings, Store, TrainingReport],
 ) -> None:
     settings, store, _ = trained
-    scorer = load_scorer(settings, store)
+    scorer = load_scorer(settings)
     assert scorer.kind == "learned"
     roster = load_roster(store, SentenceEncoder.from_settings(settings))
     mentees = np.flatnonzero(roster.can_be_mentee & (roster.years >= 15))[:5]
     for mentee in mentees.tolist():
-        result = suggest(roster, scorer, roster.ids[mentee], k=5, min_gap=settings.min_gap)
+        result = rank_partners(roster, scorer, roster.ids[mentee], k=5, min_gap=settings.min_gap)
         assert result.model["kind"] == "learned"
         for suggestion in result.suggestions:
             total = sum(f.contribution for f in suggestion.explanation.factors)

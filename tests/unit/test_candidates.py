@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from recomentor import fields as F
-from recomentor.candidates import (
+from recomentor.errors import InvalidInputError, NotFoundError
+from recomentor.ranking.candidates import (
     REASONS,
     eligible_pairs,
     find_candidates,
     pair_exclusion_codes,
 )
-from recomentor.errors import InvalidInputError, NotFoundError
-from recomentor.roster import Roster
+from recomentor.ranking.roster import Roster
 from recomentor.store import Store
 from tests.fakes import build_roster, person
 

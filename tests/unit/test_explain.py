@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recomentor import features as X
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
-from recomentor.explain import explain_pair
-from recomentor.features import FEATURE_NAMES, ItemMatch
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking import features as X
+from recomentor.ranking.explain import explain_pair
+from recomentor.ranking.features import FEATURE_NAMES
+from recomentor.ranking.phrases import ItemMatch
+from recomentor.ranking.scorers import HeuristicScorer
 
 MATCH = ItemMatch(skill="Instagram", goal="Comprendre TikTok et Instagram", similarity=0.71)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recomentor import features as X
 from recomentor import fields as F
-from recomentor.features import FEATURE_NAMES, pair_features, top_item_matches
-from recomentor.roster import Roster
+from recomentor.ranking import features as X
+from recomentor.ranking import similarity
+from recomentor.ranking.features import FEATURE_NAMES, pair_features
+from recomentor.ranking.phrases import top_item_matches
+from recomentor.ranking.roster import Roster
 from recomentor.store import Store
 from tests.fakes import build_roster, person
 
@@ -82,7 +84,7 @@ def test_vectorised_features_equal_naive_per_pair(
 ) -> None:
     if gather:
         # Small rosters always take the one-product-over-everyone path; force the other.
-        monkeypatch.setattr(X, "_FULL_PRODUCT_SHARE", 10.0)
+        monkeypatch.setattr(similarity, "_FULL_PRODUCT_SHARE", 10.0)
     n = len(roster)
     s2, others = roster.index["S2"], np.arange(len(roster))
     if layout == "all_pairs":

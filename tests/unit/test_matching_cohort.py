@@ -16,8 +16,8 @@ from recomentor.matching.cohort import (
 )
 from recomentor.matching.rules import parse_rules
 from recomentor.matching.solver import PARTICIPATION, SCORE
-from recomentor.roster import Roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
 from tests.fakes import build_roster, person
 
@@ -173,7 +173,7 @@ def test_every_mentee_is_either_paired_or_unpaired_with_a_reason(roster: Roster)
 
 
 def test_cohort_scores_equal_pair_features_on_all_pairs_at_once(roster: Roster) -> None:
-    from recomentor.features import pair_features
+    from recomentor.ranking.features import pair_features
 
     rules = parse_rules("[[bonus]]\ncriterion = 'seniority_gap'\nweight = -0.5\n")
     scorer = HeuristicScorer()

@@ -21,8 +21,8 @@ from recomentor.matching.service import (
     create_matching,
     get_matching,
 )
-from recomentor.roster import Roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
 from recomentor.store.tables import PairingRow
 from tests.fakes import build_roster, person

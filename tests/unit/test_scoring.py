@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recomentor import features as X
 from recomentor.errors import InvalidInputError
-from recomentor.features import FEATURE_NAMES
-from recomentor.scorers import load_scorer
-from recomentor.scoring import HEURISTIC_WEIGHTS, HeuristicScorer, Scorer
+from recomentor.ranking import features as X
+from recomentor.ranking.features import FEATURE_NAMES
+from recomentor.ranking.scorers import HEURISTIC_WEIGHTS, HeuristicScorer, Scorer
 from recomentor.settings import Settings
 from recomentor.store import Store
+from recomentor.training.registry import load_scorer
 
 
 def _random_features(rows: int, seed: int = 0) -> np.ndarray:
@@ -60,7 +60,7 @@ def test_custom_weights_select_their_features() -> None:
 def test_heuristic_satisfies_the_scorer_protocol_and_is_the_default(
     settings: Settings, sqlite_store: Store
 ) -> None:
-    scorer = load_scorer(settings, sqlite_store)
+    scorer = load_scorer(settings)
     assert isinstance(scorer, Scorer)
     assert (scorer.kind, scorer.name) == ("heuristic", "heuristic")
     assert scorer.feature_names == FEATURE_NAMES

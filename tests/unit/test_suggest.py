@@ -9,11 +9,11 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.errors import NotFoundError
-from recomentor.features import FEATURE_NAMES
-from recomentor.roster import Roster
-from recomentor.scoring import HeuristicScorer
+from recomentor.ranking.features import FEATURE_NAMES
+from recomentor.ranking.rank import rank_partners
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
-from recomentor.suggest import suggest
 from tests.fakes import build_roster, person
 
 
@@ -45,7 +45,7 @@ def roster(sqlite_store: Store) -> Roster:
 
 
 def test_best_topical_mentor_ranks_first_and_own_report_never_appears(roster: Roster) -> None:
-    result = suggest(roster, HeuristicScorer(), "S1", k=5)
+    result = rank_partners(roster, HeuristicScorer(), "S1", k=5)
     partners = [s.partner_id for s in result.suggestions]
     assert partners[0] == "J1"
     assert "J3" not in partners  # reports to S1
@@ -57,17 +57,17 @@ def test_best_topical_mentor_ranks_first_and_own_report_never_appears(roster: Ro
 
 
 def test_k_limits_the_list(roster: Roster) -> None:
-    assert len(suggest(roster, HeuristicScorer(), "S1", k=1).suggestions) == 1
+    assert len(rank_partners(roster, HeuristicScorer(), "S1", k=1).suggestions) == 1
 
 
 def test_mentor_gets_mentees(roster: Roster) -> None:
-    result = suggest(roster, HeuristicScorer(), "J2", k=5)
+    result = rank_partners(roster, HeuristicScorer(), "J2", k=5)
     assert result.suggestions[0].partner_id == "S2"
     assert {s.role for s in result.suggestions} == {F.MENTEE}
 
 
 def test_both_person_as_mentee_in_reverse_mode_gets_nobody_with_reasons(roster: Roster) -> None:
-    result = suggest(roster, HeuristicScorer(), "J4", role=F.MENTEE)
+    result = rank_partners(roster, HeuristicScorer(), "J4", role=F.MENTEE)
     assert result.suggestions == []
     # J1-J3 are not junior enough; S2 could mentor but is more senior.
     assert result.excluded["wrong_direction"] == 4
@@ -78,10 +78,10 @@ def test_both_person_as_mentee_in_reverse_mode_gets_nobody_with_reasons(roster: 
 
 
 def test_classic_and_mutual_modes(roster: Roster) -> None:
-    classic = suggest(roster, HeuristicScorer(), "S2", mode=F.CLASSIC)
+    classic = rank_partners(roster, HeuristicScorer(), "S2", mode=F.CLASSIC)
     assert [s.partner_id for s in classic.suggestions] == ["J4"]
     assert classic.suggestions[0].role == F.MENTEE
-    mutual = suggest(roster, HeuristicScorer(), "S2", mode=F.MUTUAL, k=10)
+    mutual = rank_partners(roster, HeuristicScorer(), "S2", mode=F.MUTUAL, k=10)
     assert {s.role for s in mutual.suggestions} == {"partner"}
     assert "S1" in {s.partner_id for s in mutual.suggestions}  # mentee-only S1 with `both` S2
 
@@ -89,7 +89,9 @@ def test_classic_and_mutual_modes(roster: Roster) -> None:
 def test_contributions_sum_to_each_score(roster: Roster) -> None:
     for mode in F.MODES:
         for person_id in roster.ids:
-            for suggestion in suggest(roster, HeuristicScorer(), person_id, mode=mode).suggestions:
+            for suggestion in rank_partners(
+                roster, HeuristicScorer(), person_id, mode=mode
+            ).suggestions:
                 factors = suggestion.explanation.factors
                 assert sum(f.contribution for f in factors) == pytest.approx(
                     suggestion.score, abs=1e-6
@@ -97,10 +99,10 @@ def test_contributions_sum_to_each_score(roster: Roster) -> None:
 
 
 def test_scores_equal_scoring_every_pair_directly(roster: Roster) -> None:
-    from recomentor.features import pair_features
+    from recomentor.ranking.features import pair_features
 
     scorer = HeuristicScorer()
-    result = suggest(roster, scorer, "S1", k=10)
+    result = rank_partners(roster, scorer, "S1", k=10)
     mentors = np.array([roster.index[s.partner_id] for s in result.suggestions])
     features = pair_features(roster, mentors, np.full(mentors.size, roster.index["S1"]))
     expected = scorer.score(features.select(scorer.feature_names))
@@ -108,7 +110,7 @@ def test_scores_equal_scoring_every_pair_directly(roster: Roster) -> None:
 
 
 def test_json_shape_is_the_documented_one(roster: Roster) -> None:
-    data = suggest(roster, HeuristicScorer(), "S1", k=2, lang="fr").to_dict()
+    data = rank_partners(roster, HeuristicScorer(), "S1", k=2, lang="fr").to_dict()
     json.dumps(data)  # plain JSON types only
     assert set(data) == {"person_id", "mode", "model", "suggestions", "excluded"}
     assert data["person_id"] == "S1"
@@ -127,19 +129,21 @@ def test_explanations_hold_ids_and_phrases_never_names(sqlite_store: Store) -> N
     senior = person("S1", role=F.MENTEE, years=30, goals="Instagram")
     senior[F.NAME] = "Jean-Pierre Durand"
     roster = build_roster(sqlite_store, [record, senior])
-    text = json.dumps(suggest(roster, HeuristicScorer(), "S1").to_dict(), ensure_ascii=False)
+    text = json.dumps(rank_partners(roster, HeuristicScorer(), "S1").to_dict(), ensure_ascii=False)
     for personal in ("Claire", "Martin", "claire@", "Jean-Pierre", "Durand"):
         assert personal not in text
 
 
 def test_unknown_person_is_not_found(roster: Roster) -> None:
     with pytest.raises(NotFoundError) as error:
-        suggest(roster, HeuristicScorer(), "E9999")
+        rank_partners(roster, HeuristicScorer(), "E9999")
     assert error.value.key == "E9999"
 
 
 def test_ties_are_broken_by_id_for_stable_output(sqlite_store: Store) -> None:
     twins = [person(f"J{i}", skills="Canva", goals="") for i in (3, 1, 2)]
     roster = build_roster(sqlite_store, [*twins, person("S1", role=F.MENTEE, years=30)])
-    partners = [s.partner_id for s in suggest(roster, HeuristicScorer(), "S1", k=2).suggestions]
+    partners = [
+        s.partner_id for s in rank_partners(roster, HeuristicScorer(), "S1", k=2).suggestions
+    ]
     assert partners == ["J1", "J2"]

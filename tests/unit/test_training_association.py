@@ -9,14 +9,11 @@ import pytest
 import scipy.sparse as sp
 
 from recomentor import fields as F
-from recomentor.features import PHRASE_ASSOCIATION, pair_features
-from recomentor.roster import Roster
+from recomentor.ranking.features import PHRASE_ASSOCIATION, pair_features
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers.association import PhraseAssociation, _row_kron
 from recomentor.store import Store
-from recomentor.training.association import (
-    PhraseAssociation,
-    _row_kron,
-    fit_phrase_association,
-)
+from recomentor.training.association import fit_phrase_association
 from tests.fakes import build_roster, person
 
 # Mentors teach one of two made-up subjects, mentees want one of two others: text similarity

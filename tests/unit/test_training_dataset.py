@@ -10,8 +10,8 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.errors import TrainingRefusedError
-from recomentor.features import FEATURE_NAMES, pair_features
-from recomentor.roster import Roster
+from recomentor.ranking.features import FEATURE_NAMES, pair_features
+from recomentor.ranking.roster import Roster
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.feedback import upsert_feedback

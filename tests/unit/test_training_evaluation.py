@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import ndcg_score
 
-from recomentor.features import PairFeatures
+from recomentor.ranking.features import PairFeatures
 from recomentor.training.evaluation import (
     GOOD_RELEVANCE,
     LOG_LOSS,

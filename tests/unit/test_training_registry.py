@@ -11,16 +11,15 @@ import numpy as np
 import pytest
 from mlflow import MlflowClient
 
-from recomentor.features import FEATURE_NAMES, PHRASE_ASSOCIATION
-from recomentor.roster import load_roster
-from recomentor.scorers import load_scorer
-from recomentor.scoring import HEURISTIC, LEARNED, scorer_features
+from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
+from recomentor.ranking.rank import rank_partners
+from recomentor.ranking.roster import load_roster
+from recomentor.ranking.scorers import HEURISTIC, LEARNED, scorer_features
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
-from recomentor.suggest import suggest
 from recomentor.training.config import TrainingConfig
 from recomentor.training.pipeline import TrainingReport
-from recomentor.training.registry import CHAMPION_ALIAS, REGISTERED_MODEL
+from recomentor.training.registry import CHAMPION_ALIAS, REGISTERED_MODEL, load_scorer
 from recomentor.training.tracking import PROMOTION_TAG
 from tests.fakes import FakeEncoder
 from tests.training_data import import_synthetic, small_training_settings, train_fake
@@ -74,11 +73,11 @@ def test_the_champion_serves_suggestions_and_its_explanations_add_up(
     trained: tuple[Settings, Store, TrainingReport],
 ) -> None:
     settings, store, report = trained
-    scorer = load_scorer(settings, store)
+    scorer = load_scorer(settings)
     assert scorer.kind == LEARNED
     assert scorer.version == report.run.version
     roster = load_roster(store, FakeEncoder())
-    result = suggest(roster, scorer, _a_mentee(store), k=5, min_gap=settings.min_gap)
+    result = rank_partners(roster, scorer, _a_mentee(store), k=5, min_gap=settings.min_gap)
     assert result.model == {"kind": LEARNED, "name": REGISTERED_MODEL, "version": "1"}
     assert result.suggestions
     for suggestion in result.suggestions:
@@ -94,8 +93,8 @@ def test_the_champion_explains_its_phrase_association_factor(
     trained: tuple[Settings, Store, TrainingReport],
 ) -> None:
     settings, store, _ = trained
-    scorer = load_scorer(settings, store)
-    result = suggest(
+    scorer = load_scorer(settings)
+    result = rank_partners(
         scorer=scorer,
         roster=load_roster(store, FakeEncoder()),
         person_id=_a_mentee(store),
@@ -112,9 +111,9 @@ def test_a_model_without_phrase_association_reads_pair_features_only(tmp_path: P
     store = open_store(settings.resolved_database_url)
     import_synthetic(store, settings, tmp_path / "synth", people=150, feedback=300)
     train_fake(settings, store, TrainingConfig(phrase_association=False), force=True)
-    scorer = load_scorer(settings, store)
+    scorer = load_scorer(settings)
     assert scorer.kind == LEARNED and scorer.feature_names == FEATURE_NAMES
-    result = suggest(load_roster(store, FakeEncoder()), scorer, _a_mentee(store), k=3)
+    result = rank_partners(load_roster(store, FakeEncoder()), scorer, _a_mentee(store), k=3)
     for suggestion in result.suggestions:
         total = sum(f.contribution for f in suggestion.explanation.factors)
         assert total == pytest.approx(suggestion.score, abs=1e-6)
@@ -128,7 +127,7 @@ def test_pyfunc_model_scores_like_the_served_scorer(
     import pandas as pd
 
     settings, store, _ = trained
-    scorer = load_scorer(settings, store)
+    scorer = load_scorer(settings)
     roster = load_roster(store, FakeEncoder())
     features = scorer_features(scorer, roster, np.arange(5), np.arange(5, 10), mode="reverse")
     assert features.names == (*FEATURE_NAMES, PHRASE_ASSOCIATION)
@@ -156,7 +155,7 @@ def test_a_worse_model_is_not_promoted_and_the_refusal_is_recorded(
     assert str(champion.version) == first.run.version
     forced = train_fake(settings, store, UNBEATABLE, force=True)
     assert forced.promotion.forced
-    assert load_scorer(settings, store).version == forced.run.version
+    assert load_scorer(settings).version == forced.run.version
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -172,13 +171,13 @@ def test_a_corrupt_champion_falls_back_to_the_heuristic_with_a_warning(
     for path in pickles:
         path.write_bytes(b"not a pickle")
     with caplog.at_level(logging.WARNING):
-        scorer = load_scorer(settings, store)
+        scorer = load_scorer(settings)
     assert scorer.kind == HEURISTIC
     messages = _warnings(caplog)
     assert len(messages) == 1 and "could not be loaded" in messages[0]
     # Suggestions keep working on the heuristic.
     roster = load_roster(store, FakeEncoder())
-    result = suggest(roster, scorer, _a_mentee(store), k=3, min_gap=settings.min_gap)
+    result = rank_partners(roster, scorer, _a_mentee(store), k=3, min_gap=settings.min_gap)
     assert result.model["kind"] == HEURISTIC and result.suggestions
     # The warning never carries personal data: no id, skill or goal of anyone.
     texts = {*roster.ids, *roster.skill_items.texts, *roster.goal_items.texts}
@@ -190,20 +189,20 @@ def test_missing_artifacts_fall_back_to_the_heuristic_with_a_warning(
 ) -> None:
     import shutil
 
-    settings, store, _ = trained
+    settings, _, _ = trained
     shutil.rmtree(settings.home / "mlartifacts")
     with caplog.at_level(logging.WARNING):
-        assert load_scorer(settings, store).kind == HEURISTIC
+        assert load_scorer(settings).kind == HEURISTIC
     assert any("could not be loaded" in m for m in _warnings(caplog))
 
 
 def test_a_champion_of_another_embedding_model_is_not_used(
     trained: tuple[Settings, Store, TrainingReport], caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings, store, _ = trained
+    settings, _, _ = trained
     other = replace(settings, embedding_model="sentence-transformers/some-other-model")
     with caplog.at_level(logging.WARNING):
-        assert load_scorer(other, store).kind == HEURISTIC
+        assert load_scorer(other).kind == HEURISTIC
     assert any("trained on embeddings of fake/trigram-64" in m for m in _warnings(caplog))
 
 
@@ -211,7 +210,7 @@ def test_without_any_training_the_heuristic_serves_silently(
     settings: Settings, sqlite_store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
-        scorer = load_scorer(settings, sqlite_store)
+        scorer = load_scorer(settings)
     assert scorer.kind == HEURISTIC
     assert not _warnings(caplog)
     assert not (settings.home / "mlflow.db").exists()  # looking did not create a store

@@ -15,7 +15,7 @@ from recomentor.api.errors import EXCEPTION_HANDLERS
 from recomentor.api.lifespan import services
 from recomentor.api.openapi import openapi_config
 from recomentor.embeddings import TextEncoder
-from recomentor.scoring import Scorer
+from recomentor.ranking.scorers import Scorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 

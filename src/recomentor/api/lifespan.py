@@ -12,10 +12,10 @@ from threadpoolctl import threadpool_limits
 from recomentor.api.ratelimit import RateLimiter
 from recomentor.api.runtime import Runtime
 from recomentor.embeddings import SentenceEncoder, TextEncoder
-from recomentor.scorers import load_scorer
-from recomentor.scoring import Scorer
+from recomentor.ranking.scorers import Scorer
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
+from recomentor.training.registry import load_scorer
 
 
 def services(
@@ -40,9 +40,7 @@ def services(
         )
         try:
             chosen: Scorer = (
-                await to_thread.run_sync(load_scorer, settings, active)
-                if scorer is None
-                else scorer
+                await to_thread.run_sync(load_scorer, settings) if scorer is None else scorer
             )
             app.state.runtime = Runtime(
                 settings=settings,

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from recomentor.api.ratelimit import RateLimiter
 from recomentor.embeddings import TextEncoder
-from recomentor.roster import Roster, load_roster
-from recomentor.scoring import Scorer
+from recomentor.ranking.roster import Roster, load_roster
+from recomentor.ranking.scorers import Scorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.tables import ParticipantRow

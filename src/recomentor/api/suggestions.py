@@ -14,8 +14,8 @@ from recomentor.api.errors import problem_responses
 from recomentor.api.participants import ParticipantPath
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import SuggestionsOut
+from recomentor.ranking.rank import rank_partners
 from recomentor.store.apikeys import READ
-from recomentor.suggest import suggest
 
 MAX_K = 100
 
@@ -46,7 +46,7 @@ def suggestions(
 ) -> SuggestionsOut:
     """The k best partners with the reasons behind each score."""
     settings = runtime.settings
-    result = suggest(
+    result = rank_partners(
         runtime.roster(),
         runtime.scorer,
         participant_id,

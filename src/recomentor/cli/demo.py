@@ -26,11 +26,11 @@ def demo(
     # Imported here so `recomentor --help` stays fast.
     from recomentor.cli.suggest import print_suggestions
     from recomentor.embeddings import SentenceEncoder
-    from recomentor.roster import ROLE_CODES, load_roster
-    from recomentor.scorers import load_scorer
-    from recomentor.suggest import suggest
+    from recomentor.ranking.rank import rank_partners
+    from recomentor.ranking.roster import ROLE_CODES, load_roster
     from recomentor.survey import import_feedback, import_participants
     from recomentor.synth import write_synthetic
+    from recomentor.training.registry import load_scorer
 
     console = context.console
     settings = context.settings()
@@ -53,7 +53,7 @@ def demo(
     encoder = SentenceEncoder.from_settings(settings)
     console.print(f"[bold]3.[/] Embedding skills and goals with {encoder.model_id} ...")
     roster = load_roster(store, encoder, progress=console.is_terminal)
-    scorer = load_scorer(settings, store)
+    scorer = load_scorer(settings)
     console.print(f"[bold]4.[/] Ranking with the {scorer.kind} scorer ({scorer.name})\n")
     mentee_code = ROLE_CODES[F.MENTEE]
     seniors = sorted(
@@ -62,7 +62,7 @@ def demo(
         if role == mentee_code and years >= 15
     )[:SHOWN_PEOPLE]
     for person_id in seniors:
-        result = suggest(
+        result = rank_partners(
             roster, scorer, person_id, k=3, mode=F.REVERSE, min_gap=settings.min_gap,
             lang=settings.lang,
         )  # fmt: skip

@@ -90,8 +90,8 @@ def match(
     from recomentor.embeddings import SentenceEncoder
     from recomentor.matching.rules import NO_RULES, load_rules
     from recomentor.matching.service import create_matching
-    from recomentor.roster import load_roster
-    from recomentor.scorers import load_scorer
+    from recomentor.ranking.roster import load_roster
+    from recomentor.training.registry import load_scorer
 
     program = load_rules(rules) if rules is not None else NO_RULES
     settings = context.settings()
@@ -101,7 +101,7 @@ def match(
     matching = create_matching(
         store,
         roster,
-        load_scorer(settings, store),
+        load_scorer(settings),
         mode=mode.lower(),
         objective=objective.lower(),
         rules=program,

@@ -10,7 +10,7 @@ from recomentor import fields as F
 from recomentor.cli import context
 
 if TYPE_CHECKING:
-    from recomentor.suggest import SuggestionResult
+    from recomentor.ranking.rank import SuggestionResult
 
 _REASON_WORDS = {
     "same_person": "same person",
@@ -87,10 +87,10 @@ def suggest(
     """Ranked partners for one participant, each with the reasons behind its score."""
     # Imported here so `recomentor --help` does not pay for numpy, scipy and the model code.
     from recomentor.embeddings import SentenceEncoder
-    from recomentor.roster import load_roster
-    from recomentor.scorers import load_scorer
+    from recomentor.ranking.rank import rank_partners
+    from recomentor.ranking.roster import load_roster
     from recomentor.store.participants import get_participant
-    from recomentor.suggest import suggest as suggest_partners
+    from recomentor.training.registry import load_scorer
 
     settings = context.settings()
     store = context.store()
@@ -98,9 +98,9 @@ def suggest(
         get_participant(session, person_id)  # an unknown id fails before the model loads
     encoder = SentenceEncoder.from_settings(settings)
     roster = load_roster(store, encoder, progress=not as_json and context.console.is_terminal)
-    result = suggest_partners(
+    result = rank_partners(
         roster,
-        load_scorer(settings, store),
+        load_scorer(settings),
         person_id,
         k=k,
         mode=mode.lower(),

@@ -10,10 +10,7 @@ from typing import Any, Final
 import numpy as np
 
 from recomentor import fields as F
-from recomentor.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
 from recomentor.errors import InvalidInputError
-from recomentor.explain import check_lang, explain_pair
-from recomentor.features import top_item_matches
 from recomentor.matching.rules import (
     NO_RULES,
     RULE_PREFIX,
@@ -23,8 +20,11 @@ from recomentor.matching.rules import (
     rule_contributions,
 )
 from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
-from recomentor.roster import Roster
-from recomentor.scoring import Scorer, scorer_features
+from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
+from recomentor.ranking.explain import check_lang, explain_pair
+from recomentor.ranking.phrases import top_item_matches
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers import Scorer, scorer_features
 
 NO_ELIGIBLE_MENTOR: Final = "no_eligible_mentor"
 CAPACITY_EXHAUSTED: Final = "capacity_exhausted"

@@ -11,10 +11,10 @@ from typing import Any, Final
 
 import numpy as np
 
-from recomentor import features as X
 from recomentor.errors import InvalidInputError
-from recomentor.features import PairFeatures
-from recomentor.roster import Roster
+from recomentor.ranking import features as X
+from recomentor.ranking.features import PairFeatures
+from recomentor.ranking.roster import Roster
 
 DIFFERENT_DEPARTMENT: Final = "different_department"
 SAME_DEPARTMENT: Final = "same_department"

@@ -18,8 +18,9 @@ from recomentor.matching.cohort import (
 )
 from recomentor.matching.rules import NO_RULES, ProgramRules
 from recomentor.matching.solver import PARTICIPATION
-from recomentor.roster import Roster
-from recomentor.scoring import Scorer
+from recomentor.ranking.rank import describe_scorer
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers import Scorer
 from recomentor.store import Store
 from recomentor.store.matchings import (
     StoredMatching,
@@ -29,7 +30,6 @@ from recomentor.store.matchings import (
     read_matching,
 )
 from recomentor.store.participants import existing_ids
-from recomentor.suggest import describe_scorer
 
 # Stored reasons read "code: detail"; codes never contain ": ".
 _REASON_SEPARATOR = ": "

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from recomentor import fields as F
-from recomentor.candidates import check_mode
 from recomentor.errors import InvalidInputError
+from recomentor.ranking.candidates import check_mode
 from recomentor.training.dataset import GOOD_RATING, LABELS, SOFT
 
 _SECTIONS = ("dataset", "split", "model", "evaluation", "tracking")

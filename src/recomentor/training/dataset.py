@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from recomentor import fields as F
 from recomentor.errors import TrainingRefusedError
-from recomentor.features import PairFeatures, pair_features
-from recomentor.roster import Roster
+from recomentor.ranking.features import PairFeatures, pair_features
+from recomentor.ranking.roster import Roster
 from recomentor.store.tables import FeedbackRow
 
 if TYPE_CHECKING:

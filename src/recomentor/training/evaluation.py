@@ -11,9 +11,9 @@ from sklearn.metrics import log_loss as _sk_log_loss
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupShuffleSplit
 
-from recomentor.candidates import eligible_pairs
-from recomentor.features import PairFeatures
-from recomentor.roster import Roster
+from recomentor.ranking.candidates import eligible_pairs
+from recomentor.ranking.features import PairFeatures
+from recomentor.ranking.roster import Roster
 
 # Relevance is on a 0-1 scale: (rating - 1) / 4 for feedback, the generator's compatibility for
 # synthetic truth. A pair counts as good at 0.625 and above: its expected rating 1 + 4r is then

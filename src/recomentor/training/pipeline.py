@@ -10,9 +10,9 @@ import numpy as np
 
 from recomentor.embeddings import TextEncoder
 from recomentor.errors import TrainingRefusedError
-from recomentor.features import PHRASE_ASSOCIATION, PairFeatures, pair_features
-from recomentor.roster import Roster, load_roster
-from recomentor.scoring import HeuristicScorer, Scorer
+from recomentor.ranking.features import PHRASE_ASSOCIATION, PairFeatures, pair_features
+from recomentor.ranking.roster import Roster, load_roster
+from recomentor.ranking.scorers import HeuristicScorer, Scorer
 from recomentor.settings import Settings
 from recomentor.training.association import fit_phrase_association
 from recomentor.training.config import TrainingConfig

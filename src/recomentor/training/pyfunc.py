@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from mlflow.pyfunc import PythonModel
 
-from recomentor.training.association import PhraseAssociation
+from recomentor.ranking.scorers.association import PhraseAssociation
 from recomentor.training.models import AdditiveRanker
 
 

@@ -1,4 +1,4 @@
-"""The one module serving code uses to load the champion model; it never fails a request."""
+"""The one module the API and CLI load a scorer through: the champion model, else the heuristic."""
 
 from __future__ import annotations
 
@@ -10,19 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 from sqlalchemy.engine import make_url
 
-from recomentor import features as X
 from recomentor.embeddings import model_id_for
-from recomentor.errors import InvalidInputError
-from recomentor.roster import Roster
-from recomentor.scoring import LEARNED, HeuristicScorer, Scorer
+from recomentor.ranking.scorers import HeuristicScorer, Scorer
+from recomentor.ranking.scorers.additive import AdditiveRanker
+from recomentor.ranking.scorers.association import PhraseAssociation
+from recomentor.ranking.scorers.learned import REGISTERED_MODEL, LearnedScorer
 from recomentor.settings import Settings
-from recomentor.training.association import PhraseAssociation
-from recomentor.training.models import BASELINE, AdditiveRanker
 
-REGISTERED_MODEL: Final = "recomentor-ranker"
 CHAMPION_ALIAS: Final = "champion"
 CHALLENGER_ALIAS: Final = "challenger"
 # Model-version tags that record the metrics a version was evaluated (and promoted) on.
@@ -36,51 +32,6 @@ _NOISY_LOGGERS = ("mlflow", "alembic", "git", "urllib3")
 
 class ChampionUnavailableError(Exception):
     """The registry names a champion that cannot be loaded or does not fit this setup."""
-
-
-class LearnedScorer:
-    """A trained AdditiveRanker behind the Scorer interface; factors are baseline + features.
-
-    With a phrase association, the ranker also reads the phrase_association feature, which
-    `complete` appends to pair_features.
-    """
-
-    kind = LEARNED
-
-    def __init__(
-        self,
-        ranker: AdditiveRanker,
-        *,
-        version: str,
-        embedding_model: str,
-        association: PhraseAssociation | None = None,
-        name: str = REGISTERED_MODEL,
-        metrics: dict[str, float] | None = None,
-    ) -> None:
-        known = {*X.FEATURE_NAMES, *((X.PHRASE_ASSOCIATION,) if association else ())}
-        unknown = set(ranker.feature_names_) - known
-        if unknown:
-            raise InvalidInputError(f"model uses unknown features: {', '.join(sorted(unknown))}")
-        self.ranker = ranker
-        self.association = association
-        self.name = name
-        self.version = version
-        self.embedding_model = embedding_model
-        self.metrics = dict(metrics or {})
-        self.feature_names: tuple[str, ...] = tuple(ranker.feature_names_)
-        self.factor_names: tuple[str, ...] = (BASELINE, *self.feature_names)
-
-    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
-        if self.association is None:
-            return base
-        return self.association.complete(roster, base, mode)
-
-    def score(self, features: np.ndarray) -> np.ndarray:
-        scores: np.ndarray = self.ranker.predict_proba(features)[:, 1]
-        return scores
-
-    def contributions(self, features: np.ndarray) -> np.ndarray:
-        return self.ranker.contributions(features)
 
 
 def _ignore_mlflow_advice() -> None:
@@ -204,7 +155,7 @@ def load_champion(settings: Settings) -> LearnedScorer | None:
     return scorer
 
 
-def champion_or_heuristic(settings: Settings) -> Scorer:
+def load_scorer(settings: Settings) -> Scorer:
     """The champion when there is a usable one, else the heuristic, with a warning if broken."""
     try:
         champion = load_champion(settings)

@@ -8,10 +8,10 @@ from typing import Any, Final
 
 import numpy as np
 
-from recomentor import features as X
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
-from recomentor.features import ItemMatch
+from recomentor.ranking import features as X
+from recomentor.ranking.phrases import ItemMatch
 
 LANGS: Final = ("en", "fr")
 # Best phrase or answer similarity at which a pair reads as a strong / good topical match.

@@ -1,4 +1,4 @@
-"""Ranked, explained partner suggestions for one participant."""
+"""One person's partners, ranked and explained: candidates -> features -> scorer -> top k."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 
 from recomentor import fields as F
-from recomentor.candidates import find_candidates
-from recomentor.explain import Explanation, check_lang, explain_pair
-from recomentor.features import top_item_matches
-from recomentor.roster import Roster
-from recomentor.scoring import Scorer, scorer_features
+from recomentor.ranking.candidates import find_candidates
+from recomentor.ranking.explain import Explanation, check_lang, explain_pair
+from recomentor.ranking.phrases import top_item_matches
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers import Scorer, scorer_features
 
 PARTNER = "partner"
 
@@ -75,7 +75,7 @@ def _top_k(scores: np.ndarray, partners: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(ordered[:k], dtype=np.int64)
 
 
-def suggest(
+def rank_partners(
     roster: Roster,
     scorer: Scorer,
     person_id: str,

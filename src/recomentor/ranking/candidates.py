@@ -10,7 +10,7 @@ import numpy as np
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
-from recomentor.roster import Roster
+from recomentor.ranking.roster import Roster
 
 # Exclusion reasons in the order they are checked: a pair is counted under its first one.
 SAME_PERSON: Final = "same_person"

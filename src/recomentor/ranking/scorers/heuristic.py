@@ -1,18 +1,16 @@
-"""The scorer interface and the transparent heuristic used until a trained model is promoted."""
+"""The transparent heuristic that serves until a trained model is promoted."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Final, Protocol, runtime_checkable
+from typing import Final
 
 import numpy as np
 
-from recomentor import features as X
 from recomentor.errors import InvalidInputError
-from recomentor.roster import Roster
-
-HEURISTIC = "heuristic"
-LEARNED = "learned"
+from recomentor.ranking import features as X
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers.base import HEURISTIC, check_columns
 
 # Weights of the heuristic; they sum to 1 and every feature lies in [0, 1], so the score does.
 HEURISTIC_WEIGHTS: Final = MappingProxyType(
@@ -44,46 +42,6 @@ HEURISTIC_WEIGHTS: Final = MappingProxyType(
 )
 
 
-@runtime_checkable
-class Scorer(Protocol):
-    """Scores pairs from their features and says how much each factor contributed."""
-
-    kind: str
-    name: str
-    version: str
-    feature_names: tuple[str, ...]
-    factor_names: tuple[str, ...]
-
-    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
-        """`base` (pair_features) plus any feature this scorer learned itself."""
-        ...
-
-    def score(self, features: np.ndarray) -> np.ndarray:
-        """One score per row of `features` (columns in `feature_names` order)."""
-        ...
-
-    def contributions(self, features: np.ndarray) -> np.ndarray:
-        """(rows, len(factor_names)); each row sums to that row's score."""
-        ...
-
-
-def scorer_features(
-    scorer: Scorer, roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str
-) -> X.PairFeatures:
-    """Every feature of the pairs that `scorer` reads: pair_features, then its own."""
-    base = X.pair_features(roster, mentor_idx, mentee_idx, mode=mode)
-    return scorer.complete(roster, base, mode=mode)
-
-
-def _check_columns(features: np.ndarray, expected: int) -> np.ndarray:
-    matrix = np.asarray(features, dtype=np.float64)
-    if matrix.ndim != 2 or matrix.shape[1] != expected:
-        raise InvalidInputError(
-            f"expected a (pairs, {expected}) feature matrix, got {matrix.shape}"
-        )
-    return matrix
-
-
 class HeuristicScorer:
     """A weighted sum of features: its contributions are exactly weight x value."""
 
@@ -106,9 +64,9 @@ class HeuristicScorer:
         return base
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        matrix = _check_columns(features, len(self.feature_names))
+        matrix = check_columns(features, len(self.feature_names))
         return np.asarray(matrix @ self.weights)
 
     def contributions(self, features: np.ndarray) -> np.ndarray:
-        matrix = _check_columns(features, len(self.feature_names))
+        matrix = check_columns(features, len(self.feature_names))
         return matrix * self.weights

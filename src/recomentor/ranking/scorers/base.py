@@ -1,0 +1,54 @@
+"""The scorer contract every ranking model meets, and the features a scorer reads."""
+
+from __future__ import annotations
+
+from typing import Final, Protocol, runtime_checkable
+
+import numpy as np
+
+from recomentor.errors import InvalidInputError
+from recomentor.ranking import features as X
+from recomentor.ranking.roster import Roster
+
+HEURISTIC: Final = "heuristic"
+LEARNED: Final = "learned"
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Scores pairs from their features and says how much each factor contributed."""
+
+    kind: str
+    name: str
+    version: str
+    feature_names: tuple[str, ...]
+    factor_names: tuple[str, ...]
+
+    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
+        """`base` (pair_features) plus any feature this scorer learned itself."""
+        ...
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """One score per row of `features` (columns in `feature_names` order)."""
+        ...
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        """(rows, len(factor_names)); each row sums to that row's score."""
+        ...
+
+
+def scorer_features(
+    scorer: Scorer, roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str
+) -> X.PairFeatures:
+    """Every feature of the pairs that `scorer` reads: pair_features, then its own."""
+    base = X.pair_features(roster, mentor_idx, mentee_idx, mode=mode)
+    return scorer.complete(roster, base, mode=mode)
+
+
+def check_columns(features: np.ndarray, expected: int) -> np.ndarray:
+    matrix = np.asarray(features, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[1] != expected:
+        raise InvalidInputError(
+            f"expected a (pairs, {expected}) feature matrix, got {matrix.shape}"
+        )
+    return matrix

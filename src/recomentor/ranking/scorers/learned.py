@@ -1,0 +1,62 @@
+"""A trained additive ranker, with its phrase association, behind the scorer contract."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from recomentor.errors import InvalidInputError
+from recomentor.ranking import features as X
+from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers.additive import BASELINE, AdditiveRanker
+from recomentor.ranking.scorers.association import PhraseAssociation
+from recomentor.ranking.scorers.base import LEARNED
+
+# The name the trained ranker is registered under in MLflow.
+REGISTERED_MODEL: Final = "recomentor-ranker"
+
+
+class LearnedScorer:
+    """A trained AdditiveRanker behind the Scorer interface; factors are baseline + features.
+
+    With a phrase association, the ranker also reads the phrase_association feature, which
+    `complete` appends to pair_features.
+    """
+
+    kind = LEARNED
+
+    def __init__(
+        self,
+        ranker: AdditiveRanker,
+        *,
+        version: str,
+        embedding_model: str,
+        association: PhraseAssociation | None = None,
+        name: str = REGISTERED_MODEL,
+        metrics: dict[str, float] | None = None,
+    ) -> None:
+        known = {*X.FEATURE_NAMES, *((X.PHRASE_ASSOCIATION,) if association else ())}
+        unknown = set(ranker.feature_names_) - known
+        if unknown:
+            raise InvalidInputError(f"model uses unknown features: {', '.join(sorted(unknown))}")
+        self.ranker = ranker
+        self.association = association
+        self.name = name
+        self.version = version
+        self.embedding_model = embedding_model
+        self.metrics = dict(metrics or {})
+        self.feature_names: tuple[str, ...] = tuple(ranker.feature_names_)
+        self.factor_names: tuple[str, ...] = (BASELINE, *self.feature_names)
+
+    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
+        if self.association is None:
+            return base
+        return self.association.complete(roster, base, mode)
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        scores: np.ndarray = self.ranker.predict_proba(features)[:, 1]
+        return scores
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        return self.ranker.contributions(features)
