@@ -24,4 +24,3 @@ def test_a_champion_pickled_under_the_old_module_paths_loads_and_scores_the_same
     np.testing.assert_allclose(scores, saved["scores"], rtol=0, atol=1e-12)
     np.testing.assert_allclose(model.association.weights, [[1.0, -0.5], [0.25, 2.0]])
     np.testing.assert_allclose(model.predict(None, saved["probe"]), saved["scores"], atol=1e-12)
-
