@@ -7,6 +7,7 @@ from typing import Any
 from litestar import get
 from litestar.di import NamedDependency
 
+from recomentor import fields as F
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.runtime import Runtime
@@ -28,12 +29,14 @@ def _metrics(scorer: Any) -> dict[str, float]:
     responses=problem_responses(),
 )
 async def model(runtime: NamedDependency[Runtime]) -> ModelOut:
-    """Kind, name, version, features and promotion metrics of the scorer serving suggestions."""
+    """The scorer serving suggestions: kind, name, version, the modes it serves, its features
+    and the metrics it was promoted on."""
     scorer = runtime.scorer
     return ModelOut(
         kind=scorer.kind,
         name=scorer.name,
         version=scorer.version,
+        modes=list(F.MODES) if scorer.mode is None else [scorer.mode],
         feature_names=list(scorer.feature_names),
         metrics=_metrics(scorer),
     )

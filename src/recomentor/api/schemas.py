@@ -157,6 +157,8 @@ class ModelOut(msgspec.Struct):
     kind: str
     name: str
     version: str
+    # The pairing modes it serves; requests in other modes are served by the heuristic.
+    modes: list[str]
     feature_names: list[str]
     # Metrics the model was promoted on; empty for the heuristic.
     metrics: dict[str, float]

@@ -28,6 +28,7 @@ def demo(
     from recomentor.embeddings import SentenceEncoder
     from recomentor.ranking.rank import rank_partners
     from recomentor.ranking.roster import ROLE_CODES, load_roster
+    from recomentor.ranking.scorers import scorer_for
     from recomentor.survey import import_feedback, import_participants
     from recomentor.synth import write_synthetic
     from recomentor.training.registry import load_scorer
@@ -53,7 +54,7 @@ def demo(
     encoder = SentenceEncoder.from_settings(settings)
     console.print(f"[bold]3.[/] Embedding skills and goals with {encoder.model_id} ...")
     roster = load_roster(store, encoder, progress=console.is_terminal)
-    scorer = load_scorer(settings)
+    scorer = scorer_for(load_scorer(settings), F.REVERSE)  # the scorer the demo's ranking uses
     console.print(f"[bold]4.[/] Ranking with the {scorer.kind} scorer ({scorer.name})\n")
     mentee_code = ROLE_CODES[F.MENTEE]
     seniors = sorted(

@@ -20,7 +20,7 @@ from recomentor.matching.rules import NO_RULES, ProgramRules
 from recomentor.matching.solver import PARTICIPATION
 from recomentor.ranking.rank import describe_scorer
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers import Scorer
+from recomentor.ranking.scorers import Scorer, scorer_for
 from recomentor.store import Store
 from recomentor.store.matchings import (
     StoredMatching,
@@ -128,8 +128,10 @@ def create_matching(
 ) -> Matching:
     """Solve a whole round over the roster and store it as a draft.
 
-    Pairs already approved (in any earlier matching) are never proposed again.
+    Pairs already approved (in any earlier matching) are never proposed again. A learned
+    `scorer` of another mode than `mode` gives way to the heuristic (scorer_for).
     """
+    scorer = scorer_for(scorer, mode)
     with store.session() as session:
         already = formed_pairs(session)
     cohort = build_cohort(

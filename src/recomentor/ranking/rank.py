@@ -13,7 +13,7 @@ from recomentor.ranking.candidates import find_candidates
 from recomentor.ranking.explain import Explanation, check_lang, explain_pair
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers import Scorer, scorer_features
+from recomentor.ranking.scorers import Scorer, scorer_features, scorer_for
 
 PARTNER = "partner"
 
@@ -91,7 +91,8 @@ def rank_partners(
     """The k best partners of `person_id` with their explanations.
 
     `role` (mentor or mentee) limits the side the person takes; raises NotFoundError for an
-    unknown id. Only the k shown pairs are explained.
+    unknown id. Only the k shown pairs are explained. A learned `scorer` of another mode than
+    `mode` gives way to the heuristic (scorer_for), and the result's `model` says so.
     """
     check_lang(lang)
     candidates = find_candidates(
@@ -103,6 +104,7 @@ def rank_partners(
         exclude_pairs=exclude_pairs,
         paired_pairs=paired_pairs,
     )
+    scorer = scorer_for(scorer, mode)
     result = SuggestionResult(
         person_id=person_id, mode=mode, model=describe_scorer(scorer), excluded=candidates.excluded
     )

@@ -117,6 +117,7 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
         association=association,
         version=CANDIDATE_VERSION,
         embedding_model=dataset.roster.model_id,
+        mode=dataset.mode,
     )
 
 
@@ -217,7 +218,15 @@ def train_and_register(
         notes.append(f"current champion not compared: {error}")
     if champion is not None:
         previous = champion.version
-        scorers[CHAMPION] = _scored_by(champion, roster, config.mode)
+        if champion.mode == config.mode:
+            scorers[CHAMPION] = _scored_by(champion, roster, config.mode)
+        else:
+            # It never serves this mode (the heuristic does, and is compared); promoting
+            # this run still moves the one champion alias, from its mode to this one.
+            notes.append(
+                f"current champion v{champion.version} was trained in {champion.mode} mode: "
+                f"not compared; promoting this {config.mode} model replaces it"
+            )
     clock.lap("champion")
     evaluation = evaluate(dataset, split.test, scorers, settings, config)
     promotion = decide_promotion(evaluation, min_improvement=config.min_improvement, force=force)

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from sqlalchemy.engine import make_url
 
+from recomentor import fields as F
 from recomentor.embeddings import model_id_for
 from recomentor.ranking.scorers import HeuristicScorer, Scorer
 from recomentor.ranking.scorers.additive import AdditiveRanker
@@ -25,6 +26,9 @@ CHALLENGER_ALIAS: Final = "challenger"
 METRIC_TAG_PREFIX: Final = "metric."
 EMBEDDING_MODEL_KEY: Final = "embedding_model"
 TRAINING_MODE_KEY: Final = "training_mode"
+# Every model `recomentor train` logged records its mode; one registered without it (by hand)
+# is taken for the mode training defaults to.
+UNRECORDED_MODE: Final = F.REVERSE
 
 log = logging.getLogger(__name__)
 _NOISY_LOGGERS = ("mlflow", "alembic", "git", "urllib3")
@@ -111,11 +115,15 @@ def _load_version(version: Any) -> LearnedScorer:
     if association is not None and not isinstance(association, PhraseAssociation):
         raise ChampionUnavailableError(f"version {version.version} holds a foreign association")
     metadata = model.metadata.metadata or {}
+    mode = metadata.get(TRAINING_MODE_KEY, UNRECORDED_MODE)
+    if mode not in F.MODES:
+        raise ChampionUnavailableError(f"version {version.version} records an unknown mode")
     return LearnedScorer(
         ranker,
         association=association,
         version=str(version.version),
         embedding_model=str(metadata.get(EMBEDDING_MODEL_KEY, "")),
+        mode=mode,
         metrics=_metrics_from_tags(dict(version.tags or {})),
     )
 
@@ -156,7 +164,10 @@ def load_champion(settings: Settings) -> LearnedScorer | None:
 
 
 def load_scorer(settings: Settings) -> Scorer:
-    """The champion when there is a usable one, else the heuristic, with a warning if broken."""
+    """The champion when there is a usable one, else the heuristic, with a warning if broken.
+
+    The champion serves only the mode it was trained in: ranking passes it through scorer_for.
+    """
     try:
         champion = load_champion(settings)
     except ChampionUnavailableError as error:

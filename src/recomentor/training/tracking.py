@@ -138,6 +138,7 @@ def log_training_run(
         )
         tags = {
             EMBEDDING_MODEL_KEY: dataset.roster.model_id,
+            TRAINING_MODE_KEY: dataset.mode,
             "data_sha256": dataset.fingerprint(),
             "label": dataset.label_description,
             PROMOTION_TAG: decision,

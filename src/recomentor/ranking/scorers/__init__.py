@@ -5,6 +5,7 @@ does not need.
 """
 
 from recomentor.ranking.scorers.base import HEURISTIC, LEARNED, Scorer, scorer_features
+from recomentor.ranking.scorers.choice import scorer_for
 from recomentor.ranking.scorers.heuristic import HEURISTIC_WEIGHTS, HeuristicScorer
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "HeuristicScorer",
     "Scorer",
     "scorer_features",
+    "scorer_for",
 ]

@@ -21,6 +21,8 @@ class Scorer(Protocol):
     kind: str
     name: str
     version: str
+    # The pairing mode it was trained for; None when it serves every mode (the heuristic).
+    mode: str | None
     feature_names: tuple[str, ...]
     factor_names: tuple[str, ...]
 

@@ -46,6 +46,7 @@ class HeuristicScorer:
     """A weighted sum of features: its contributions are exactly weight x value."""
 
     kind = HEURISTIC
+    mode: str | None = None  # fixed weights, meaningful in every mode
 
     # Version 2 added first_goal_match (taken from the phrase-level weight).
     def __init__(self, weights: dict[str, float] | None = None, *, version: str = "2") -> None:

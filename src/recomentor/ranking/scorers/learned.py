@@ -8,6 +8,7 @@ import numpy as np
 
 from recomentor.errors import InvalidInputError
 from recomentor.ranking import features as X
+from recomentor.ranking.candidates import check_mode
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers.additive import BASELINE, AdditiveRanker
 from recomentor.ranking.scorers.association import PhraseAssociation
@@ -21,7 +22,8 @@ class LearnedScorer:
     """A trained AdditiveRanker behind the Scorer interface; factors are baseline + features.
 
     With a phrase association, the ranker also reads the phrase_association feature, which
-    `complete` appends to pair_features.
+    `complete` appends to pair_features. It serves only the pairing mode it was trained in
+    (`mode`, see scorer_for).
     """
 
     kind = LEARNED
@@ -32,6 +34,7 @@ class LearnedScorer:
         *,
         version: str,
         embedding_model: str,
+        mode: str,
         association: PhraseAssociation | None = None,
         name: str = REGISTERED_MODEL,
         metrics: dict[str, float] | None = None,
@@ -41,6 +44,7 @@ class LearnedScorer:
         if unknown:
             raise InvalidInputError(f"model uses unknown features: {', '.join(sorted(unknown))}")
         self.ranker = ranker
+        self.mode: str | None = check_mode(mode)
         self.association = association
         self.name = name
         self.version = version
