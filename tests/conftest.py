@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
+from recomentor.suppression import ErasureKey, load_erasure_key
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 REPO = Path(__file__).resolve().parents[1]
@@ -22,6 +23,12 @@ PG_URL = os.environ.get("RECOMENTOR_TEST_DATABASE_URL", "")
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "home")
+
+
+@pytest.fixture
+def erasure_key(settings: Settings) -> ErasureKey:
+    """The key erasures are recorded with: a file in the test's data home."""
+    return load_erasure_key(settings)
 
 
 @pytest.fixture

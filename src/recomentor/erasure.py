@@ -11,7 +11,31 @@ from recomentor.embeddings import erase_participant_embeddings
 from recomentor.store import Store
 from recomentor.store.db import affected_rows
 from recomentor.store.participants import delete_participant_rows, get_participant
-from recomentor.store.tables import MatchingPairRow, MatchingRow, MatchingUnpairedRow
+from recomentor.store.tables import (
+    EmbeddingRow,
+    FeedbackRow,
+    MatchingPairRow,
+    MatchingRow,
+    MatchingUnpairedRow,
+    PairingRow,
+    ParticipantRow,
+    utcnow,
+)
+from recomentor.suppression import ErasureKey, record_erasure
+
+# Every table an erasure deletes from or rewrites rows of: their files are scrubbed after it.
+ERASED_TABLES = tuple(
+    row.__tablename__
+    for row in (
+        ParticipantRow,
+        FeedbackRow,
+        PairingRow,
+        MatchingRow,
+        MatchingPairRow,
+        MatchingUnpairedRow,
+        EmbeddingRow,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -20,6 +44,8 @@ class ErasureReport:
     pairings: int
     matching_entries: int
     embeddings: int
+    # False when the old bytes could not be overwritten yet (see Store.scrub); logged.
+    scrubbed: bool
 
 
 def _drop_from_mentor_loads(session: Session, participant_id: str) -> None:
@@ -31,12 +57,13 @@ def _drop_from_mentor_loads(session: Session, participant_id: str) -> None:
             matching.params = {**matching.params, "mentor_load": kept}
 
 
-def erase_participant(store: Store, participant_id: str) -> ErasureReport:
+def erase_participant(store: Store, participant_id: str, key: ErasureKey) -> ErasureReport:
     """Remove the person's answers, feedback, pairings, matching entries and cached vectors.
 
     A cached vector is kept only when another participant's answers embed the very same text,
-    because the cache is keyed by text, not by person. One transaction: all or nothing.
-    Unknown id -> NotFoundError.
+    because the cache is keyed by text, not by person. One transaction: all or nothing; it
+    also records the erasure (suppression.py) so older answers cannot be imported again.
+    Then the files are scrubbed of the deleted bytes. Unknown id -> NotFoundError.
     """
     with store.session() as session:
         get_participant(session, participant_id)
@@ -49,4 +76,6 @@ def erase_participant(store: Store, participant_id: str) -> ErasureReport:
         entries += affected_rows(session.execute(delete(MatchingUnpairedRow).where(unpaired)))
         _drop_from_mentor_loads(session, participant_id)
         counts = delete_participant_rows(session, participant_id)
-    return ErasureReport(counts["feedback"], counts["pairings"], entries, embeddings)
+        record_erasure(session, participant_id, key, utcnow())
+    scrubbed = store.scrub(ERASED_TABLES)
+    return ErasureReport(counts["feedback"], counts["pairings"], entries, embeddings, scrubbed)

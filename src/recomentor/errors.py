@@ -26,6 +26,10 @@ class ConflictError(RecomentorError):
     """A request that contradicts the current state (e.g. approving an approved matching)."""
 
 
+class ErasureKeyError(RecomentorError):
+    """The erasure key is unusable, or not the one this database's erasures were made with."""
+
+
 class TrainingRefusedError(RecomentorError):
     """Training cannot run on this data (too little feedback, a single class...)."""
 

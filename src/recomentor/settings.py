@@ -50,6 +50,8 @@ class Settings:
     max_rows: int = 200_000
     max_text_chars: int = 2_000
     min_feedback: int = 50
+    # Keys the hashes of erased ids; empty: a random key kept in `home` (see suppression.py).
+    erasure_key: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +76,7 @@ class Settings:
             max_rows=int(_env_number(env, "MAX_ROWS", 200_000)),
             max_text_chars=int(_env_number(env, "MAX_TEXT_CHARS", 2_000)),
             min_feedback=int(_env_number(env, "MIN_FEEDBACK", 50)),
+            erasure_key=_env(env, "ERASURE_KEY", ""),
         )
 
     @property

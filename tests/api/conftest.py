@@ -47,8 +47,8 @@ def headers(key: str) -> dict[str, str]:
 
 
 def as_json(record: dict[str, object]) -> dict[str, object]:
-    """A tests.fakes.person record as the API takes it (languages as a list, no nulls)."""
-    body = {name: value for name, value in record.items() if value is not None}
+    """A tests.fakes.person record as the API takes it: complete, languages as a list."""
+    body = dict(record)
     if isinstance(body.get("languages"), str):
         body["languages"] = str(body["languages"]).split(";")
     return body

@@ -15,9 +15,9 @@ from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key
-from tests.api.conftest import headers
+from tests.api.conftest import as_json, headers
 from tests.api.test_import import MAPPING, SAMPLE
-from tests.fakes import FakeEncoder
+from tests.fakes import FakeEncoder, person
 
 SECRET_PHRASE = "Claire Martin aime TikTok"
 
@@ -99,23 +99,12 @@ def test_unexpected_errors_are_500_without_message_or_traceback(
     key = create_key(sqlite_store, "hr", "read,write").key
     app = create_app(settings, store=sqlite_store, encoder=FakeEncoder(), scorer=_FailingScorer())
     records = [
-        {
-            "id": "A",
-            "department": "IT",
-            "years_experience": 1,
-            "role": "mentor",
-            "skills": "Python",
-        },
-        {
-            "id": "B",
-            "department": "RH",
-            "years_experience": 20,
-            "role": "mentee",
-            "goals": "Python",
-        },
+        as_json(person("A", department="IT", years=1, skills="Python", goals=None)),
+        as_json(person("B", role="mentee", department="RH", years=20, skills=None, goals="Python")),
     ]
     with caplog.at_level(logging.DEBUG), TestClient(app, raise_server_exceptions=False) as client:
-        client.post("/api/v1/participants", json=records, headers=headers(key))
+        stored = client.post("/api/v1/participants", json=records, headers=headers(key))
+        assert stored.status_code == 200, stored.text
         response = client.get("/api/v1/participants/B/suggestions", headers=headers(key))
     assert response.status_code == 500
     body = response.json()

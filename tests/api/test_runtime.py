@@ -14,6 +14,7 @@ from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.participants import upsert_participants
+from recomentor.suppression import load_erasure_key
 from tests.api.conftest import COHORT
 from tests.fakes import FakeEncoder, person
 
@@ -43,7 +44,7 @@ def test_another_workers_writes_are_noticed(
     this_worker = _runtime(settings, sqlite_store)
     assert "J1" in this_worker.roster().ids
     # Another worker erases J1 and adds J7; this worker was not told.
-    erase_participant(sqlite_store, "J1")
+    erase_participant(sqlite_store, "J1", load_erasure_key(settings))
     with sqlite_store.session() as session:
         upsert_participants(session, [person("J7")])
     assert "J1" in this_worker.roster().ids  # within the check interval: still the old roster

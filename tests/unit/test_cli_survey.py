@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from recomentor.cli import context
 from recomentor.cli.app import main
+from recomentor.store import Store
 from tests.conftest import REPO, SAMPLES
 
 SAMPLE = str(SAMPLES / "forms_export_fr.csv")
@@ -87,6 +89,11 @@ def test_listing_leaves_out_personal_data_show_has_it_and_delete_erases(
     assert code == 0 and out.startswith("erased E1001")
     code, _, err = run(["participants", "show", "E1001"], capsys, monkeypatch)
     assert (code, err.strip()) == (2, "error: unknown participant id 'E1001'")
+    # Re-importing the same export does not bring the erased person back.
+    code, out, _ = _import_sample(capsys, monkeypatch, "--skip-invalid")
+    assert code == 0 and "erased earlier (not imported again) │ 1" in out
+    _, out, _ = _import_sample(capsys, monkeypatch, "--skip-invalid", "--json")
+    assert (json.loads(out)["erased"], json.loads(out)["inserted"]) == (1, 0)
 
 
 @pytest.mark.parametrize(
@@ -137,6 +144,37 @@ def test_feedback_with_unknown_id_is_rejected_with_its_line(
 
 def test_db_upgrade_reports_the_schema_revision(capsys, monkeypatch) -> None:
     code, out, _ = run(["db", "upgrade"], capsys, monkeypatch)
-    assert code == 0 and out.startswith("schema at 0001 (was empty)")
+    assert code == 0 and out.startswith("schema at 0003 (was empty)")
     _, out, _ = run(["db", "upgrade"], capsys, monkeypatch)
-    assert out.startswith("schema at 0001 (was 0001)")
+    assert out.startswith("schema at 0003 (was 0003)")
+
+
+def test_an_erasure_the_files_could_not_be_scrubbed_after_says_what_to_run(
+    capsys, monkeypatch
+) -> None:
+    _import_sample(capsys, monkeypatch, "--skip-invalid")
+    monkeypatch.setattr(Store, "scrub", lambda self, tables, rebuild=False: False)
+    code, out, _ = run(["participants", "delete", "E1001", "--yes"], capsys, monkeypatch)
+    assert code == 0 and "recomentor db scrub" in out
+    code, _, err = run(["db", "scrub"], capsys, monkeypatch)
+    assert code == 3 and "busy" in err
+
+
+def test_db_scrub_removes_rows_deleted_before_deletions_were_zeroed(
+    capsys, monkeypatch, home: Path
+) -> None:
+    _import_sample(capsys, monkeypatch, "--skip-invalid")
+    context.store().dispose()
+    database = home / "home" / "recomentor.db"
+    # As an older version did it: a plain delete, on a SQLite built without secure_delete.
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA secure_delete=OFF")
+    connection.execute("DELETE FROM participants WHERE id = 'E1011'")
+    connection.commit()
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    assert b"chloe.girard@exemple.fr" in database.read_bytes()
+    code, out, _ = run(["db", "scrub"], capsys, monkeypatch)
+    assert code == 0 and out.startswith("scrubbed")
+    assert b"chloe.girard@exemple.fr" not in database.read_bytes()
+    assert b"claire.martin@exemple.fr" in database.read_bytes()

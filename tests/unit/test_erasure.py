@@ -1,25 +1,32 @@
-"""Erasure removes a person everywhere: answers, feedback, pairings, matchings, cached vectors."""
+"""Erasure removes a person everywhere, from the files too, and keeps their old answers out."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
-from recomentor.erasure import erase_participant
-from recomentor.errors import NotFoundError
+from recomentor.erasure import ERASED_TABLES, erase_participant
+from recomentor.errors import ErasureKeyError, NotFoundError
 from recomentor.settings import Settings
-from recomentor.store import Store
+from recomentor.store import Store, db
 from recomentor.store.tables import (
     EmbeddingRow,
+    ErasureRow,
     FeedbackRow,
     MatchingPairRow,
     MatchingRow,
     MatchingUnpairedRow,
     PairingRow,
     ParticipantRow,
+    utcnow,
 )
-from recomentor.survey import import_participants
+from recomentor.suppression import ErasureKey
+from recomentor.survey import ImportReport, import_participants
 from recomentor.text import split_items, text_hash
 
 PEOPLE = (
@@ -39,7 +46,9 @@ def _count(session, table) -> int:
     return int(session.scalar(select(func.count()).select_from(table)) or 0)
 
 
-def test_erasure_removes_the_person_everywhere(store: Store, settings: Settings) -> None:
+def test_erasure_removes_the_person_everywhere(
+    store: Store, settings: Settings, erasure_key: ErasureKey
+) -> None:
     import_participants(store, PEOPLE.encode(), source="p.csv", settings=settings)
     with store.session() as session:
         for text in [
@@ -62,7 +71,7 @@ def test_erasure_removes_the_person_everywhere(store: Store, settings: Settings)
         )
         session.add(MatchingUnpairedRow(matching_id="m1", mentee_id="S1", reason="x"))
 
-    report = erase_participant(store, "J1")
+    report = erase_participant(store, "J1", erasure_key)
 
     assert (report.feedback, report.pairings, report.matching_entries) == (1, 1, 1)
     # J1's whole answer and private item go; "TikTok" stays because J2 wrote it too.
@@ -83,10 +92,137 @@ def test_erasure_removes_the_person_everywhere(store: Store, settings: Settings)
 
 
 def test_erasing_an_unknown_id_is_an_error_and_changes_nothing(
-    store: Store, settings: Settings
+    store: Store, settings: Settings, erasure_key: ErasureKey
 ) -> None:
     import_participants(store, PEOPLE.encode(), source="p.csv", settings=settings)
     with pytest.raises(NotFoundError, match="unknown participant id 'NOPE'"):
-        erase_participant(store, "NOPE")
+        erase_participant(store, "NOPE", erasure_key)
     with store.session() as session:
         assert _count(session, ParticipantRow) == 3
+
+
+def _import(store: Store, settings: Settings, csv: str) -> ImportReport:
+    return import_participants(store, csv.encode(), source="p.csv", settings=settings)
+
+
+DATED = "id,department,years_experience,role,skills,email,submitted_at\n"
+
+
+def test_an_erasure_sticks_for_older_and_undated_answers_only(
+    store: Store, settings: Settings, erasure_key: ErasureKey
+) -> None:
+    # Regression: after `participants delete E1011`, re-importing the same export brought
+    # E1011 back (`inserted: 1`).
+    export = DATED + "A1,IT,2,mentor,SQL,a1@example.org,2026-09-01T09:00:00Z\nA2,IT,3,mentor,R,,\n"
+    _import(store, settings, export)
+    erase_participant(store, "A1", erasure_key)
+    erase_participant(store, "A2", erasure_key)
+
+    again = _import(store, settings, export)
+
+    assert (again.erased, again.inserted, again.unchanged) == (2, 0, 0)
+    assert again.to_dict()["erased"] == 2
+    with store.session() as session:
+        assert _count(session, ParticipantRow) == 0
+    answered_again = DATED + "A1,IT,2,mentor,Go,,2100-01-01T00:00:00Z\n"
+    assert (_import(store, settings, answered_again).inserted, 0) == (1, 0)
+    with store.session() as session:
+        assert session.get(ParticipantRow, "A1").skills == "Go"
+    # The pre-erasure answers stay out even now that A1 is stored again.
+    assert _import(store, settings, export).erased == 2
+
+
+def test_the_suppression_entry_holds_no_personal_data(
+    store: Store, settings: Settings, erasure_key: ErasureKey
+) -> None:
+    import_participants(store, PEOPLE.encode(), source="p.csv", settings=settings)
+    before = utcnow()
+    erase_participant(store, "J1", erasure_key)
+    with store.session() as session:
+        (entry,) = session.scalars(select(ErasureRow)).all()
+        assert entry.id_hash == erasure_key.id_hash("J1") != text_hash("J1")
+        assert len(entry.id_hash) == 64 and "J1" not in entry.id_hash
+        assert entry.key_id == erasure_key.key_id
+        assert entry.erased_at >= before
+    # A second erasure (the person answered again) moves the time forward, one entry.
+    with store.session() as session:
+        session.add(ParticipantRow(id="J1", department="IT", years_experience=1, role="mentor"))
+    erase_participant(store, "J1", erasure_key)
+    with store.session() as session:
+        assert [e.erased_at > entry.erased_at for e in session.scalars(select(ErasureRow))] == [
+            True
+        ]
+
+
+def test_another_key_is_refused_instead_of_letting_erased_people_back(
+    store: Store, settings: Settings, erasure_key: ErasureKey
+) -> None:
+    _import(store, settings, DATED + "A1,IT,2,mentor,SQL,,2026-09-01T09:00:00Z\n")
+    erase_participant(store, "A1", erasure_key)
+    lost = replace(settings, erasure_key="another key of at least thirty-two characters")
+    with pytest.raises(ErasureKeyError, match="RECOMENTOR_ERASURE_KEY"):
+        _import(store, lost, DATED + "A1,IT,2,mentor,SQL,,2026-09-01T09:00:00Z\n")
+    with store.session() as session:
+        assert _count(session, ParticipantRow) == 0
+
+
+def test_erasure_scrubs_the_database_files(
+    store: Store, settings: Settings, erasure_key: ErasureKey
+) -> None:
+    secret = "zorglub.secret@exemple.fr"
+    # Z1 comes last: a page compaction (plain VACUUM) would move the others over an earlier row.
+    csv = (
+        f"{DATED}Z2,IT,2,mentor,SQL,,\nZ3,IT,3,mentor,R,,\n"
+        f"Z1,IT,2,mentor,Une phrase distinctive,{secret},\n"
+    )
+    _import(store, settings, csv)
+    assert secret.encode() in _database_bytes(store)  # the check can see the person
+    report = erase_participant(store, "Z1", erasure_key)
+    assert report.scrubbed
+    content = _database_bytes(store)
+    assert secret.encode() not in content
+    assert b"Une phrase distinctive" not in content
+
+
+def _database_bytes(store: Store) -> bytes:
+    """What the database files hold now: SQLite file and WAL, PostgreSQL table files."""
+    if store.engine.dialect.name == "sqlite":
+        database = Path(store.engine.url.database or "")
+        wal = database.with_name(database.name + "-wal")
+        return database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        # Flush shared buffers, then read the table's heap and TOAST files (superuser only).
+        connection.exec_driver_sql("CHECKPOINT")
+        paths = connection.execute(
+            sql(
+                "SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE c.oid IN "
+                "(CAST(:t AS regclass), (SELECT reltoastrelid FROM pg_class "
+                "WHERE oid = CAST(:t AS regclass)))"
+            ),
+            {"t": "participants"},
+        ).scalars()
+        return b"".join(
+            connection.execute(sql("SELECT pg_read_binary_file(:p)"), {"p": p}).scalar_one()
+            for p in paths
+        )
+
+
+def test_a_busy_postgresql_table_leaves_the_erasure_done_and_says_so(
+    pg_store: Store,
+    settings: Settings,
+    erasure_key: ErasureKey,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(db, "_VACUUM_LOCK_TIMEOUT", "200ms")
+    _import(pg_store, settings, f"{DATED}Z1,IT,2,mentor,SQL,zoe@example.org,\n")
+    # A long reader: VACUUM FULL would wait for it, and every later reader behind it.
+    with pg_store.engine.connect() as reader:
+        reader.execute(select(ParticipantRow.id)).all()
+        report = erase_participant(pg_store, "Z1", erasure_key)
+    assert not report.scrubbed
+    assert "VACUUM after a deletion failed: LockNotAvailable" in caplog.text
+    assert "zoe" not in caplog.text and "Z1" not in caplog.text
+    with pg_store.session() as session:
+        assert _count(session, ParticipantRow) == 0
+    assert pg_store.scrub(ERASED_TABLES)  # once the reader is gone

@@ -25,6 +25,7 @@ from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
 from recomentor.store.tables import PairingRow
+from recomentor.suppression import ErasureKey
 from tests.fakes import build_roster, person
 
 SOCIAL = "Instagram, TikTok"
@@ -118,10 +119,10 @@ def test_unknown_ids_are_not_found(store: Store) -> None:
 
 
 def test_erasing_a_participant_removes_them_from_stored_matchings(
-    store: Store, roster: Roster
+    store: Store, roster: Roster, erasure_key: ErasureKey
 ) -> None:
     created = _create(store, roster)
-    erase_participant(store, "J1")
+    erase_participant(store, "J1", erasure_key)
     after = get_matching(store, created.id)
     assert "J1" not in json.dumps(after.to_dict())
     assert [p.mentee_id for p in after.pairs] == ["S2"]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from alembic import command
+from sqlalchemy import inspect
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError, NotFoundError
 from recomentor.store import Store, open_store
+from recomentor.store.db import _alembic_config, _enable_sqlite_pragmas
 from recomentor.store.participants import (
     count_participants,
     existing_ids,
     get_participant,
     upsert_participants,
 )
+from recomentor.store.tables import ErasureRow, utcnow
 
 
 def _person(index: int, **changes: object) -> dict[str, object]:
@@ -94,3 +99,29 @@ def test_times_come_back_aware_utc_on_every_database(store: Store) -> None:
     assert first == datetime(2026, 9, 1, 7, 0, tzinfo=UTC) and first.tzinfo == UTC
     assert second == datetime(2026, 9, 1, 9, 0, tzinfo=UTC) and second.tzinfo == UTC
     assert created.tzinfo == UTC
+
+
+def test_the_erasure_migration_keeps_the_data_of_an_existing_database(store: Store) -> None:
+    config = _alembic_config(store.engine)
+    command.downgrade(config, "-1")
+    assert "erasures" not in inspect(store.engine).get_table_names()
+    with store.session() as session:
+        upsert_participants(session, [_person(1)])
+    store.upgrade()
+    assert store.current_revision() == store.head_revision() == "0003"
+    with store.session() as session:
+        assert get_participant(session, "P00001").skills == "SQL"
+        session.add(ErasureRow(id_hash="0" * 64, key_id="k" * 16, erased_at=utcnow()))
+    with store.session() as session:
+        assert session.get(ErasureRow, "0" * 64) is not None
+
+
+def test_every_sqlite_connection_zeroes_what_it_deletes(sqlite_store: Store) -> None:
+    # Regression: the project relied on how this machine's SQLite was built (secure_delete
+    # on by default); another build leaves deleted answers readable in free pages.
+    connection = sqlite3.connect(":memory:")
+    connection.execute("PRAGMA secure_delete=OFF")
+    _enable_sqlite_pragmas(connection, None)
+    assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
+    with sqlite_store.engine.connect() as pooled:
+        assert pooled.exec_driver_sql("PRAGMA secure_delete").one() == (1,)

@@ -14,6 +14,7 @@ from litestar.types import ExceptionHandlersMap
 from recomentor.api.schemas import ProblemOut
 from recomentor.errors import (
     ConflictError,
+    ErasureKeyError,
     InvalidInputError,
     NotFoundError,
     RecomentorError,
@@ -34,6 +35,8 @@ _CORE_ERRORS: tuple[tuple[type[RecomentorError], int, str], ...] = (
     (InvalidInputError, 422, "invalid-input"),
     (ConflictError, 409, "conflict"),
     (TrainingRefusedError, 409, "training-refused"),
+    # A server set up with another erasure key than its database's; no client can fix it.
+    (ErasureKeyError, 503, "misconfigured"),
     (StoreUnavailableError, 503, "unavailable"),
 )
 _HTTP_TYPES = {
@@ -82,6 +85,10 @@ def _core_error(
     if isinstance(error, StoreUnavailableError):
         # The message names the database; the client needs only to retry later.
         return problem(status, kind, "the database is not reachable; try again later")
+    if isinstance(error, ErasureKeyError):
+        # The message names files of the server: for its operator, not for the client.
+        log.error("erasure key: %s", error)
+        return problem(status, kind, "the server's erasure key is not usable; see its log")
     # Core messages name ids, fields and limits, never personal data (see errors.py).
     return problem(status, kind, str(error))
 

@@ -14,6 +14,8 @@ def openapi_config(version: str) -> OpenAPIConfig:
         version=version,
         description="Explained mentor-mentee suggestions for reverse-mentoring programs.",
         path="/schema",
+        # Handler docstrings state rules the schema cannot (e.g. a POST sends every field).
+        use_handler_docstrings=True,
         components=Components(
             security_schemes={
                 "ApiKey": SecurityScheme(

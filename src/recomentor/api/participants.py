@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import msgspec
 import polars as pl
 from anyio import to_thread
-from litestar import Controller, Router, delete, get, post
+from litestar import Controller, Router, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
@@ -17,7 +17,11 @@ from litestar.params import JSONBody, MultipartBody, PathParameter
 from recomentor import fields as F
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
-from recomentor.api.records import upsert_json_participants
+from recomentor.api.records import (
+    patch_json_participant,
+    stored_fields,
+    upsert_json_participants,
+)
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import (
     MAX_PARTICIPANTS_PER_REQUEST,
@@ -25,12 +29,15 @@ from recomentor.api.schemas import (
     ParticipantBatch,
     ParticipantIn,
     ParticipantOut,
+    ParticipantPatch,
     UpsertOut,
 )
 from recomentor.erasure import erase_participant
 from recomentor.errors import InvalidInputError
+from recomentor.store import Store
 from recomentor.store.apikeys import ADMIN, READ, WRITE
 from recomentor.store.participants import get_participant
+from recomentor.suppression import load_erasure_key
 from recomentor.survey import import_participants, parse_mapping
 
 ParticipantPath = Annotated[str, PathParameter(min_length=1, max_length=64)]
@@ -53,7 +60,12 @@ class ParticipantController(Controller):
     def upsert(
         self, data: JSONBody[ParticipantIn | ParticipantBatch], runtime: NamedDependency[Runtime]
     ) -> UpsertOut:
-        """Insert or update one participant or a list of them; all or nothing."""
+        """Insert or replace complete participants, one or a list; all or nothing.
+
+        Every field is sent (`null` where empty): a missing one is 422, never an erasure.
+        Older submissions than the stored ones count as `stale`; those of erased people not
+        newer than their erasure as `erased`; neither is written.
+        """
         batch = data if isinstance(data, list) else [data]
         # Litestar drops the list's length bounds inside the union; check them here.
         if not 1 <= len(batch) <= MAX_PARTICIPANTS_PER_REQUEST:
@@ -68,7 +80,9 @@ class ParticipantController(Controller):
             )
         counts = upsert_json_participants(runtime.store, batch, runtime.settings)
         runtime.invalidate()
-        return UpsertOut(counts.inserted, counts.updated, counts.unchanged, counts.stale)
+        return UpsertOut(
+            counts.inserted, counts.updated, counts.unchanged, counts.stale, counts.erased
+        )
 
     @get(
         "/{participant_id:str}",
@@ -81,15 +95,25 @@ class ParticipantController(Controller):
         self, participant_id: ParticipantPath, runtime: NamedDependency[Runtime]
     ) -> ParticipantOut:
         """One participant's answers in full."""
-        with runtime.store.session() as session:
-            row = get_participant(session, participant_id)
-            return ParticipantOut(
-                **{
-                    name: getattr(row, name) for name in F.PARTICIPANT_FIELDS if name != F.LANGUAGES
-                },
-                languages=[code for code in (row.languages or "").split(";") if code],
-                updated_at=row.updated_at,
-            )
+        return _participant_out(runtime.store, participant_id)
+
+    @patch(
+        "/{participant_id:str}",
+        opt={SCOPE: WRITE},
+        operation_id="updateParticipant",
+        sync_to_thread=True,
+        responses=problem_responses(404, 409, 413, 422),
+    )
+    def update(
+        self,
+        participant_id: ParticipantPath,
+        data: JSONBody[ParticipantPatch],
+        runtime: NamedDependency[Runtime],
+    ) -> ParticipantOut:
+        """Change the fields sent, keep the others; `null` clears a field. 409 when older."""
+        patch_json_participant(runtime.store, participant_id, data, runtime.settings)
+        runtime.invalidate()
+        return _participant_out(runtime.store, participant_id)
 
     @delete(
         "/{participant_id:str}",
@@ -100,8 +124,14 @@ class ParticipantController(Controller):
     )
     def erase(self, participant_id: ParticipantPath, runtime: NamedDependency[Runtime]) -> None:
         """Erase the person everywhere (GDPR): answers, embeddings, feedback, pairings."""
-        erase_participant(runtime.store, participant_id)
+        erase_participant(runtime.store, participant_id, load_erasure_key(runtime.settings))
         runtime.invalidate()
+
+
+def _participant_out(store: Store, participant_id: str) -> ParticipantOut:
+    with store.session() as session:
+        row = get_participant(session, participant_id)
+        return ParticipantOut(**stored_fields(row), updated_at=row.updated_at)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 # Widths follow the store's columns; skills and goals have a hard ceiling here and the
 # configurable `max_text_chars` is checked by the same row validation as file imports.
@@ -23,21 +24,29 @@ class _In(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Request bodies refuse fields they do not know: a typo must not pass silently."""
 
 
-class ParticipantIn(_In):
+class ParticipantPatch(_In):
+    """PATCH body: only the fields sent change; `null` clears an optional field."""
+
+    department: ShortText | UnsetType = UNSET
+    years_experience: Annotated[float, msgspec.Meta(ge=0, le=70)] | UnsetType = UNSET
+    role: Role | UnsetType = UNSET
+    name: ShortText | UnsetType | None = UNSET
+    email: Annotated[str, msgspec.Meta(min_length=3, max_length=320)] | UnsetType | None = UNSET
+    job_title: ShortText | UnsetType | None = UNSET
+    skills: FreeText | UnsetType | None = UNSET
+    goals: FreeText | UnsetType | None = UNSET
+    languages: Annotated[list[Language], msgspec.Meta(max_length=20)] | UnsetType | None = UNSET
+    location: ShortText | UnsetType | None = UNSET
+    max_mentees: Annotated[int, msgspec.Meta(ge=0, le=50)] | UnsetType | None = UNSET
+    manager_id: ParticipantId | UnsetType | None = UNSET
+    submitted_at: datetime | UnsetType | None = UNSET
+
+
+class ParticipantIn(ParticipantPatch, kw_only=True):
+    """POST body: a complete record. Every field is sent, `null` where the answer is empty;
+    a missing field is refused (422) rather than erasing what is stored."""
+
     id: ParticipantId
-    department: ShortText
-    years_experience: Annotated[float, msgspec.Meta(ge=0, le=70)]
-    role: Role
-    name: ShortText | None = None
-    email: Annotated[str, msgspec.Meta(min_length=3, max_length=320)] | None = None
-    job_title: ShortText | None = None
-    skills: FreeText | None = None
-    goals: FreeText | None = None
-    languages: Annotated[list[Language], msgspec.Meta(max_length=20)] | None = None
-    location: ShortText | None = None
-    max_mentees: Annotated[int, msgspec.Meta(ge=0, le=50)] | None = None
-    manager_id: ParticipantId | None = None
-    submitted_at: datetime | None = None
 
 
 ParticipantBatch = Annotated[
@@ -68,6 +77,7 @@ class UpsertOut(msgspec.Struct):
     updated: int
     unchanged: int
     stale: int
+    erased: int
 
 
 class RowProblemOut(msgspec.Struct):
@@ -86,6 +96,7 @@ class ImportOut(msgspec.Struct):
     updated: int
     unchanged: int
     stale: int
+    erased: int
     superseded_lines: list[int]
     rejected: list[RowProblemOut]
     rejected_rows: int

@@ -1,11 +1,13 @@
-"""`recomentor db`: schema migrations."""
+"""`recomentor db`: schema migrations and scrubbing deleted rows out of the files."""
 
 from __future__ import annotations
 
 import typer
 
-from recomentor.cli.context import console, settings
+from recomentor.cli.context import console, settings, store
+from recomentor.erasure import ERASED_TABLES
 from recomentor.store import open_store
+from recomentor.store.db import StoreUnavailableError
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -17,3 +19,15 @@ def upgrade() -> None:
     before = store.current_revision()
     store.upgrade()
     console.print(f"schema at {store.current_revision()} (was {before or 'empty'})")
+
+
+@app.command("scrub")
+def scrub() -> None:
+    """Overwrite what deleted rows left in the database files.
+
+    Erasure does it by itself; run this when it reported the files busy, or once on a
+    database written before deletions were zeroed (SQLite: rebuilt by VACUUM).
+    """
+    if not store().scrub(ERASED_TABLES, rebuild=True):
+        raise StoreUnavailableError("the database is busy; run `recomentor db scrub` again")
+    console.print("scrubbed: no deleted row is left in the database files")

@@ -35,6 +35,8 @@ def _show(report: ImportReport, *, what: str, as_json: bool) -> None:
     table.add_row("unchanged", str(report.unchanged))
     if report.stale:
         table.add_row("older than stored (kept stored)", str(report.stale))
+    if report.erased:
+        table.add_row("erased earlier (not imported again)", str(report.erased))
     if report.superseded_lines:
         table.add_row("superseded by a later submission", _lines(report.superseded_lines))
     table.add_row("rejected rows", str(len(report.rejected_lines)))

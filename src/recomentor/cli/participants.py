@@ -8,10 +8,11 @@ import typer
 from rich.table import Table
 
 from recomentor import fields as F
-from recomentor.cli.context import console, print_json, store
+from recomentor.cli.context import console, print_json, settings, store
 from recomentor.erasure import erase_participant
 from recomentor.store.participants import get_participant, list_participants
 from recomentor.store.tables import ParticipantRow
+from recomentor.suppression import load_erasure_key
 
 app = typer.Typer(help="Read and erase participants.", no_args_is_help=True)
 
@@ -71,8 +72,13 @@ def delete(
     """Erase a person everywhere (GDPR): answers, cached embeddings, feedback, pairings."""
     if not yes:
         typer.confirm(f"Erase {participant_id} and everything that involves them?", abort=True)
-    report = erase_participant(store(), participant_id)
+    report = erase_participant(store(), participant_id, load_erasure_key(settings()))
     console.print(
         f"erased {participant_id}: {report.feedback} feedback, {report.pairings} pairings, "
         f"{report.matching_entries} draft matching entries, {report.embeddings} cached embeddings"
     )
+    if not report.scrubbed:
+        console.print(
+            "[yellow]warning[/]: the database files could not be scrubbed of the deleted bytes "
+            "yet (busy); `recomentor db scrub` does it once the server is idle"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -15,13 +16,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from recomentor.errors import InvalidInputError, RecomentorError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+_CHECKPOINT_TRIES = 3
+_CHECKPOINT_PAUSE_S = 0.2
+# A rewrite waits this long for the readers ahead of it, then gives up rather than queue every
+# later reader behind its exclusive lock.
+_VACUUM_LOCK_TIMEOUT = "10s"
 
 
 class StoreUnavailableError(RecomentorError):
@@ -40,6 +47,9 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the API read while an import writes; foreign keys make erasure cascade.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, whatever default this SQLite was built with:
+    # an erased person's answers must not stay readable in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
@@ -108,6 +118,60 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def scrub(self, tables: Sequence[str], *, rebuild: bool = False) -> bool:
+        """Leave no copy of deleted rows in the database's files; False when it could not.
+
+        Call it after the deleting transaction committed. SQLite: deleted rows were zeroed
+        (secure_delete), the write-ahead log still holds their old pages until a checkpoint
+        copies the new ones back and truncates it; `rebuild` first rewrites the whole file,
+        for rows deleted before secure_delete was on. PostgreSQL: a plain VACUUM only marks
+        the space reusable and the bytes stay in the table files; VACUUM FULL rewrites `tables`.
+        """
+        if self.engine.dialect.name == "sqlite":
+            return (not rebuild or self._vacuum_sqlite()) and self._checkpoint_wal()
+        if self.engine.dialect.name == "postgresql":
+            return self._rewrite_tables(tables)
+        return False
+
+    def _vacuum_sqlite(self) -> bool:
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("VACUUM")
+        except DBAPIError as error:
+            log.warning("VACUUM failed: %s", type(error.orig).__name__)
+            return False
+        return True
+
+    def _checkpoint_wal(self) -> bool:
+        for _ in range(_CHECKPOINT_TRIES):
+            try:
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                    busy = c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+            except DBAPIError as error:
+                log.warning("WAL checkpoint after a deletion failed: %s", type(error.orig).__name__)
+                return False
+            if not busy:
+                return True
+            # A reader still holds an older snapshot; it ends with its request.
+            time.sleep(_CHECKPOINT_PAUSE_S)
+        log.warning("the write-ahead log could not be truncated after a deletion: readers busy")
+        return False
+
+    def _rewrite_tables(self, tables: Sequence[str]) -> bool:
+        names = ", ".join(self.engine.dialect.identifier_preparer.quote(t) for t in tables)
+        # VACUUM refuses to run inside a transaction block.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            try:
+                conn.exec_driver_sql(f"SET lock_timeout = '{_VACUUM_LOCK_TIMEOUT}'")
+                conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {names}")
+            except DBAPIError as error:
+                log.warning("VACUUM after a deletion failed: %s", type(error.orig).__name__)
+                return False
+            finally:
+                # Not back to the pool with this session's lock timeout.
+                conn.invalidate()
+        return True
 
 
 def open_store(url: str, *, migrate: bool = True) -> Store:

@@ -28,9 +28,11 @@ class UpsertCounts:
     unchanged: int = 0
     # Rows whose submission is older than the one already stored: the stored one wins.
     stale: int = 0
+    # Rows of erased people not newer than their erasure (see suppression.py): not written.
+    erased: int = 0
 
 
-def _as_utc(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     # Stored times come back aware (tables.UTCDateTime); a caller may hand in naive UTC ones.
     if value is None or value.tzinfo is not None:
         return value
@@ -41,7 +43,7 @@ def _same(stored: ParticipantRow, incoming: dict[str, Any]) -> bool:
     for name in _DATA_FIELDS:
         old, new = getattr(stored, name), incoming.get(name)
         if name == F.SUBMITTED_AT:
-            new = _as_utc(new)
+            new = as_utc(new)
         if old != new:
             return False
     return True
@@ -65,7 +67,7 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
         if _same(stored, record):
             unchanged += 1
             continue
-        old_at, new_at = stored.submitted_at, _as_utc(record.get(F.SUBMITTED_AT))
+        old_at, new_at = stored.submitted_at, as_utc(record.get(F.SUBMITTED_AT))
         if old_at is not None and new_at is not None and new_at < old_at:
             stale += 1
             continue
@@ -89,6 +91,19 @@ def get_participant(session: Session, participant_id: str) -> ParticipantRow:
     if row is None:
         raise NotFoundError("participant", participant_id)
     return row
+
+
+def lock_participant(session: Session, participant_id: str) -> ParticipantRow:
+    """The stored row, write-locked until the transaction ends, for a read-modify-write.
+
+    A no-op UPDATE takes the lock on both databases (SQLite has no SELECT ... FOR UPDATE), so
+    two partial updates of different fields cannot undo each other.
+    """
+    touch = update(ParticipantRow).where(ParticipantRow.id == participant_id)
+    touched = session.execute(touch.values(updated_at=ParticipantRow.updated_at))
+    if affected_rows(touched) == 0:
+        raise NotFoundError("participant", participant_id)
+    return get_participant(session, participant_id)
 
 
 def list_participants(session: Session) -> list[ParticipantRow]:

@@ -183,3 +183,15 @@ class EmbeddingRow(Base):
     # float32 little-endian bytes of a unit-normalised vector.
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ErasureRow(Base):
+    """One erased person: a keyed hash of their id and when, nothing that names them."""
+
+    __tablename__ = "erasures"
+
+    # HMAC-SHA256 of the participant id (hex) under the installation's erasure key.
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Which key made the hash: a changed or lost key is noticed instead of matching nothing.
+    key_id: Mapped[str] = mapped_column(String(16))
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,7 +13,8 @@ from recomentor.errors import InvalidInputError, RowProblem, RowsRejectedError
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.feedback import upsert_feedback
-from recomentor.store.participants import existing_ids, upsert_participants
+from recomentor.store.participants import existing_ids
+from recomentor.suppression import load_erasure_key, upsert_unless_erased
 from recomentor.survey.feedback import validate_feedback
 from recomentor.survey.mapping import ColumnMapping
 from recomentor.survey.participants import (
@@ -35,6 +36,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     stale: int = 0
+    # Ids erased earlier whose row is not newer than the erasure: not imported again.
+    erased: int = 0
     superseded_lines: list[int] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -132,10 +135,11 @@ def import_participants(
         raise RowsRejectedError(problems, what="rows")
     latest, superseded = latest_per_id(valid)
     report = mapped.report(source, problems, superseded)
+    key = load_erasure_key(settings)
     with store.session() as session:
-        counts = upsert_participants(session, to_records(latest))
+        counts = upsert_unless_erased(session, to_records(latest), key)
     report.inserted, report.updated = counts.inserted, counts.updated
-    report.unchanged, report.stale = counts.unchanged, counts.stale
+    report.unchanged, report.stale, report.erased = counts.unchanged, counts.stale, counts.erased
     return report
 
 
