@@ -7,9 +7,13 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
-from recomentor.ranking import features as X
 from recomentor.ranking.explain import explain_pair
-from recomentor.ranking.features import FEATURE_NAMES
+from recomentor.ranking.features import (
+    FEATURE_NAMES,
+    PHRASE_ASSOCIATION,
+    SAME_LOCATION,
+    SKILLS_TO_GOALS,
+)
 from recomentor.ranking.phrases import ItemMatch
 from recomentor.ranking.scorers import HeuristicScorer
 
@@ -46,8 +50,8 @@ def test_factors_are_the_scorer_contributions() -> None:
     explanation, score = _explain(values)
     assert sum(f.contribution for f in explanation.factors) == pytest.approx(score, abs=1e-6)
     by_name = {f.name: f for f in explanation.factors}
-    assert by_name[X.SKILLS_TO_GOALS].value == pytest.approx(0.7)
-    assert by_name[X.SAME_LOCATION].contribution == pytest.approx(0.05)
+    assert by_name[SKILLS_TO_GOALS].value == pytest.approx(0.7)
+    assert by_name[SAME_LOCATION].contribution == pytest.approx(0.05)
     contributions = [abs(f.contribution) for f in explanation.factors]
     assert contributions == sorted(contributions, reverse=True)
 
@@ -107,11 +111,11 @@ def test_unknown_language_is_rejected() -> None:
     ],
 )
 def test_a_learned_phrase_association_is_named_for_what_it_measures(lang: str, phrase: str) -> None:
-    names = (*FEATURE_NAMES, X.PHRASE_ASSOCIATION)
+    names = (*FEATURE_NAMES, PHRASE_ASSOCIATION)
     values = np.append(_values(skills_to_goals=0.2, same_location=1.0), 0.4)
     contributions = np.zeros(len(names))
-    contributions[names.index(X.PHRASE_ASSOCIATION)] = 0.12
-    contributions[names.index(X.SAME_LOCATION)] = 0.05
+    contributions[names.index(PHRASE_ASSOCIATION)] = 0.12
+    contributions[names.index(SAME_LOCATION)] = 0.05
     explanation = explain_pair(
         names, contributions, names, values, [MATCH],
         mentor_id="E1011", mentee_id="E1040", lang=lang,

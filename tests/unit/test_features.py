@@ -6,9 +6,21 @@ import numpy as np
 import pytest
 
 from recomentor import fields as F
-from recomentor.ranking import features as X
 from recomentor.ranking import similarity
-from recomentor.ranking.features import FEATURE_NAMES, pair_features
+from recomentor.ranking.features import (
+    BEST_ITEM_MATCH,
+    COMMON_LANGUAGE,
+    CROSS_DEPARTMENT,
+    FEATURE_NAMES,
+    FIRST_GOAL_MATCH,
+    GOALS_TO_SKILLS,
+    LEXICAL,
+    SAME_LOCATION,
+    SENIORITY_GAP,
+    SKILLS_TO_GOALS,
+    TEXT_FEATURES,
+    pair_features,
+)
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.roster import Roster
 from recomentor.store import Store
@@ -58,17 +70,15 @@ def _naive(roster: Roster, a: int, b: int) -> dict[str, float]:
     lexical = roster.lexical_skills[a].multiply(roster.lexical_goals[b]).sum()
     la, lb = int(roster.languages[a]), int(roster.languages[b])
     return {
-        X.SKILLS_TO_GOALS: max(0.0, _cos(roster.skills[a], roster.goals[b])),
-        X.BEST_ITEM_MATCH: max(0.0, best),
-        X.GOALS_TO_SKILLS: max(0.0, _cos(roster.goals[a], roster.skills[b])),
-        X.LEXICAL: float(lexical),
-        X.SENIORITY_GAP: min(abs(roster.years[a] - roster.years[b]) / 30, 1.0),
-        X.CROSS_DEPARTMENT: float(roster.department[a] != roster.department[b]),
-        X.SAME_LOCATION: float(
-            roster.location[a] == roster.location[b] and roster.location[a] >= 0
-        ),
-        X.COMMON_LANGUAGE: float(la == 0 or lb == 0 or (la & lb) != 0),
-        X.FIRST_GOAL_MATCH: max(0.0, first),
+        SKILLS_TO_GOALS: max(0.0, _cos(roster.skills[a], roster.goals[b])),
+        BEST_ITEM_MATCH: max(0.0, best),
+        GOALS_TO_SKILLS: max(0.0, _cos(roster.goals[a], roster.skills[b])),
+        LEXICAL: float(lexical),
+        SENIORITY_GAP: min(abs(roster.years[a] - roster.years[b]) / 30, 1.0),
+        CROSS_DEPARTMENT: float(roster.department[a] != roster.department[b]),
+        SAME_LOCATION: float(roster.location[a] == roster.location[b] and roster.location[a] >= 0),
+        COMMON_LANGUAGE: float(la == 0 or lb == 0 or (la & lb) != 0),
+        FIRST_GOAL_MATCH: max(0.0, first),
     }
 
 
@@ -112,7 +122,7 @@ def test_mutual_features_do_not_depend_on_orientation(roster: Roster) -> None:
     np.testing.assert_allclose(forward, backward, atol=1e-12)
     one_way = pair_features(roster, a, b).matrix
     other_way = pair_features(roster, b, a).matrix
-    column = FEATURE_NAMES.index(X.SKILLS_TO_GOALS)
+    column = FEATURE_NAMES.index(SKILLS_TO_GOALS)
     expected_mean = (one_way[:, column] + other_way[:, column]) / 2
     np.testing.assert_allclose(forward[:, column], expected_mean, atol=1e-12)
 
@@ -121,21 +131,21 @@ def test_topical_match_beats_unrelated(roster: Roster) -> None:
     s1 = roster.index["S1"]
     mentors = np.array([roster.index["J1"], roster.index["J2"]])
     features = pair_features(roster, mentors, np.full(2, s1))
-    for name in (X.SKILLS_TO_GOALS, X.BEST_ITEM_MATCH, X.LEXICAL):
+    for name in (SKILLS_TO_GOALS, BEST_ITEM_MATCH, LEXICAL):
         instagram, python = features.column(name)
         assert instagram > python, name
 
 
 def test_lexical_similarity_ignores_accents_and_case(roster: Roster) -> None:
     j2, s2 = roster.index["J2"], roster.index["S2"]
-    lexical = pair_features(roster, np.array([j2]), np.array([s2])).column(X.LEXICAL)
+    lexical = pair_features(roster, np.array([j2]), np.array([s2])).column(LEXICAL)
     assert lexical[0] > 0.2  # "Python, Power BI" within "Utiliser Python ou Power BI ..."
 
 
 def test_empty_answers_give_zero_similarity(roster: Roster) -> None:
     j3, s1 = roster.index["J3"], roster.index["S1"]
     features = pair_features(roster, np.array([j3]), np.array([s1]))
-    for name in X.TEXT_FEATURES[:2]:
+    for name in TEXT_FEATURES[:2]:
         assert features.column(name)[0] == 0.0
 
 
@@ -151,7 +161,7 @@ def test_top_item_matches_are_sorted_and_agree_with_the_feature(roster: Roster) 
     assert [m.similarity for m in matches] == sorted((m.similarity for m in matches), reverse=True)
     assert matches[0].skill == "TikTok et Instagram"
     assert matches[0].goal == "Comprendre TikTok et Instagram"
-    best = pair_features(roster, np.array([j1]), np.array([s1])).column(X.BEST_ITEM_MATCH)[0]
+    best = pair_features(roster, np.array([j1]), np.array([s1])).column(BEST_ITEM_MATCH)[0]
     assert matches[0].similarity == pytest.approx(best, abs=1e-6)
 
 

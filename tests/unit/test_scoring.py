@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from recomentor.errors import InvalidInputError
-from recomentor.ranking import features as X
-from recomentor.ranking.features import FEATURE_NAMES
+from recomentor.ranking.features import BEST_ITEM_MATCH, FEATURE_NAMES, LEXICAL, SKILLS_TO_GOALS
 from recomentor.ranking.scorers import HEURISTIC_WEIGHTS, HeuristicScorer, Scorer
 from recomentor.settings import Settings
 from recomentor.store import Store
@@ -22,8 +21,8 @@ def test_weights_cover_every_feature_and_sum_to_one() -> None:
     assert set(HEURISTIC_WEIGHTS) == set(FEATURE_NAMES)
     assert sum(HEURISTIC_WEIGHTS.values()) == pytest.approx(1.0)
     assert max(HEURISTIC_WEIGHTS, key=HEURISTIC_WEIGHTS.__getitem__) in (
-        X.SKILLS_TO_GOALS,
-        X.BEST_ITEM_MATCH,
+        SKILLS_TO_GOALS,
+        BEST_ITEM_MATCH,
     )
 
 
@@ -42,14 +41,14 @@ def test_scores_stay_in_unit_interval_and_grow_with_the_main_signal() -> None:
     assert scorer.score(np.ones((1, len(FEATURE_NAMES))))[0] == pytest.approx(1.0)
     features = _random_features(2)
     features[1] = features[0]
-    features[1, FEATURE_NAMES.index(X.SKILLS_TO_GOALS)] += 0.2
+    features[1, FEATURE_NAMES.index(SKILLS_TO_GOALS)] += 0.2
     low, high = scorer.score(features)
-    assert high - low == pytest.approx(0.2 * HEURISTIC_WEIGHTS[X.SKILLS_TO_GOALS])
+    assert high - low == pytest.approx(0.2 * HEURISTIC_WEIGHTS[SKILLS_TO_GOALS])
 
 
 def test_custom_weights_select_their_features() -> None:
-    scorer = HeuristicScorer({X.LEXICAL: 1.0})
-    assert scorer.feature_names == (X.LEXICAL,)
+    scorer = HeuristicScorer({LEXICAL: 1.0})
+    assert scorer.feature_names == (LEXICAL,)
     assert scorer.score(np.array([[0.25]]))[0] == 0.25
     with pytest.raises(InvalidInputError):
         HeuristicScorer({"charisma": 1.0})

@@ -12,7 +12,7 @@ from typing import Any, Final
 import numpy as np
 
 from recomentor.errors import InvalidInputError
-from recomentor.ranking import features as X
+from recomentor.ranking import features as feature
 from recomentor.ranking.features import PairFeatures
 from recomentor.ranking.roster import Roster
 
@@ -31,12 +31,12 @@ FILTERS: Final = (
 )
 # Criterion -> (feature column, negated). Graded features are worth weight x value in [0, 1].
 _FEATURE_OF: Final = {
-    DIFFERENT_DEPARTMENT: (X.CROSS_DEPARTMENT, False),
-    SAME_DEPARTMENT: (X.CROSS_DEPARTMENT, True),
-    SAME_LOCATION: (X.SAME_LOCATION, False),
-    DIFFERENT_LOCATION: (X.SAME_LOCATION, True),
-    COMMON_LANGUAGE: (X.COMMON_LANGUAGE, False),
-    **{name: (name, False) for name in X.FEATURE_NAMES if name not in (X.CROSS_DEPARTMENT,)},
+    DIFFERENT_DEPARTMENT: (feature.CROSS_DEPARTMENT, False),
+    SAME_DEPARTMENT: (feature.CROSS_DEPARTMENT, True),
+    SAME_LOCATION: (feature.SAME_LOCATION, False),
+    DIFFERENT_LOCATION: (feature.SAME_LOCATION, True),
+    COMMON_LANGUAGE: (feature.COMMON_LANGUAGE, False),
+    **{name: (name, False) for name in feature.FEATURE_NAMES if name != feature.CROSS_DEPARTMENT},
 }
 CRITERIA: Final = tuple(_FEATURE_OF)
 # A bonus beyond the whole score range would let one rule override every match signal.

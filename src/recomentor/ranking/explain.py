@@ -10,7 +10,18 @@ import numpy as np
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
-from recomentor.ranking import features as X
+from recomentor.ranking.features import (
+    BEST_ITEM_MATCH,
+    COMMON_LANGUAGE,
+    CROSS_DEPARTMENT,
+    FIRST_GOAL_MATCH,
+    GOALS_TO_SKILLS,
+    LEXICAL,
+    PHRASE_ASSOCIATION,
+    SAME_LOCATION,
+    SENIORITY_GAP,
+    SKILLS_TO_GOALS,
+)
 from recomentor.ranking.phrases import ItemMatch
 
 LANGS: Final = ("en", "fr")
@@ -21,10 +32,10 @@ _MAX_REASONS: Final = 3
 # Text factors all say the same thing to a reader: the skills cover the goals.
 _COVER: Final = "cover"
 _PHRASE_KEY: Final = {
-    X.SKILLS_TO_GOALS: _COVER,
-    X.BEST_ITEM_MATCH: _COVER,
-    X.FIRST_GOAL_MATCH: _COVER,
-    X.LEXICAL: _COVER,
+    SKILLS_TO_GOALS: _COVER,
+    BEST_ITEM_MATCH: _COVER,
+    FIRST_GOAL_MATCH: _COVER,
+    LEXICAL: _COVER,
 }
 
 _WORDS: Final = {
@@ -35,13 +46,13 @@ _WORDS: Final = {
         _COVER: "{mentor}'s skills cover {mentee}'s goals",
         "cover_weak": "{mentor}'s skills touch on {mentee}'s goals",
         "cover_mutual": "{mentor} and {mentee} can learn from each other",
-        X.GOALS_TO_SKILLS: "{mentee} can teach back what {mentor} wants to learn",
-        X.CROSS_DEPARTMENT: "different departments",
-        X.SAME_LOCATION: "same site",
-        X.SENIORITY_GAP: "a wide experience gap",
-        X.COMMON_LANGUAGE: "a common language",
+        GOALS_TO_SKILLS: "{mentee} can teach back what {mentor} wants to learn",
+        CROSS_DEPARTMENT: "different departments",
+        SAME_LOCATION: "same site",
+        SENIORITY_GAP: "a wide experience gap",
+        COMMON_LANGUAGE: "a common language",
         # What the learned association measures: the ratings of past pairings of these kinds.
-        X.PHRASE_ASSOCIATION: "pairings with such skills and goals were rated well",
+        PHRASE_ASSOCIATION: "pairings with such skills and goals were rated well",
         "none": "little in common between {mentor}'s skills and {mentee}'s goals",
     },
     "fr": {
@@ -51,12 +62,12 @@ _WORDS: Final = {
         _COVER: "les compétences de {mentor} couvrent les objectifs de {mentee}",
         "cover_weak": "les compétences de {mentor} recoupent en partie les objectifs de {mentee}",
         "cover_mutual": "{mentor} et {mentee} peuvent apprendre l'un de l'autre",
-        X.GOALS_TO_SKILLS: "{mentee} peut en retour transmettre ce que {mentor} veut apprendre",
-        X.CROSS_DEPARTMENT: "directions différentes",
-        X.SAME_LOCATION: "même site",
-        X.SENIORITY_GAP: "un large écart d'expérience",
-        X.COMMON_LANGUAGE: "une langue commune",
-        X.PHRASE_ASSOCIATION: (
+        GOALS_TO_SKILLS: "{mentee} peut en retour transmettre ce que {mentor} veut apprendre",
+        CROSS_DEPARTMENT: "directions différentes",
+        SAME_LOCATION: "même site",
+        SENIORITY_GAP: "un large écart d'expérience",
+        COMMON_LANGUAGE: "une langue commune",
+        PHRASE_ASSOCIATION: (
             "des binômes aux compétences et objectifs de ce type ont été bien notés"
         ),
         "none": (
@@ -101,7 +112,7 @@ def check_lang(lang: str) -> str:
 
 
 def _strength(values: dict[str, float]) -> str:
-    topical = max(values.get(X.BEST_ITEM_MATCH, 0.0), values.get(X.SKILLS_TO_GOALS, 0.0))
+    topical = max(values.get(BEST_ITEM_MATCH, 0.0), values.get(SKILLS_TO_GOALS, 0.0))
     if topical >= _STRONG:
         return "strong"
     return "good" if topical >= _GOOD else "weak"

@@ -7,7 +7,7 @@ from typing import Final, Protocol, runtime_checkable
 import numpy as np
 
 from recomentor.errors import InvalidInputError
-from recomentor.ranking import features as X
+from recomentor.ranking.features import PairFeatures, pair_features
 from recomentor.ranking.roster import Roster
 
 HEURISTIC: Final = "heuristic"
@@ -26,7 +26,7 @@ class Scorer(Protocol):
     feature_names: tuple[str, ...]
     factor_names: tuple[str, ...]
 
-    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
+    def complete(self, roster: Roster, base: PairFeatures, *, mode: str) -> PairFeatures:
         """`base` (pair_features) plus any feature this scorer learned itself."""
         ...
 
@@ -41,9 +41,9 @@ class Scorer(Protocol):
 
 def scorer_features(
     scorer: Scorer, roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str
-) -> X.PairFeatures:
+) -> PairFeatures:
     """Every feature of the pairs that `scorer` reads: pair_features, then its own."""
-    base = X.pair_features(roster, mentor_idx, mentee_idx, mode=mode)
+    base = pair_features(roster, mentor_idx, mentee_idx, mode=mode)
     return scorer.complete(roster, base, mode=mode)
 
 

@@ -7,8 +7,8 @@ from typing import Final
 import numpy as np
 
 from recomentor.errors import InvalidInputError
-from recomentor.ranking import features as X
 from recomentor.ranking.candidates import check_mode
+from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION, PairFeatures
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers.additive import BASELINE, AdditiveRanker
 from recomentor.ranking.scorers.association import PhraseAssociation
@@ -39,7 +39,7 @@ class LearnedScorer:
         name: str = REGISTERED_MODEL,
         metrics: dict[str, float] | None = None,
     ) -> None:
-        known = {*X.FEATURE_NAMES, *((X.PHRASE_ASSOCIATION,) if association else ())}
+        known = {*FEATURE_NAMES, *((PHRASE_ASSOCIATION,) if association else ())}
         unknown = set(ranker.feature_names_) - known
         if unknown:
             raise InvalidInputError(f"model uses unknown features: {', '.join(sorted(unknown))}")
@@ -53,7 +53,7 @@ class LearnedScorer:
         self.feature_names: tuple[str, ...] = tuple(ranker.feature_names_)
         self.factor_names: tuple[str, ...] = (BASELINE, *self.feature_names)
 
-    def complete(self, roster: Roster, base: X.PairFeatures, *, mode: str) -> X.PairFeatures:
+    def complete(self, roster: Roster, base: PairFeatures, *, mode: str) -> PairFeatures:
         if self.association is None:
             return base
         return self.association.complete(roster, base, mode)
