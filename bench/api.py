@@ -170,7 +170,7 @@ def _sample_people(settings: Settings) -> tuple[list[str], list[tuple[str, str]]
     mentors = [pid for pid, role in rows if role != "mentee"]
     rng = random.Random(3)
     pairs = [(rng.choice(mentors), rng.choice(mentees)) for _ in range(5_000)]
-    return mentees, [(a, b) for a, b in pairs if a != b]
+    return mentees, [(mentor, mentee) for mentor, mentee in pairs if mentor != mentee]
 
 
 def main() -> None:

@@ -219,7 +219,7 @@ def main() -> None:
     load_avg = os.getloadavg()
     payload = {
         "participants": len(roster),
-        "embedding_dim": int(roster.skills.shape[1]),
+        "embedding_dim": int(roster.skill_vectors.shape[1]),
         "k": args.k,
         "cpus": os.cpu_count(),
         "load_average_1_5_15": load_avg,

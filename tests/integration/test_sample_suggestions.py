@@ -23,7 +23,7 @@ def _top(roster: Roster, person_id: str, k: int = 3) -> list[str]:
 def test_the_sample_imports_thirty_people(sample_roster: Roster) -> None:
     assert len(sample_roster) == 30
     assert sample_roster.model_id == "sentence-transformers/all-MiniLM-L6-v2"
-    assert sample_roster.skills.shape == (30, 384)
+    assert sample_roster.skill_vectors.shape == (30, 384)
 
 
 def test_marketing_director_gets_the_community_manager_not_his_reports(
@@ -86,9 +86,9 @@ def test_reloading_unchanged_data_encodes_nothing(
 ) -> None:
     again = load_roster(sample_store, real_encoder)
     assert again.encoded == 0
-    np.testing.assert_array_equal(again.skills, sample_roster.skills)
+    np.testing.assert_array_equal(again.skill_vectors, sample_roster.skill_vectors)
 
 
 def test_real_vectors_are_unit_length(sample_roster: Roster) -> None:
-    norms = np.linalg.norm(sample_roster.skills, axis=1)
+    norms = np.linalg.norm(sample_roster.skill_vectors, axis=1)
     np.testing.assert_allclose(norms[norms > 0], 1.0, rtol=1e-5)

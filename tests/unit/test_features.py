@@ -61,30 +61,37 @@ def _cos(u: np.ndarray, v: np.ndarray) -> float:
     return float(u.astype(np.float64) @ v.astype(np.float64))
 
 
-def _naive(roster: Roster, a: int, b: int) -> dict[str, float]:
+def _naive(roster: Roster, mentor: int, mentee: int) -> dict[str, float]:
     """One pair, one direction, the slow obvious way."""
-    skills = [roster.skill_items.vectors[r] for r in roster.skill_items.of(a)]
-    goals = [roster.goal_items.vectors[r] for r in roster.goal_items.of(b)]
+    skills = [roster.skill_items.vectors[r] for r in roster.skill_items.of(mentor)]
+    goals = [roster.goal_items.vectors[r] for r in roster.goal_items.of(mentee)]
     best = max((_cos(s, g) for s in skills for g in goals), default=0.0)
     first = max((_cos(s, goals[0]) for s in skills), default=0.0) if goals else 0.0
-    lexical = roster.lexical_skills[a].multiply(roster.lexical_goals[b]).sum()
-    la, lb = int(roster.languages[a]), int(roster.languages[b])
+    lexical = roster.lexical_skills[mentor].multiply(roster.lexical_goals[mentee]).sum()
+    mentor_languages = int(roster.languages[mentor])
+    mentee_languages = int(roster.languages[mentee])
     return {
-        SKILLS_TO_GOALS: max(0.0, _cos(roster.skills[a], roster.goals[b])),
+        SKILLS_TO_GOALS: max(0.0, _cos(roster.skill_vectors[mentor], roster.goal_vectors[mentee])),
         BEST_ITEM_MATCH: max(0.0, best),
-        GOALS_TO_SKILLS: max(0.0, _cos(roster.goals[a], roster.skills[b])),
+        GOALS_TO_SKILLS: max(0.0, _cos(roster.goal_vectors[mentor], roster.skill_vectors[mentee])),
         LEXICAL: float(lexical),
-        SENIORITY_GAP: min(abs(roster.years[a] - roster.years[b]) / 30, 1.0),
-        CROSS_DEPARTMENT: float(roster.department[a] != roster.department[b]),
-        SAME_LOCATION: float(roster.location[a] == roster.location[b] and roster.location[a] >= 0),
-        COMMON_LANGUAGE: float(la == 0 or lb == 0 or (la & lb) != 0),
+        SENIORITY_GAP: min(abs(roster.years[mentor] - roster.years[mentee]) / 30, 1.0),
+        CROSS_DEPARTMENT: float(roster.department[mentor] != roster.department[mentee]),
+        SAME_LOCATION: float(
+            roster.location[mentor] == roster.location[mentee] and roster.location[mentor] >= 0
+        ),
+        COMMON_LANGUAGE: float(
+            mentor_languages == 0
+            or mentee_languages == 0
+            or (mentor_languages & mentee_languages) != 0
+        ),
         FIRST_GOAL_MATCH: max(0.0, first),
     }
 
 
 def _all_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.meshgrid(np.arange(n), np.arange(n))
-    return a.ravel(), b.ravel()
+    mentor, mentee = np.meshgrid(np.arange(n), np.arange(n))
+    return mentor.ravel(), mentee.ravel()
 
 
 @pytest.mark.parametrize("gather", [False, True], ids=["full_product", "gathered_rows"])
@@ -98,30 +105,30 @@ def test_vectorised_features_equal_naive_per_pair(
     n = len(roster)
     s2, others = roster.index["S2"], np.arange(len(roster))
     if layout == "all_pairs":
-        a, b = _all_pairs(n)
+        mentor, mentee = _all_pairs(n)
     elif layout == "one_mentee":
-        a, b = others, np.full(n, s2)
+        mentor, mentee = others, np.full(n, s2)
     elif layout == "one_mentor":
-        a, b = np.full(n, s2), others
+        mentor, mentee = np.full(n, s2), others
     else:  # a `both` person mentor of some candidates and mentee of others
-        a = np.where(others % 2 == 0, s2, others)
-        b = np.where(others % 2 == 0, others, s2)
-    features = pair_features(roster, a, b)
+        mentor = np.where(others % 2 == 0, s2, others)
+        mentee = np.where(others % 2 == 0, others, s2)
+    features = pair_features(roster, mentor, mentee)
     assert features.names == FEATURE_NAMES
-    assert features.matrix.shape == (a.size, len(FEATURE_NAMES))
-    for row, (i, j) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+    assert features.matrix.shape == (mentor.size, len(FEATURE_NAMES))
+    for row, (i, j) in enumerate(zip(mentor.tolist(), mentee.tolist(), strict=True)):
         expected = _naive(roster, i, j)
         got = dict(zip(FEATURE_NAMES, features.matrix[row], strict=True))
         assert got == pytest.approx(expected, abs=1e-6), (roster.ids[i], roster.ids[j])
 
 
 def test_mutual_features_do_not_depend_on_orientation(roster: Roster) -> None:
-    a, b = _all_pairs(len(roster))
-    forward = pair_features(roster, a, b, mode=F.MUTUAL).matrix
-    backward = pair_features(roster, b, a, mode=F.MUTUAL).matrix
+    mentor, mentee = _all_pairs(len(roster))
+    forward = pair_features(roster, mentor, mentee, mode=F.MUTUAL).matrix
+    backward = pair_features(roster, mentee, mentor, mode=F.MUTUAL).matrix
     np.testing.assert_allclose(forward, backward, atol=1e-12)
-    one_way = pair_features(roster, a, b).matrix
-    other_way = pair_features(roster, b, a).matrix
+    one_way = pair_features(roster, mentor, mentee).matrix
+    other_way = pair_features(roster, mentee, mentor).matrix
     column = FEATURE_NAMES.index(SKILLS_TO_GOALS)
     expected_mean = (one_way[:, column] + other_way[:, column]) / 2
     np.testing.assert_allclose(forward[:, column], expected_mean, atol=1e-12)

@@ -92,16 +92,23 @@ class ProgramRules:
         }
 
 
-def _roster_filter(roster: Roster, a: np.ndarray, b: np.ndarray, criterion: str) -> np.ndarray:
+def _roster_filter(
+    roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, criterion: str
+) -> np.ndarray:
     """A yes/no criterion straight from the roster, before any feature is computed."""
     if criterion in (DIFFERENT_DEPARTMENT, SAME_DEPARTMENT):
-        same = roster.department[a] == roster.department[b]
+        same = roster.department[mentor_idx] == roster.department[mentee_idx]
         return same if criterion == SAME_DEPARTMENT else ~same
     if criterion in (SAME_LOCATION, DIFFERENT_LOCATION):
-        same = (roster.location[a] == roster.location[b]) & (roster.location[a] >= 0)
+        mentor_location = roster.location[mentor_idx]
+        same = (mentor_location == roster.location[mentee_idx]) & (mentor_location >= 0)
         return same if criterion == SAME_LOCATION else ~same
-    languages_a, languages_b = roster.languages[a], roster.languages[b]
-    return (languages_a == 0) | (languages_b == 0) | ((languages_a & languages_b) != 0)
+    mentor_languages, mentee_languages = roster.languages[mentor_idx], roster.languages[mentee_idx]
+    return (
+        (mentor_languages == 0)
+        | (mentee_languages == 0)
+        | ((mentor_languages & mentee_languages) != 0)
+    )
 
 
 def failed_requirement(

@@ -140,6 +140,6 @@ def pair_within_pool(
     partner = np.full(n_people, UNPAIRED, dtype=np.int64)
     if graph.number_of_edges() == 0:
         return partner
-    for a, b in nx.max_weight_matching(graph, maxcardinality=objective == PARTICIPATION):
-        partner[a], partner[b] = b, a
+    for person, other in nx.max_weight_matching(graph, maxcardinality=objective == PARTICIPATION):
+        partner[person], partner[other] = other, person
     return partner

@@ -49,10 +49,10 @@ def _pair_keys(roster: Roster, pairs: PairIds) -> np.ndarray:
     """Order-free integer keys of the pairs whose two people are both in the roster."""
     keys = []
     n = len(roster)
-    for first, second in pairs:
-        a, b = roster.index.get(first), roster.index.get(second)
-        if a is not None and b is not None:
-            keys.append(min(a, b) * n + max(a, b))
+    for first_id, second_id in pairs:
+        first, second = roster.index.get(first_id), roster.index.get(second_id)
+        if first is not None and second is not None:
+            keys.append(min(first, second) * n + max(first, second))
     return np.unique(np.asarray(keys, dtype=np.int64))
 
 
@@ -82,39 +82,41 @@ def pair_exclusion_codes(
     mentee slots) defaults to the declared `max_mentees`.
     """
     check_mode(mode)
-    a = np.asarray(mentor_idx, dtype=np.int64)
-    b = np.asarray(mentee_idx, dtype=np.int64)
+    mentor_idx = np.asarray(mentor_idx, dtype=np.int64)
+    mentee_idx = np.asarray(mentee_idx, dtype=np.int64)
     # Reasons in order of precedence; a pair failing several is counted under the first.
-    failing: list[tuple[str, np.ndarray]] = [(SAME_PERSON, a == b)]
+    failing: list[tuple[str, np.ndarray]] = [(SAME_PERSON, mentor_idx == mentee_idx)]
     can_mentor, can_be_mentee = roster.can_mentor, roster.can_be_mentee
-    roles_fit = can_mentor[a] & can_be_mentee[b]
+    roles_fit = can_mentor[mentor_idx] & can_be_mentee[mentee_idx]
     if mode == F.MUTUAL:
-        roles_fit |= can_mentor[b] & can_be_mentee[a]
+        roles_fit |= can_mentor[mentee_idx] & can_be_mentee[mentor_idx]
     failing.append((WRONG_ROLE, ~roles_fit))
-    failing.append((OWN_MANAGER, (roster.manager[a] == b) | (roster.manager[b] == a)))
-    languages_a, languages_b = roster.languages[a], roster.languages[b]
+    own_manager = (roster.manager[mentor_idx] == mentee_idx) | (
+        roster.manager[mentee_idx] == mentor_idx
+    )
+    failing.append((OWN_MANAGER, own_manager))
+    mentor_languages, mentee_languages = roster.languages[mentor_idx], roster.languages[mentee_idx]
     # A pair needs a common language only when both people named some.
     failing.append(
         (
             NO_COMMON_LANGUAGE,
-            (languages_a != 0) & (languages_b != 0) & ((languages_a & languages_b) == 0),
+            (mentor_languages != 0)
+            & (mentee_languages != 0)
+            & ((mentor_languages & mentee_languages) == 0),
         )
     )
+    mentor_years, mentee_years = roster.years[mentor_idx], roster.years[mentee_idx]
     if mode == F.REVERSE:
-        failing.append(
-            (WRONG_DIRECTION, roster.years[a] + min_gap > roster.years[b] + _YEARS_TOLERANCE)
-        )
+        failing.append((WRONG_DIRECTION, mentor_years + min_gap > mentee_years + _YEARS_TOLERANCE))
     elif mode == F.CLASSIC:
-        failing.append(
-            (WRONG_DIRECTION, roster.years[b] + min_gap > roster.years[a] + _YEARS_TOLERANCE)
-        )
+        failing.append((WRONG_DIRECTION, mentee_years + min_gap > mentor_years + _YEARS_TOLERANCE))
     capacity = roster.max_mentees if capacity_left is None else np.asarray(capacity_left)
-    failing.append((AT_CAPACITY, capacity[a] <= 0))
+    failing.append((AT_CAPACITY, capacity[mentor_idx] <= 0))
     if paired_pairs:
-        failing.append((ALREADY_PAIRED, _in_pairs(roster, a, b, paired_pairs)))
+        failing.append((ALREADY_PAIRED, _in_pairs(roster, mentor_idx, mentee_idx, paired_pairs)))
     if exclude_pairs:
-        failing.append((EXCLUDED, _in_pairs(roster, a, b, exclude_pairs)))
-    codes = np.zeros(a.shape, dtype=np.int8)
+        failing.append((EXCLUDED, _in_pairs(roster, mentor_idx, mentee_idx, exclude_pairs)))
+    codes = np.zeros(mentor_idx.shape, dtype=np.int8)
     # Last written wins: writing from the last reason to the first leaves the first one.
     for reason, mask in reversed(failing):
         codes[mask] = _CODE[reason]

@@ -94,12 +94,12 @@ def pair_features(
     mentor: each is the mean of both directions, except goals_to_skills, which becomes the
     weaker direction (an exchange is only as mutual as its weaker side).
     """
-    a = np.asarray(mentor_idx, dtype=np.int64)
-    b = np.asarray(mentee_idx, dtype=np.int64)
-    text, back = text_similarities(roster, a, b, mutual=mode == F.MUTUAL)
+    mentor_idx = np.asarray(mentor_idx, dtype=np.int64)
+    mentee_idx = np.asarray(mentee_idx, dtype=np.int64)
+    text, back = text_similarities(roster, mentor_idx, mentee_idx, mutual=mode == F.MUTUAL)
     skills_to_goals, best_item, goals_to_skills, lexical, first_goal = text.T
     if back is not None:
-        # goals_to_skills of (a, b) is already skills_to_goals of (b, a).
+        # goals_to_skills of a pair is already skills_to_goals of the pair with sides swapped.
         back_item, back_lexical, back_first_goal = back.T
         skills_to_goals, goals_to_skills = (
             (skills_to_goals + goals_to_skills) / 2,
@@ -108,21 +108,26 @@ def pair_features(
         best_item = (best_item + back_item) / 2
         lexical = (lexical + back_lexical) / 2
         first_goal = (first_goal + back_first_goal) / 2
-    languages_a, languages_b = roster.languages[a], roster.languages[b]
+    mentor_languages, mentee_languages = roster.languages[mentor_idx], roster.languages[mentee_idx]
+    mentor_location = roster.location[mentor_idx]
     columns = {
         SKILLS_TO_GOALS: skills_to_goals,
         BEST_ITEM_MATCH: best_item,
         GOALS_TO_SKILLS: goals_to_skills,
         LEXICAL: lexical,
         FIRST_GOAL_MATCH: first_goal,
-        SENIORITY_GAP: np.minimum(np.abs(roster.years[a] - roster.years[b]) / SENIORITY_SCALE, 1),
-        CROSS_DEPARTMENT: roster.department[a] != roster.department[b],
-        SAME_LOCATION: (roster.location[a] == roster.location[b]) & (roster.location[a] >= 0),
-        COMMON_LANGUAGE: (languages_a == 0)
-        | (languages_b == 0)
-        | ((languages_a & languages_b) != 0),
+        SENIORITY_GAP: np.minimum(
+            np.abs(roster.years[mentor_idx] - roster.years[mentee_idx]) / SENIORITY_SCALE, 1
+        ),
+        CROSS_DEPARTMENT: roster.department[mentor_idx] != roster.department[mentee_idx],
+        SAME_LOCATION: (mentor_location == roster.location[mentee_idx]) & (mentor_location >= 0),
+        COMMON_LANGUAGE: (mentor_languages == 0)
+        | (mentee_languages == 0)
+        | ((mentor_languages & mentee_languages) != 0),
     }
-    matrix = np.empty((a.size, len(FEATURE_NAMES)), dtype=np.float64)
+    matrix = np.empty((mentor_idx.size, len(FEATURE_NAMES)), dtype=np.float64)
     for column, name in enumerate(FEATURE_NAMES):
         matrix[:, column] = columns[name]
-    return PairFeatures(matrix=matrix, names=FEATURE_NAMES, mentor_idx=a, mentee_idx=b)
+    return PairFeatures(
+        matrix=matrix, names=FEATURE_NAMES, mentor_idx=mentor_idx, mentee_idx=mentee_idx
+    )

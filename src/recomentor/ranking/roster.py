@@ -77,8 +77,8 @@ class Roster:
     languages: np.ndarray  # uint64 bit per language, 0 = gave none
     manager: np.ndarray  # int64 index of the manager, -1 when none or not a participant
     max_mentees: np.ndarray  # int64
-    skills: np.ndarray  # (n, d) float32 whole-answer embeddings, zero when empty
-    goals: np.ndarray  # (n, d) float32
+    skill_vectors: np.ndarray  # (n, d) float32 whole-answer embeddings, zero when empty
+    goal_vectors: np.ndarray  # (n, d) float32
     # Skills and goals again, side by side (n, 2, d) and sorted by years of experience: a
     # person's candidates in reverse or classic mode are the juniors or the seniors, one
     # contiguous block that a single pass compares in both directions without gathering rows.
@@ -252,8 +252,8 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
             [F.DEFAULT_MAX_MENTEES if row.max_mentees is None else row.max_mentees for row in rows],
             dtype=np.int64,
         ),
-        skills=skill_vectors,
-        goals=goal_vectors,
+        skill_vectors=skill_vectors,
+        goal_vectors=goal_vectors,
         answers_by_years=np.stack([skill_vectors[by_years], goal_vectors[by_years]], axis=1),
         years_rank=years_rank,
         skill_items=_item_set(raw_skills, vector_of, dim),

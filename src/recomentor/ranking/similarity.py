@@ -32,15 +32,15 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def _phrase_products(phrases: np.ndarray, one: np.ndarray) -> np.ndarray:
-    """(phrases, len(one)) cosines, by single-threaded BLAS (1.6x einsum here).
+def _phrase_products(phrases: np.ndarray, probes: np.ndarray) -> np.ndarray:
+    """(phrases, len(probes)) cosines, by single-threaded BLAS (1.6x einsum here).
 
     The limit is process-wide while the product runs, and concurrent requests set and restore
     it in any order: at worst a product runs on the default threads, or the process keeps one
     BLAS thread afterwards. Results are the same either way; only the speed differs.
     """
     with _blas().limit(limits=1, user_api="blas"):
-        products: np.ndarray = phrases @ one.T
+        products: np.ndarray = phrases @ probes.T
     return products
 
 
@@ -49,11 +49,11 @@ def _rows(matrix: np.ndarray, index: np.ndarray) -> np.ndarray:
     return np.take(matrix, index, axis=0)
 
 
-def _one_against_rows(many: np.ndarray, rows: np.ndarray, one: np.ndarray) -> np.ndarray:
-    """many[rows[i]] . one as float64: one product over everyone when rows cover enough of it."""
-    if rows.size > _FULL_PRODUCT_SHARE * many.shape[0]:
-        return np.einsum("ij,j->i", many, one)[rows].astype(np.float64)
-    return np.einsum("ij,j->i", _rows(many, rows), one).astype(np.float64)
+def _probe_against_rows(vectors: np.ndarray, rows: np.ndarray, probe: np.ndarray) -> np.ndarray:
+    """vectors[rows[i]] . probe as float64: one product over all vectors when rows cover enough."""
+    if rows.size > _FULL_PRODUCT_SHARE * vectors.shape[0]:
+        return np.einsum("ij,j->i", vectors, probe)[rows].astype(np.float64)
+    return np.einsum("ij,j->i", _rows(vectors, rows), probe).astype(np.float64)
 
 
 def _whole_answers_both_ways(roster: Roster, center: int, partners: np.ndarray) -> np.ndarray:
@@ -66,26 +66,29 @@ def _whole_answers_both_ways(roster: Roster, center: int, partners: np.ndarray) 
         return np.zeros((0, 2))
     rank = roster.years_rank[partners]
     first, last = int(rank.min()), int(rank.max())
-    center_answers = np.stack([roster.goals[center], roster.skills[center]])
+    center_answers = np.stack([roster.goal_vectors[center], roster.skill_vectors[center]])
     block = roster.answers_by_years[first : last + 1]
     return np.einsum("ikj,kj->ik", block, center_answers)[rank - first].astype(np.float64)
 
 
 def _dense_cosine(
-    source: np.ndarray, target: np.ndarray, a: np.ndarray, b: np.ndarray
+    source: np.ndarray, target: np.ndarray, source_idx: np.ndarray, target_idx: np.ndarray
 ) -> np.ndarray:
-    """cosine(source[a[i]], target[b[i]]); rows are unit vectors, or zero for empty answers."""
-    if a.size == 0:
+    """cosine(source[source_idx[i]], target[target_idx[i]]); rows are unit vectors, or zero for
+    empty answers."""
+    if source_idx.size == 0:
         return np.zeros(0)
-    if _constant(a):
-        return _one_against_rows(target, b, source[a[0]])
-    if _constant(b):
-        return _one_against_rows(source, a, target[b[0]])
-    out = np.empty(a.size)
-    for start in range(0, a.size, _PAIR_CHUNK):
+    if _constant(source_idx):
+        return _probe_against_rows(target, target_idx, source[source_idx[0]])
+    if _constant(target_idx):
+        return _probe_against_rows(source, source_idx, target[target_idx[0]])
+    out = np.empty(source_idx.size)
+    for start in range(0, source_idx.size, _PAIR_CHUNK):
         stop = start + _PAIR_CHUNK
         out[start:stop] = np.einsum(
-            "ij,ij->i", _rows(source, a[start:stop]), _rows(target, b[start:stop])
+            "ij,ij->i",
+            _rows(source, source_idx[start:stop]),
+            _rows(target, target_idx[start:stop]),
         )
     return out
 
@@ -96,26 +99,26 @@ def _sparse_row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray
     return matrix.indices[start:stop], matrix.data[start:stop]
 
 
-def _one_against_all(one: tuple[np.ndarray, np.ndarray], by_ngram: sp.csc_matrix) -> np.ndarray:
+def _probe_against_all(probe: tuple[np.ndarray, np.ndarray], by_ngram: sp.csc_matrix) -> np.ndarray:
     """Dot products of one sparse row (its indices, values) with every row of a CSC matrix.
 
     Only the columns of the row's n-grams are read, not the whole matrix.
     """
-    ngrams, weights = one
+    ngrams, weights = probe
     return np.asarray(by_ngram[:, ngrams] @ weights, dtype=np.float64).ravel()
 
 
-def _lexical_cosine(roster: Roster, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """TF-IDF cosine of mentor a[i]'s skills with mentee b[i]'s goals."""
-    if a.size == 0:
+def _lexical_cosine(roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray) -> np.ndarray:
+    """TF-IDF cosine of mentor mentor_idx[i]'s skills with mentee mentee_idx[i]'s goals."""
+    if mentor_idx.size == 0:
         return np.zeros(0)
-    if _constant(a):
-        one = _sparse_row(roster.lexical_skills, int(a[0]))
-        return _one_against_all(one, roster.lexical_goals_by_ngram)[b]
-    if _constant(b):
-        one = _sparse_row(roster.lexical_goals, int(b[0]))
-        return _one_against_all(one, roster.lexical_skills_by_ngram)[a]
-    products = roster.lexical_skills[a].multiply(roster.lexical_goals[b])
+    if _constant(mentor_idx):
+        probe = _sparse_row(roster.lexical_skills, int(mentor_idx[0]))
+        return _probe_against_all(probe, roster.lexical_goals_by_ngram)[mentee_idx]
+    if _constant(mentee_idx):
+        probe = _sparse_row(roster.lexical_goals, int(mentee_idx[0]))
+        return _probe_against_all(probe, roster.lexical_skills_by_ngram)[mentor_idx]
+    products = roster.lexical_skills[mentor_idx].multiply(roster.lexical_goals[mentee_idx])
     return np.asarray(products.sum(axis=1)).ravel()
 
 
@@ -138,24 +141,25 @@ def _segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _best_against_each(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
-    """(owners, 3) cosines of each owner's items with the vectors `one`: the best of all, the
-    best with `one[0]`, and the best of the owner's first item with any of `one`.
+def _best_against_each(items: ItemSet, owners: np.ndarray, probes: np.ndarray) -> np.ndarray:
+    """(owners, 3) cosines of each owner's items with the phrase vectors `probes`: the best of
+    all, the best with `probes[0]`, and the best of the owner's first item with any probe.
 
-    The last two are first_goal_match from either side (`one` a mentee's goals, or the owners
-    mentees): columns and rows of the same product, so they cost no second pass over items.
+    The last two are first_goal_match from either side (`probes` a mentee's goals, or the
+    owners mentees): columns and rows of the same product, so they cost no second pass over
+    items.
     """
-    if owners.size == 0 or one.shape[0] == 0:
+    if owners.size == 0 or probes.shape[0] == 0:
         return np.zeros((owners.size, 3))
-    counts = many.counts[owners]
-    positions = ragged_positions(many.offsets[owners], counts)
-    rows = many.refs[positions]
-    if rows.size > _FULL_PRODUCT_SHARE * many.vectors.shape[0]:
+    counts = items.counts[owners]
+    positions = ragged_positions(items.offsets[owners], counts)
+    rows = items.refs[positions]
+    if rows.size > _FULL_PRODUCT_SHARE * items.vectors.shape[0]:
         # Each distinct phrase compared once, then looked up for every owner who wrote it.
-        products = _phrase_products(many.vectors, one)
+        products = _phrase_products(items.vectors, probes)
         best_of_all, best_of_first = products.max(axis=1).take(rows), products[:, 0].take(rows)
     else:
-        products = _phrase_products(_rows(many.vectors, rows), one)
+        products = _phrase_products(_rows(items.vectors, rows), probes)
         best_of_all, best_of_first = products.max(axis=1), products[:, 0]
     # Maxima of float32 are exact: widening the few per-owner results is enough.
     out = np.zeros((owners.size, 3))
@@ -166,55 +170,61 @@ def _best_against_each(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np
     return out
 
 
-def _best_against(many: ItemSet, owners: np.ndarray, one: np.ndarray) -> np.ndarray:
-    """For each owner, the best cosine between their items in `many` and the vectors `one`."""
-    return _best_against_each(many, owners, one)[:, 0]
+def _best_against(items: ItemSet, owners: np.ndarray, probes: np.ndarray) -> np.ndarray:
+    """For each owner, the best cosine between their items and the phrase vectors `probes`."""
+    return _best_against_each(items, owners, probes)[:, 0]
 
 
-def _best_item_match(skills: ItemSet, goals: ItemSet, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Max cosine over skill items of a[i] x goal items of b[i], grouped by the rarer side."""
-    out = np.zeros(a.size)
-    if a.size == 0:
+def _best_item_match(
+    skills: ItemSet, goals: ItemSet, mentor_idx: np.ndarray, mentee_idx: np.ndarray
+) -> np.ndarray:
+    """Max cosine over skill items of mentor_idx[i] x goal items of mentee_idx[i], grouped by the
+    rarer side."""
+    out = np.zeros(mentor_idx.size)
+    if mentor_idx.size == 0:
         return out
-    if _constant(b):
-        return _best_against(skills, a, goals.vectors[goals.of(int(b[0]))])
-    if _constant(a):
-        return _best_against(goals, b, skills.vectors[skills.of(int(a[0]))])
-    by_mentee = np.unique(b).size <= np.unique(a).size
-    group_keys = b if by_mentee else a
+    if _constant(mentee_idx):
+        return _best_against(skills, mentor_idx, goals.vectors[goals.of(int(mentee_idx[0]))])
+    if _constant(mentor_idx):
+        return _best_against(goals, mentee_idx, skills.vectors[skills.of(int(mentor_idx[0]))])
+    by_mentee = np.unique(mentee_idx).size <= np.unique(mentor_idx).size
+    group_keys = mentee_idx if by_mentee else mentor_idx
     order = np.argsort(group_keys, kind="stable")
     keys, starts = np.unique(group_keys[order], return_index=True)
     bounds = [*starts.tolist(), order.size]
     for position, key in enumerate(keys.tolist()):
         members = order[bounds[position] : bounds[position + 1]]
         if by_mentee:
-            out[members] = _best_against(skills, a[members], goals.vectors[goals.of(key)])
+            out[members] = _best_against(skills, mentor_idx[members], goals.vectors[goals.of(key)])
         else:
-            out[members] = _best_against(goals, b[members], skills.vectors[skills.of(key)])
+            out[members] = _best_against(goals, mentee_idx[members], skills.vectors[skills.of(key)])
     return out
 
 
-def star_center(a: np.ndarray, b: np.ndarray) -> int | None:
+def star_center(mentor_idx: np.ndarray, mentee_idx: np.ndarray) -> int | None:
     """The person every pair involves, if any: one person against their candidates."""
-    for center in (int(a[0]), int(b[0])):
-        if bool(((a == center) | (b == center)).all()):
+    for center in (int(mentor_idx[0]), int(mentee_idx[0])):
+        if bool(((mentor_idx == center) | (mentee_idx == center)).all()):
             return center
     return None
 
 
-def _text_block(roster: Roster, a: np.ndarray, b: np.ndarray, *, back: bool = False) -> np.ndarray:
-    """Text similarities of mentor a[i] to mentee b[i], clipped to [0, 1].
+def _text_block(
+    roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, back: bool = False
+) -> np.ndarray:
+    """Text similarities of mentor mentor_idx[i] to mentee mentee_idx[i], clipped to [0, 1].
 
     Columns: TEXT_FEATURES, or only best item match, lexical and first goal match when `back`
     (the reverse direction of a mutual pair, whose other columns are known already).
     """
     skills, goals = roster.skill_items, roster.goal_items
-    columns = [_best_item_match(skills, goals, a, b)]
-    columns.append(_lexical_cosine(roster, a, b))
+    skill_vectors, goal_vectors = roster.skill_vectors, roster.goal_vectors
+    columns = [_best_item_match(skills, goals, mentor_idx, mentee_idx)]
+    columns.append(_lexical_cosine(roster, mentor_idx, mentee_idx))
     if not back:
-        columns.insert(0, _dense_cosine(roster.skills, roster.goals, a, b))
-        columns.insert(2, _dense_cosine(roster.goals, roster.skills, a, b))
-    columns.append(_best_item_match(skills, goals.firsts, a, b))
+        columns.insert(0, _dense_cosine(skill_vectors, goal_vectors, mentor_idx, mentee_idx))
+        columns.insert(2, _dense_cosine(goal_vectors, skill_vectors, mentor_idx, mentee_idx))
+    columns.append(_best_item_match(skills, goals.firsts, mentor_idx, mentee_idx))
     return np.clip(np.column_stack(columns), 0.0, 1.0)
 
 
@@ -227,20 +237,20 @@ def _one_way_from_center(
         center_skills = skills.vectors[skills.of(center)]
         # Each partner's first goal is their first goal item: a row of the same product.
         item, _, first = _best_against_each(goals, partners, center_skills).T
-        lexical = _one_against_all(
+        lexical = _probe_against_all(
             _sparse_row(roster.lexical_skills, center), roster.lexical_goals_by_ngram
         )
     else:
         # The center's first goal is its first goal item: column 0 of the same product.
         item, first, _ = _best_against_each(skills, partners, goals.vectors[goals.of(center)]).T
-        lexical = _one_against_all(
+        lexical = _probe_against_all(
             _sparse_row(roster.lexical_goals, center), roster.lexical_skills_by_ngram
         )
     return np.clip(np.column_stack([item, lexical[partners], first]), 0.0, 1.0)
 
 
 def _star_text(
-    roster: Roster, center: int, a: np.ndarray, b: np.ndarray, *, mutual: bool
+    roster: Roster, center: int, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mutual: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """_text_block of one person against their partners, and of the back direction if mutual.
 
@@ -248,14 +258,15 @@ def _star_text(
     computed once per partner and direction with one-to-many products, then placed by the
     side the person takes in each pair.
     """
-    teaches = a == center
-    partners = np.where(teaches, b, a)
+    teaches = mentor_idx == center
+    partners = np.where(teaches, mentee_idx, mentor_idx)
     whole = np.clip(_whole_answers_both_ways(roster, center, partners), 0.0, 1.0)
     partner_to_center, center_to_partner = whole[:, 0], whole[:, 1]
     # Items and n-grams (best item, lexical, first goal): only the directions a feature reads.
-    one_way = {True: np.zeros((a.size, 3)), False: np.zeros((a.size, 3))}
+    pairs = mentor_idx.size
+    one_way = {True: np.zeros((pairs, 3)), False: np.zeros((pairs, 3))}
     for center_teaches in (True, False):
-        rows = np.arange(a.size) if mutual else np.flatnonzero(teaches == center_teaches)
+        rows = np.arange(pairs) if mutual else np.flatnonzero(teaches == center_teaches)
         if rows.size:
             one_way[center_teaches][rows] = _one_way_from_center(
                 roster, center, partners[rows], center_teaches=center_teaches
@@ -277,14 +288,15 @@ def _star_text(
 
 
 def text_similarities(
-    roster: Roster, a: np.ndarray, b: np.ndarray, *, mutual: bool
+    roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mutual: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """TEXT_FEATURES columns of the pairs, and (best item, lexical, first goal) of (b, a) when
-    mutual."""
-    if a.size == 0:
+    """TEXT_FEATURES columns of the pairs, and (best item, lexical, first goal) of the pairs
+    with the sides swapped when mutual."""
+    if mentor_idx.size == 0:
         return np.zeros((0, _TEXT_COLUMNS)), np.zeros((0, 3)) if mutual else None
-    center = star_center(a, b)
+    center = star_center(mentor_idx, mentee_idx)
     if center is not None:
-        return _star_text(roster, center, a, b, mutual=mutual)
-    forward = _text_block(roster, a, b)
-    return forward, _text_block(roster, b, a, back=True) if mutual else None
+        return _star_text(roster, center, mentor_idx, mentee_idx, mutual=mutual)
+    forward = _text_block(roster, mentor_idx, mentee_idx)
+    back = _text_block(roster, mentee_idx, mentor_idx, back=True) if mutual else None
+    return forward, back
