@@ -58,7 +58,7 @@ def test_rows_use_the_suggestion_feature_function_and_label_rating_4_or_more(
     assert dataset.feature_names == FEATURE_NAMES
     expected = pair_features(roster, dataset.mentor_idx, dataset.mentee_idx).matrix
     np.testing.assert_array_equal(dataset.features, expected)
-    np.testing.assert_array_equal(dataset.labels, dataset.ratings >= 4)
+    np.testing.assert_array_equal(dataset.is_good, dataset.ratings >= 4)
     np.testing.assert_allclose(dataset.relevance, (dataset.ratings - 1) / 4)
     np.testing.assert_array_equal(dataset.groups, dataset.mentee_idx)
 
@@ -93,7 +93,7 @@ def test_binary_labels_refuse_a_single_class(
 ) -> None:
     _rate(sqlite_store, _all_pairs([rating] * 30))
     with pytest.raises(TrainingRefusedError, match=f"{which} of the 30 rated pairings"):
-        build_dataset(sqlite_store, roster, min_feedback=20, label=BINARY)
+        build_dataset(sqlite_store, roster, min_feedback=20, label_kind=BINARY)
 
 
 @pytest.mark.parametrize("rating", [5, 3, 1])
@@ -111,10 +111,10 @@ def test_soft_labels_learn_from_ratings_on_one_side_of_the_good_line(
     # All 4s and 5s: one binary class, but the 5s are still better pairings than the 4s.
     _rate(sqlite_store, _all_pairs([4, 5] * 15))
     dataset = build_dataset(sqlite_store, roster, min_feedback=20)
-    assert dataset.label == SOFT
+    assert dataset.label_kind == SOFT
     assert sorted(set(dataset.relevance.tolist())) == [0.75, 1.0]
     with pytest.raises(TrainingRefusedError, match="all of the 30"):
-        build_dataset(sqlite_store, roster, min_feedback=20, label=BINARY)
+        build_dataset(sqlite_store, roster, min_feedback=20, label_kind=BINARY)
 
 
 @pytest.mark.parametrize("label", [SOFT, BINARY])
@@ -122,7 +122,7 @@ def test_fitting_refuses_a_training_part_that_cannot_separate_pairings(
     sqlite_store: Store, roster: Roster, label: str
 ) -> None:
     _rate(sqlite_store, _all_pairs([1, 5] * 15))
-    dataset = build_dataset(sqlite_store, roster, min_feedback=20, label=label)
+    dataset = build_dataset(sqlite_store, roster, min_feedback=20, label_kind=label)
     only_fives = np.flatnonzero(dataset.ratings == 5)
     with pytest.raises(TrainingRefusedError, match=r"in the training part of the split.*seed"):
         fit_ranker(dataset, only_fives, TrainingConfig(label=label))

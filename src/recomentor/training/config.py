@@ -10,7 +10,7 @@ from typing import Any
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
 from recomentor.ranking.candidates import check_mode
-from recomentor.training.dataset import GOOD_RATING, LABELS, SOFT
+from recomentor.training.dataset import GOOD_RATING, LABEL_KINDS, SOFT
 
 _SECTIONS = ("dataset", "split", "model", "evaluation", "tracking")
 
@@ -21,7 +21,8 @@ class TrainingConfig:
 
     mode: str = F.REVERSE
     good_rating: int = GOOD_RATING
-    # Training targets: "soft" (relevance (rating - 1) / 4) or "binary" (rating >= good_rating).
+    # The kind of training target, one of LABEL_KINDS: "soft" (relevance (rating - 1) / 4) or
+    # "binary" (rating >= good_rating). Named `label` in the TOML file.
     label: str = SOFT
     test_size: float = 0.25
     seed: int = 7
@@ -45,8 +46,10 @@ class TrainingConfig:
         check_mode(self.mode)
         if not 0.0 < self.test_size < 1.0:
             raise InvalidInputError(f"test_size must be between 0 and 1, got {self.test_size}")
-        if self.label not in LABELS:
-            raise InvalidInputError(f"label must be one of {', '.join(LABELS)}, got {self.label!r}")
+        if self.label not in LABEL_KINDS:
+            raise InvalidInputError(
+                f"label must be one of {', '.join(LABEL_KINDS)}, got {self.label!r}"
+            )
         if not 2 <= self.good_rating <= 5:
             raise InvalidInputError(f"good_rating must be 2 to 5, got {self.good_rating}")
         if self.n_knots < 2 or self.degree < 1 or self.C <= 0:

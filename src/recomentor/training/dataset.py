@@ -29,7 +29,7 @@ GOOD_RATING: Final = 4
 # better against the synthetic ground truth (training/README.md).
 SOFT: Final = "soft"
 BINARY: Final = "binary"
-LABELS: Final = (SOFT, BINARY)
+LABEL_KINDS: Final = (SOFT, BINARY)
 MIN_RATING: Final = 1
 MAX_RATING: Final = 5
 _EARLIEST = datetime.min
@@ -41,17 +41,17 @@ class FeedbackDataset:
 
     features: np.ndarray  # (rows, features) float64, columns in feature_names order
     feature_names: tuple[str, ...]
-    labels: np.ndarray  # bool: rating >= good_rating
+    is_good: np.ndarray  # bool: rating >= good_rating
     ratings: np.ndarray  # int64 1..5
     mentor_idx: np.ndarray  # roster positions
     mentee_idx: np.ndarray
     roster: Roster
     mode: str
     good_rating: int = GOOD_RATING
-    label: str = SOFT
+    label_kind: str = SOFT  # one of LABEL_KINDS: what `target` holds
 
     def __len__(self) -> int:
-        return int(self.labels.size)
+        return int(self.is_good.size)
 
     @property
     def groups(self) -> np.ndarray:
@@ -67,7 +67,7 @@ class FeedbackDataset:
     @property
     def target(self) -> np.ndarray:
         """What a model fits: the relevance for soft labels, 0/1 for binary ones."""
-        return self.relevance if self.label == SOFT else self.labels.astype(np.float64)
+        return self.relevance if self.label_kind == SOFT else self.is_good.astype(np.float64)
 
     @property
     def relevance(self) -> np.ndarray:
@@ -77,7 +77,7 @@ class FeedbackDataset:
 
     @property
     def label_description(self) -> str:
-        if self.label == SOFT:
+        if self.label_kind == SOFT:
             return f"soft: relevance (rating - {MIN_RATING}) / {MAX_RATING - MIN_RATING}"
         return f"rating >= {self.good_rating}"
 
@@ -122,7 +122,7 @@ def build_dataset(
     min_feedback: int,
     mode: str = F.REVERSE,
     good_rating: int = GOOD_RATING,
-    label: str = SOFT,
+    label_kind: str = SOFT,
 ) -> FeedbackDataset:
     """Join feedback with both participants' features; refuse data a model cannot learn from."""
     ratings_by_pair = _latest_ratings(store)
@@ -139,34 +139,33 @@ def build_dataset(
         )
     table = np.asarray(known, dtype=np.int64).reshape(-1, 3)
     mentor_idx, mentee_idx, ratings = table[:, 0], table[:, 1], table[:, 2]
-    labels = ratings >= good_rating
-    refuse_uninformative(ratings, good_rating=good_rating, label=label)
+    refuse_uninformative(ratings, good_rating=good_rating, label_kind=label_kind)
     features = pair_features(roster, mentor_idx, mentee_idx, mode=mode)
     return FeedbackDataset(
         features=features.matrix,
         feature_names=features.names,
-        labels=labels,
+        is_good=ratings >= good_rating,
         ratings=ratings,
         mentor_idx=mentor_idx,
         mentee_idx=mentee_idx,
         roster=roster,
         mode=mode,
         good_rating=good_rating,
-        label=label,
+        label_kind=label_kind,
     )
 
 
 def refuse_uninformative(
-    ratings: np.ndarray, *, good_rating: int, label: str, where: str = ""
+    ratings: np.ndarray, *, good_rating: int, label_kind: str, where: str = ""
 ) -> None:
-    """Refuse ratings that cannot tell good pairings from poor ones under this label.
+    """Refuse ratings that cannot tell good pairings from poor ones under this kind of label.
 
     Soft labels need two different ratings; binary labels need ratings on both sides of
     good_rating. `where` names the subset checked (e.g. the training part of a split).
     """
-    if label not in LABELS:
-        raise ValueError(f"label must be one of {', '.join(LABELS)}, got {label!r}")
-    if label == SOFT:
+    if label_kind not in LABEL_KINDS:
+        raise ValueError(f"label must be one of {', '.join(LABEL_KINDS)}, got {label_kind!r}")
+    if label_kind == SOFT:
         values = np.unique(ratings)
         if values.size < 2:
             raise TrainingRefusedError(
@@ -174,11 +173,10 @@ def refuse_uninformative(
                 "needs ratings that differ to learn what separates good pairings from poor ones"
             )
         return
-    labels = ratings >= good_rating
-    good = int(labels.sum())
-    if good in (0, labels.size):
+    good = int((ratings >= good_rating).sum())
+    if good in (0, ratings.size):
         which = "all" if good else "none"
         raise TrainingRefusedError(
-            f"{which} of the {labels.size} rated pairings{where} are rated {good_rating} or "
+            f"{which} of the {ratings.size} rated pairings{where} are rated {good_rating} or "
             "more; a model needs both good and poor pairings to learn what separates them"
         )

@@ -86,7 +86,7 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
         refuse_uninformative(
             dataset.ratings[rows],
             good_rating=dataset.good_rating,
-            label=dataset.label,
+            label_kind=dataset.label_kind,
             where=" in the training part of the split",
         )
     except TrainingRefusedError as error:
@@ -107,11 +107,11 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
         )
         features, names = np.column_stack([features, out_of_fold]), (*names, PHRASE_ASSOCIATION)
     ranker = AdditiveRanker(names, n_knots=config.n_knots, degree=config.degree, C=config.C)
-    if dataset.label == SOFT:
+    if dataset.label_kind == SOFT:
         expanded, labels, weights = soft_label_rows(features, dataset.relevance[rows])
         ranker.fit(expanded, labels, sample_weight=weights)
     else:
-        ranker.fit(features, dataset.labels[rows])
+        ranker.fit(features, dataset.is_good[rows])
     return LearnedScorer(
         ranker,
         association=association,
@@ -198,7 +198,7 @@ def train_and_register(
         min_feedback=settings.min_feedback,
         mode=config.mode,
         good_rating=config.good_rating,
-        label=config.label,
+        label_kind=config.label,
     )
     clock.lap("dataset")
     split = grouped_split(dataset.groups, test_size=config.test_size, seed=config.seed)
@@ -236,7 +236,7 @@ def train_and_register(
     return TrainingReport(
         rows=len(dataset),
         train_rows=int(split.train.size),
-        good_share=float(dataset.labels.mean()),
+        good_share=float(dataset.is_good.mean()),
         evaluation=evaluation,
         promotion=promotion,
         run=run,

@@ -149,7 +149,7 @@ def log_training_run(
                 {
                     **config.params(),
                     "rows": len(dataset),
-                    "good_share": round(float(dataset.labels.mean()), 4),
+                    "good_share": round(float(dataset.is_good.mean()), 4),
                     "features": ",".join(ranker.feature_names_),
                 }
             )
