@@ -302,7 +302,7 @@ def _oriented(
     return np.where(first_mentors, first, second), np.where(first_mentors, second, first)
 
 
-def explain_pairs(
+def score_and_explain_pairs(
     roster: Roster,
     scorer: Scorer,
     mentor_idx: np.ndarray,
@@ -377,7 +377,7 @@ def solve_cohort(
     )
     paired_rows = np.flatnonzero(assigned != UNPAIRED)
     load = np.bincount(assigned[paired_rows], minlength=cohort.mentors.size)
-    matched = explain_pairs(
+    matched = score_and_explain_pairs(
         roster,
         scorer,
         cohort.mentors[assigned[paired_rows]],
@@ -425,7 +425,9 @@ def _solve_pool(
     everyone = np.arange(len(roster))
     first = np.flatnonzero((partner != UNPAIRED) & (partner > everyone))
     mentors, mentees = _oriented(roster, first, partner[first])
-    matched = explain_pairs(roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang)
+    matched = score_and_explain_pairs(
+        roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang
+    )
     ends = np.concatenate([pairs.mentor_idx, pairs.mentee_idx])
     others = np.concatenate([pairs.mentee_idx, pairs.mentor_idx])
     eligible = np.bincount(ends, minlength=len(roster))
