@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -34,8 +35,8 @@ def test_same_json_as_the_core(
         k=3,
         min_gap=api_settings.min_gap,
         lang=api_settings.lang,
-    ).to_dict()
-    assert response.json() == expected
+    )
+    assert response.json() == msgspec.to_builtins(expected)
     body = response.json()
     assert body["model"]["kind"] == "heuristic"
     assert [s["rank"] for s in body["suggestions"]] == list(range(1, len(body["suggestions"]) + 1))

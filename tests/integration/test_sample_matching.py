@@ -69,7 +69,7 @@ def test_the_acceptance_picks_of_the_sample_hold_in_the_cohort(matching: Matchin
     assert pairs["E1040"] not in {"E1001", "E1014"}
     assert pairs["E1041"] != "E1002"
     for pair in matching.pairs:
-        contributions = sum(f["contribution"] for f in pair.explanation["factors"])
+        contributions = sum(f.contribution for f in pair.explanation.factors)
         assert contributions == pytest.approx(pair.score, abs=1e-9)
 
 
@@ -81,5 +81,5 @@ def test_the_example_rules_apply_to_the_sample(sample_store: Store, sample_roste
     for pair in matching.pairs:
         assert people[pair.mentor_id].department != people[pair.mentee_id].department
         assert (pair.mentor_id, pair.mentee_id) != ("E1001", "E1042")
-        names = {f["name"] for f in pair.explanation["factors"]}
+        names = {f.name for f in pair.explanation.factors}
         assert {"rule:same_location", "rule:seniority_gap"} <= names

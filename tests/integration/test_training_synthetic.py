@@ -96,7 +96,7 @@ def test_the_promoted_model_serves_with_explanations_that_add_up(
     mentees = np.flatnonzero(roster.can_be_mentee & (roster.years >= 15))[:5]
     for mentee in mentees.tolist():
         result = rank_partners(roster, scorer, roster.ids[mentee], k=5, min_gap=settings.min_gap)
-        assert result.model["kind"] == "learned"
+        assert result.model.kind == "learned"
         for suggestion in result.suggestions:
             total = sum(f.contribution for f in suggestion.explanation.factors)
             assert total == pytest.approx(suggestion.score, abs=1e-6)

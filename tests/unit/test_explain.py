@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import numpy as np
 import pytest
 
@@ -88,9 +89,9 @@ def test_summary_never_names_a_factor_that_did_not_raise_the_score() -> None:
     assert "same site" not in explanation.summary
 
 
-def test_to_dict_has_the_documented_shape() -> None:
+def test_explanation_json_has_the_documented_shape() -> None:
     explanation, _ = _explain(_values(skills_to_goals=0.7, best_item_match=0.71))
-    data = explanation.to_dict()
+    data = msgspec.to_builtins(explanation)
     assert set(data) == {"summary", "factors", "matches"}
     assert set(data["factors"][0]) == {"name", "value", "contribution"}
     assert data["matches"] == [

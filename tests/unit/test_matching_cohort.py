@@ -78,11 +78,12 @@ def test_explanations_add_up_to_the_reported_score_rule_bonuses_included(roster:
     result = _match(roster, rules_text=rules)
     assert result.pairs
     for pair in result.pairs:
-        factors = pair.explanation["factors"]
-        assert sum(f["contribution"] for f in factors) == pytest.approx(pair.score, abs=1e-9)
-        rule = next(f for f in factors if f["name"] == "rule:same_location")
-        assert rule["contribution"] == pytest.approx(0.2 * rule["value"])
-        assert pair.explanation["summary"]
+        factors = pair.explanation.factors
+        assert sum(f.contribution for f in factors) == pytest.approx(pair.score, abs=1e-9)
+        rule = next(f for f in factors if f.name == "rule:same_location")
+        assert rule.value is not None
+        assert rule.contribution == pytest.approx(0.2 * rule.value)
+        assert pair.explanation.summary
 
 
 def _same_site(roster: Roster, pairs: set[tuple[str, str]]) -> list[bool]:

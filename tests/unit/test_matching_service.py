@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import msgspec
 import pytest
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from recomentor.matching.service import (
     create_matching,
     get_matching,
 )
+from recomentor.ranking.explain import Explanation
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
@@ -65,8 +67,8 @@ def test_create_stores_a_draft_that_reads_back_identically(store: Store, roster:
     assert {(p.mentor_id, p.mentee_id) for p in created.pairs} == {("J1", "S1"), ("J2", "S2")}
     assert [(u.mentee_id, u.reason) for u in created.unpaired] == [("S3", "no_eligible_mentor")]
     assert "no common language" in created.unpaired[0].detail
-    loaded = get_matching(store, created.id).to_dict()
-    assert loaded == created.to_dict()
+    loaded = msgspec.to_builtins(get_matching(store, created.id))
+    assert loaded == msgspec.to_builtins(created)
     assert set(loaded) >= {
         "id",
         "status",
@@ -124,14 +126,16 @@ def test_erasing_a_participant_removes_them_from_stored_matchings(
     created = _create(store, roster)
     erase_participant(store, "J1", erasure_key)
     after = get_matching(store, created.id)
-    assert "J1" not in json.dumps(after.to_dict())
+    assert "J1" not in msgspec.json.encode(after).decode()
     assert [p.mentee_id for p in after.pairs] == ["S2"]
 
 
 def test_csv_export_escapes_formulas_and_lists_unpaired(store: Store, roster: Roster) -> None:
     matching = _create(store, roster)
-    hostile = MatchedPair('=HYPERLINK("x")', "+S9", -0.25, {"summary": "@SUM(A1)", "matches": []})
-    tampered = Matching(**{**matching.__dict__, "pairs": [*matching.pairs, hostile]})
+    hostile = MatchedPair(
+        '=HYPERLINK("x")', "+S9", -0.25, Explanation("@SUM(A1)", factors=[], matches=[])
+    )
+    tampered = msgspec.structs.replace(matching, pairs=[*matching.pairs, hostile])
     rows = list(csv.DictReader(io.StringIO(matching_csv(tampered))))
     assert [r["status"] for r in rows] == ["paired", "paired", "paired", "unpaired"]
     last_pair = rows[2]
@@ -145,7 +149,7 @@ def test_csv_export_escapes_formulas_and_lists_unpaired(store: Store, roster: Ro
         and escape_cell("\tx") == "'\tx"
         and escape_cell("ok") == "ok"
     )
-    assert json.loads(matching_json(matching)) == matching.to_dict()
+    assert json.loads(matching_json(matching)) == msgspec.to_builtins(matching)
 
 
 def test_write_matching_picks_the_format_from_the_suffix(

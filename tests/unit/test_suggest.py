@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import numpy as np
 import pytest
 
@@ -72,7 +73,7 @@ def test_both_person_as_mentee_in_reverse_mode_gets_nobody_with_reasons(roster: 
     # J1-J3 are not junior enough; S2 could mentor but is more senior.
     assert result.excluded["wrong_direction"] == 4
     assert result.excluded["wrong_role"] == 1  # S1 is a mentee only
-    data = result.to_dict()
+    data = msgspec.to_builtins(result)
     assert data["suggestions"] == []
     assert data["excluded"]["wrong_direction"] == 4
 
@@ -110,7 +111,7 @@ def test_scores_equal_scoring_every_pair_directly(roster: Roster) -> None:
 
 
 def test_json_shape_is_the_documented_one(roster: Roster) -> None:
-    data = rank_partners(roster, HeuristicScorer(), "S1", k=2, lang="fr").to_dict()
+    data = msgspec.to_builtins(rank_partners(roster, HeuristicScorer(), "S1", k=2, lang="fr"))
     json.dumps(data)  # plain JSON types only
     assert set(data) == {"person_id", "mode", "model", "suggestions", "excluded"}
     assert data["person_id"] == "S1"
@@ -129,7 +130,7 @@ def test_explanations_hold_ids_and_phrases_never_names(sqlite_store: Store) -> N
     senior = person("S1", role=F.MENTEE, years=30, goals="Instagram")
     senior[F.NAME] = "Jean-Pierre Durand"
     roster = build_roster(sqlite_store, [record, senior])
-    text = json.dumps(rank_partners(roster, HeuristicScorer(), "S1").to_dict(), ensure_ascii=False)
+    text = msgspec.json.encode(rank_partners(roster, HeuristicScorer(), "S1")).decode()
     for personal in ("Claire", "Martin", "claire@", "Jean-Pierre", "Durand"):
         assert personal not in text
 

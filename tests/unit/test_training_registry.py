@@ -178,7 +178,7 @@ def test_a_corrupt_champion_falls_back_to_the_heuristic_with_a_warning(
     # Suggestions keep working on the heuristic.
     roster = load_roster(store, FakeEncoder())
     result = rank_partners(roster, scorer, _a_mentee(store), k=3, min_gap=settings.min_gap)
-    assert result.model["kind"] == HEURISTIC and result.suggestions
+    assert result.model.kind == HEURISTIC and result.suggestions
     # The warning never carries personal data: no id, skill or goal of anyone.
     texts = {*roster.ids, *roster.skill_items.texts, *roster.goal_items.texts}
     assert not any(text in messages[0] for text in texts if len(text) > 3)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
@@ -12,17 +11,12 @@ from litestar.params import JSONBody, PathParameter
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.runtime import Runtime
-from recomentor.api.schemas import MatchingIn, MatchingOut
+from recomentor.api.schemas import Matching, MatchingIn
 from recomentor.matching.rules import NO_RULES, parse_rules
-from recomentor.matching.service import Matching, approve_matching, create_matching, get_matching
+from recomentor.matching.service import approve_matching, create_matching, get_matching
 from recomentor.store.apikeys import READ, WRITE
 
 MatchingPath = Annotated[str, PathParameter(min_length=1, max_length=36)]
-
-
-def _out(matching: Matching) -> MatchingOut:
-    # Stored times come back as aware UTC on every database (store.tables.UTCDateTime).
-    return msgspec.convert(matching.to_dict(), MatchingOut)
 
 
 class MatchingController(Controller):
@@ -38,11 +32,11 @@ class MatchingController(Controller):
         sync_to_thread=True,
         responses=problem_responses(413, 422),
     )
-    def create(self, data: JSONBody[MatchingIn], runtime: NamedDependency[Runtime]) -> MatchingOut:
+    def create(self, data: JSONBody[MatchingIn], runtime: NamedDependency[Runtime]) -> Matching:
         """Solve the whole cohort under capacities and rules; stored as a draft."""
         settings = runtime.settings
         rules = parse_rules(data.rules, source="rules") if data.rules else NO_RULES
-        matching = create_matching(
+        return create_matching(
             runtime.store,
             runtime.roster(),
             runtime.scorer,
@@ -52,7 +46,6 @@ class MatchingController(Controller):
             min_gap=settings.min_gap if data.min_gap is None else data.min_gap,
             lang=data.lang or settings.lang,
         )
-        return _out(matching)
 
     @get(
         "/{matching_id:str}",
@@ -61,9 +54,9 @@ class MatchingController(Controller):
         sync_to_thread=True,
         responses=problem_responses(404),
     )
-    def read(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> MatchingOut:
+    def read(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> Matching:
         """A draft or approved matching with its pairs, unpaired mentees and mentor loads."""
-        return _out(get_matching(runtime.store, matching_id))
+        return get_matching(runtime.store, matching_id)
 
     @post(
         "/{matching_id:str}/approve",
@@ -73,6 +66,6 @@ class MatchingController(Controller):
         sync_to_thread=True,
         responses=problem_responses(404, 409),
     )
-    def approve(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> MatchingOut:
+    def approve(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> Matching:
         """Turn the draft into pairings; 409 when it was approved already."""
-        return _out(approve_matching(runtime.store, matching_id))
+        return approve_matching(runtime.store, matching_id)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
 import polars as pl
 from anyio import to_thread
 from litestar import Controller, Router, delete, get, patch, post
@@ -25,7 +24,7 @@ from recomentor.api.records import (
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import (
     MAX_PARTICIPANTS_PER_REQUEST,
-    ImportOut,
+    ImportReport,
     ParticipantBatch,
     ParticipantIn,
     ParticipantOut,
@@ -160,7 +159,7 @@ async def _text_of(upload: UploadFile) -> str:
 async def import_survey(
     data: MultipartBody[ImportForm],
     runtime: NamedDependency[Runtime],
-) -> ImportOut:
+) -> ImportReport:
     """Import a CSV/XLSX survey export with an optional mapping; same report as the CLI."""
     content = await data.file.read()
     mapping = None
@@ -170,7 +169,7 @@ async def import_survey(
 
     source = data.file.filename or "upload"
 
-    def run() -> dict[str, Any]:
+    def run() -> ImportReport:
         try:
             report = import_participants(
                 runtime.store,
@@ -186,11 +185,11 @@ async def import_survey(
             raise InvalidInputError(
                 f"{source}: cannot read the file ({type(error).__name__})"
             ) from None
-        return report.to_dict()
+        return report
 
     report = await to_thread.run_sync(run)
     runtime.invalidate()
-    return msgspec.convert(report, ImportOut)
+    return report
 
 
 def import_router(max_upload_bytes: int) -> Router:

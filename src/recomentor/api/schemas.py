@@ -1,12 +1,22 @@
-"""Request and response shapes at the HTTP boundary: separate create and read Structs."""
+"""Request and response shapes at the HTTP boundary: separate create and read Structs.
+
+Results the CLI prints too (suggestions, matchings, import reports) are the core's own Structs,
+re-exported here: one definition for `--json`, the API and the pages.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
+
+# Re-exported ("as" names them explicitly): the API's result shapes are the core's Structs.
+from recomentor.matching.service import Matching as Matching
+from recomentor.ranking.rank import ModelRef as ModelRef
+from recomentor.ranking.rank import SuggestionResult as SuggestionResult
+from recomentor.survey.importer import ImportReport as ImportReport
 
 # Widths follow the store's columns; skills and goals have a hard ceiling here and the
 # configurable `max_text_chars` is checked by the same row validation as file imports.
@@ -80,31 +90,6 @@ class UpsertOut(msgspec.Struct):
     erased: int
 
 
-class RowProblemOut(msgspec.Struct):
-    line: int
-    field: str
-    reason: str
-    row_id: str | None
-
-
-class ImportOut(msgspec.Struct):
-    """The CLI's `import participants --json` report."""
-
-    source: str
-    rows_read: int
-    inserted: int
-    updated: int
-    unchanged: int
-    stale: int
-    erased: int
-    superseded_lines: list[int]
-    rejected: list[RowProblemOut]
-    rejected_rows: int
-    ignored_columns: list[str]
-    encoding: str
-    delimiter: str | None
-
-
 class FeedbackIn(_In):
     mentor_id: ParticipantId
     mentee_id: ParticipantId
@@ -120,48 +105,6 @@ class FeedbackOut(msgspec.Struct):
     rating: int
     outcome: str | None
     submitted_at: datetime | None
-
-
-class ModelRef(msgspec.Struct):
-    kind: str
-    name: str
-    version: str
-
-
-class FactorOut(msgspec.Struct):
-    name: str
-    value: float | None
-    contribution: float
-
-
-class MatchOut(msgspec.Struct):
-    skill: str
-    goal: str
-    similarity: float
-
-
-class ExplanationOut(msgspec.Struct):
-    summary: str
-    factors: list[FactorOut]
-    matches: list[MatchOut]
-
-
-class SuggestionOut(msgspec.Struct):
-    rank: int
-    partner_id: str
-    role: str
-    score: float
-    explanation: ExplanationOut
-
-
-class SuggestionsOut(msgspec.Struct):
-    """Exactly `recomentor suggest --json`."""
-
-    person_id: str
-    mode: str
-    model: ModelRef
-    suggestions: list[SuggestionOut]
-    excluded: dict[str, int]
 
 
 class ModelOut(msgspec.Struct):
@@ -202,40 +145,3 @@ class MatchingIn(_In):
     rules: Annotated[str, msgspec.Meta(max_length=65_536)] | None = None
     min_gap: Annotated[float, msgspec.Meta(ge=0, le=70)] | None = None
     lang: Literal["en", "fr"] | None = None
-
-
-class MatchedPairOut(msgspec.Struct):
-    mentor_id: str
-    mentee_id: str
-    score: float
-    explanation: ExplanationOut
-
-
-class UnpairedOut(msgspec.Struct):
-    mentee_id: str
-    reason: str
-    detail: str
-
-
-class MentorLoadOut(msgspec.Struct):
-    mentor_id: str
-    assigned: int
-    capacity: int
-
-
-class MatchingOut(msgspec.Struct):
-    """`Matching.to_dict()`: a draft until approved."""
-
-    id: str
-    status: str
-    mode: str
-    objective: str
-    model: ModelRef
-    min_gap: float
-    rules: dict[str, Any]
-    created_at: datetime | None
-    approved_at: datetime | None
-    total_score: float
-    pairs: list[MatchedPairOut]
-    unpaired: list[UnpairedOut]
-    mentor_load: list[MentorLoadOut]

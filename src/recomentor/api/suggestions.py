@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import msgspec
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
@@ -13,7 +12,7 @@ from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.participants import ParticipantPath
 from recomentor.api.runtime import Runtime
-from recomentor.api.schemas import SuggestionsOut
+from recomentor.api.schemas import SuggestionResult
 from recomentor.ranking.rank import rank_partners
 from recomentor.store.apikeys import READ
 
@@ -43,10 +42,10 @@ def suggestions(
         Literal["mentor", "mentee"] | None,
         QueryParameter(name="as", description="Side the person takes (default: any)."),
     ] = None,
-) -> SuggestionsOut:
+) -> SuggestionResult:
     """The k best partners with the reasons behind each score."""
     settings = runtime.settings
-    result = rank_partners(
+    return rank_partners(
         runtime.roster(),
         runtime.scorer,
         participant_id,
@@ -56,4 +55,3 @@ def suggestions(
         lang=lang or settings.lang,
         role=as_role,
     )
-    return msgspec.convert(result.to_dict(), SuggestionsOut)

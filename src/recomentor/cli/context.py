@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from functools import cache
 from typing import Any
 
+import msgspec
 from rich.console import Console
 
 from recomentor.settings import Settings
@@ -26,4 +26,6 @@ def store() -> Store:
 
 
 def print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Indented JSON of a result Struct (or plain data), encoded as the API encodes it."""
+    encoded = msgspec.json.encode(payload, enc_hook=str)
+    sys.stdout.write(msgspec.json.format(encoded, indent=2).decode() + "\n")

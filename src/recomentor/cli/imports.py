@@ -26,7 +26,7 @@ def _mapping(path: Path | None, allowed: tuple[str, ...]) -> ColumnMapping | Non
 
 def _show(report: ImportReport, *, what: str, as_json: bool) -> None:
     if as_json:
-        print_json(report.to_dict())
+        print_json(report)
         return
     table = Table(title=f"Import of {report.source}", show_header=False)
     table.add_row("rows read", str(report.rows_read))

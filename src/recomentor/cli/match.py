@@ -28,7 +28,7 @@ def _print_matching(matching: Matching, *, rows: int = 20) -> None:
     full = sum(1 for load in matching.mentor_load if load.assigned >= load.capacity)
     console.print(
         f"Matching [bold]{matching.id}[/bold] ({matching.status}, {matching.mode}, "
-        f"objective {matching.objective}, {model.get('name', '?')} v{model.get('version', '?')})"
+        f"objective {matching.objective}, {model.name} v{model.version})"
     )
     console.print(
         f"{len(matching.pairs)} pairs, total score {matching.total_score:.3f}; "
@@ -39,8 +39,9 @@ def _print_matching(matching: Matching, *, rows: int = 20) -> None:
         for column in ("mentor", "mentee", "score", "why"):
             table.add_column(column, overflow="fold")
         for pair in matching.pairs[:rows]:
-            summary = str(pair.explanation.get("summary", ""))
-            table.add_row(pair.mentor_id, pair.mentee_id, f"{pair.score:.3f}", summary)
+            table.add_row(
+                pair.mentor_id, pair.mentee_id, f"{pair.score:.3f}", pair.explanation.summary
+            )
         console.print(table)
         if len(matching.pairs) > rows:
             console.print(
@@ -58,7 +59,7 @@ def _show(matching: Matching, *, as_json: bool, out: Path | None) -> None:
     if out is not None:
         write_matching(matching, out)
     if as_json:
-        context.print_json(matching.to_dict())
+        context.print_json(matching)
         return
     _print_matching(matching)
     if out is not None:
@@ -133,7 +134,7 @@ def approve(
 
     matching = approve_matching(context.store(), matching_id)
     if as_json:
-        context.print_json(matching.to_dict())
+        context.print_json(matching)
     else:
         context.console.print(
             f"Matching {matching.id} approved: {len(matching.pairs)} pairings recorded."

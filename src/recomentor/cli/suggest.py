@@ -39,9 +39,7 @@ def print_suggestions(result: SuggestionResult) -> None:
 
     console = context.console
     model = result.model
-    title = (
-        f"Suggestions for {result.person_id} ({result.mode}, {model['name']} v{model['version']})"
-    )
+    title = f"Suggestions for {result.person_id} ({result.mode}, {model.name} v{model.version})"
     if not result.suggestions:
         console.print(f"No eligible partner for {result.person_id} in {result.mode} mode.")
         console.print(f"Excluded: {_excluded_line(result.excluded)}.")
@@ -109,6 +107,6 @@ def suggest(
         role=as_role,
     )
     if as_json:
-        context.print_json(result.to_dict())
+        context.print_json(result)
     else:
         print_suggestions(result)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Final
+from typing import Final
 
+import msgspec
 import numpy as np
 
 from recomentor import fields as F
@@ -21,7 +22,7 @@ from recomentor.matching.rules import (
 )
 from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
 from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
-from recomentor.ranking.explain import check_lang, explain_pair
+from recomentor.ranking.explain import Explanation, check_lang, explain_pair
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_features
@@ -64,40 +65,23 @@ class Cohort:
     excluded: np.ndarray  # (mentees, reasons) counts of pairs ruled out per reason
 
 
-@dataclass(frozen=True)
-class MatchedPair:
+class MatchedPair(msgspec.Struct, frozen=True):
     mentor_id: str
     mentee_id: str
     score: float
-    explanation: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "mentor_id": self.mentor_id,
-            "mentee_id": self.mentee_id,
-            "score": self.score,
-            "explanation": self.explanation,
-        }
+    explanation: Explanation
 
 
-@dataclass(frozen=True)
-class UnpairedMentee:
+class UnpairedMentee(msgspec.Struct, frozen=True):
     mentee_id: str
     reason: str  # a stable code: NO_ELIGIBLE_MENTOR, CAPACITY_EXHAUSTED, NOT_WORTH_PAIRING
-    detail: str  # one sentence with the counts behind the reason
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mentee_id": self.mentee_id, "reason": self.reason, "detail": self.detail}
+    detail: str  # one sentence with the counts behind the reason, in the matching's language
 
 
-@dataclass(frozen=True)
-class MentorLoad:
+class MentorLoad(msgspec.Struct, frozen=True):
     mentor_id: str
     assigned: int
     capacity: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mentor_id": self.mentor_id, "assigned": self.assigned, "capacity": self.capacity}
 
 
 @dataclass(frozen=True)
@@ -341,9 +325,7 @@ def score_and_explain_pairs(
             lang=lang,
         )
         out.append(
-            MatchedPair(
-                roster.ids[mentor], roster.ids[mentee], float(scores[row]), explanation.to_dict()
-            )
+            MatchedPair(roster.ids[mentor], roster.ids[mentee], float(scores[row]), explanation)
         )
     return out
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Final
 
+import msgspec
+
 from recomentor.matching.service import Matching
+from recomentor.ranking.explain import Explanation
 
 CSV_COLUMNS: Final = ("status", "mentor_id", "mentee_id", "score", "summary", "matches", "reason")
 # A spreadsheet runs a cell starting with these as a formula (OWASP CSV injection).
@@ -20,11 +22,8 @@ def escape_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _matches(explanation: dict[str, object]) -> str:
-    found = explanation.get("matches")
-    if not isinstance(found, list):
-        return ""
-    return " | ".join(f"{m['skill']} ↔ {m['goal']}" for m in found if isinstance(m, dict))
+def _matches(explanation: Explanation) -> str:
+    return " | ".join(f"{m.skill} ↔ {m.goal}" for m in explanation.matches)
 
 
 def matching_csv(matching: Matching) -> str:
@@ -33,7 +32,7 @@ def matching_csv(matching: Matching) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for pair in matching.pairs:
-        summary = str(pair.explanation.get("summary", ""))
+        summary = pair.explanation.summary
         texts = ["paired", pair.mentor_id, pair.mentee_id]
         writer.writerow(
             [escape_cell(t) for t in texts]
@@ -50,7 +49,8 @@ def matching_csv(matching: Matching) -> str:
 
 
 def matching_json(matching: Matching) -> str:
-    return json.dumps(matching.to_dict(), ensure_ascii=False, indent=2)
+    """The same JSON as `matching show --json` and the API."""
+    return msgspec.json.format(msgspec.json.encode(matching), indent=2).decode()
 
 
 def write_matching(matching: Matching, path: Path | str) -> Path:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from recomentor import fields as F
 from recomentor.matching.cohort import (
@@ -18,7 +19,8 @@ from recomentor.matching.cohort import (
 )
 from recomentor.matching.rules import NO_RULES, ProgramRules
 from recomentor.matching.solver import PARTICIPATION
-from recomentor.ranking.rank import describe_scorer
+from recomentor.ranking.explain import Explanation
+from recomentor.ranking.rank import ModelRef, describe_scorer
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_for
 from recomentor.store import Store
@@ -35,50 +37,29 @@ from recomentor.store.participants import existing_ids
 _REASON_SEPARATOR = ": "
 
 
-@dataclass(frozen=True)
-class Matching:
-    """A stored cohort matching, draft or approved, in the documented JSON shape."""
+class Matching(msgspec.Struct, frozen=True, kw_only=True):
+    """A stored cohort matching, draft or approved: the documented JSON of the CLI and the API."""
 
     id: str
     status: str
     mode: str
     objective: str
-    model: dict[str, str]
-    pairs: list[MatchedPair] = field(default_factory=list)
-    unpaired: list[UnpairedMentee] = field(default_factory=list)
-    mentor_load: list[MentorLoad] = field(default_factory=list)
-    rules: dict[str, Any] = field(default_factory=dict)
-    min_gap: float = 5.0
-    created_at: datetime | None = None
-    approved_at: datetime | None = None
-
-    @property
-    def total_score(self) -> float:
-        return float(sum(pair.score for pair in self.pairs))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "mode": self.mode,
-            "objective": self.objective,
-            "model": dict(self.model),
-            "min_gap": self.min_gap,
-            "rules": self.rules,
-            "created_at": self.created_at.isoformat() if self.created_at else None,
-            "approved_at": self.approved_at.isoformat() if self.approved_at else None,
-            "total_score": self.total_score,
-            "pairs": [pair.to_dict() for pair in self.pairs],
-            "unpaired": [entry.to_dict() for entry in self.unpaired],
-            "mentor_load": [load.to_dict() for load in self.mentor_load],
-        }
+    model: ModelRef
+    min_gap: float
+    rules: dict[str, Any]
+    created_at: datetime | None
+    approved_at: datetime | None
+    total_score: float  # the sum of the pairs' scores
+    pairs: list[MatchedPair]
+    unpaired: list[UnpairedMentee]
+    mentor_load: list[MentorLoad]
 
 
 def _params(
     assignment: CohortAssignment, scorer: Scorer, rules: ProgramRules, min_gap: float, lang: str
 ) -> dict[str, Any]:
     return {
-        "model": describe_scorer(scorer),
+        "model": msgspec.to_builtins(describe_scorer(scorer)),
         "rules": rules.to_dict(),
         "min_gap": min_gap,
         "lang": lang,
@@ -99,19 +80,24 @@ def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) ->
         # An erased mentor leaves the summary along with their pairs.
         if still_there is None or mentor_id in still_there
     ]
+    pairs = [
+        MatchedPair(p.mentor_id, p.mentee_id, p.score, msgspec.convert(p.explanation, Explanation))
+        for p in stored.pairs
+    ]
     return Matching(
         id=row.id,
         status=row.status,
         mode=row.mode,
         objective=row.objective,
-        model=dict(params.get("model", {})),
-        pairs=[MatchedPair(p.mentor_id, p.mentee_id, p.score, p.explanation) for p in stored.pairs],
-        unpaired=unpaired,
-        mentor_load=loads,
-        rules=dict(params.get("rules", {})),
+        model=msgspec.convert(params.get("model", {}), ModelRef),
         min_gap=float(params.get("min_gap", 0.0)),
+        rules=dict(params.get("rules", {})),
         created_at=row.created_at,
         approved_at=row.approved_at,
+        total_score=float(sum(pair.score for pair in pairs)),
+        pairs=pairs,
+        unpaired=unpaired,
+        mentor_load=loads,
     )
 
 
@@ -146,7 +132,7 @@ def create_matching(
             mode=mode,
             objective=objective,
             params=_params(assignment, scorer, rules, min_gap, lang),
-            pairs=[pair.to_dict() for pair in assignment.pairs],
+            pairs=[msgspec.to_builtins(pair) for pair in assignment.pairs],
             unpaired=[
                 (u.mentee_id, u.reason + _REASON_SEPARATOR + u.detail) for u in assignment.unpaired
             ],

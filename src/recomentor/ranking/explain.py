@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
+import msgspec
 import numpy as np
 
 from recomentor import fields as F
@@ -77,32 +77,20 @@ _WORDS: Final = {
 }
 
 
-@dataclass(frozen=True)
-class Factor:
+class Factor(msgspec.Struct, frozen=True):
     """One term of the score: the feature value (None for an intercept) and its contribution."""
 
     name: str
     value: float | None
     contribution: float
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "value": self.value, "contribution": self.contribution}
 
+class Explanation(msgspec.Struct, frozen=True):
+    """Why a pair scores what it does: its JSON shape in `suggest --json`, matchings and the API."""
 
-@dataclass(frozen=True)
-class Explanation:
     summary: str
-    factors: list[Factor] = field(default_factory=list)
-    matches: list[ItemMatch] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "summary": self.summary,
-            "factors": [factor.to_dict() for factor in self.factors],
-            "matches": [
-                {"skill": m.skill, "goal": m.goal, "similarity": m.similarity} for m in self.matches
-            ],
-        }
+    factors: list[Factor]
+    matches: list[ItemMatch]
 
 
 def check_lang(lang: str) -> str:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 import numpy as np
 
 from recomentor import fields as F
 from recomentor.ranking.roster import Roster
 
 
-@dataclass(frozen=True)
-class ItemMatch:
+class ItemMatch(msgspec.Struct, frozen=True):
     """One skill phrase of the mentor against one goal phrase of the mentee."""
 
     skill: str

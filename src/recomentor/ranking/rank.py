@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
+import msgspec
 import numpy as np
 
 from recomentor import fields as F
@@ -18,46 +17,35 @@ from recomentor.ranking.scorers import Scorer, scorer_features, scorer_for
 PARTNER = "partner"
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class ModelRef(msgspec.Struct, frozen=True):
+    """Which scorer produced a result: heuristic or learned, and its registry name and version."""
+
+    kind: str
+    name: str
+    version: str
+
+
+class Suggestion(msgspec.Struct, frozen=True):
     rank: int
     partner_id: str
     role: str  # the partner's side of the pair: mentor, mentee, or partner in mutual mode
     score: float
     explanation: Explanation
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rank": self.rank,
-            "partner_id": self.partner_id,
-            "role": self.role,
-            "score": self.score,
-            "explanation": self.explanation.to_dict(),
-        }
 
+class SuggestionResult(msgspec.Struct, frozen=True):
+    """The documented `suggest --json` shape, which the API returns as is."""
 
-@dataclass(frozen=True)
-class SuggestionResult:
     person_id: str
     mode: str
-    model: dict[str, str]
-    suggestions: list[Suggestion] = field(default_factory=list)
+    model: ModelRef
+    suggestions: list[Suggestion]
     # Why the other participants are not candidates, per reason: explains an empty list.
-    excluded: dict[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented `suggest --json` shape."""
-        return {
-            "person_id": self.person_id,
-            "mode": self.mode,
-            "model": dict(self.model),
-            "suggestions": [s.to_dict() for s in self.suggestions],
-            "excluded": dict(self.excluded),
-        }
+    excluded: dict[str, int]
 
 
-def describe_scorer(scorer: Scorer) -> dict[str, str]:
-    return {"kind": scorer.kind, "name": scorer.name, "version": scorer.version}
+def describe_scorer(scorer: Scorer) -> ModelRef:
+    return ModelRef(kind=scorer.kind, name=scorer.name, version=scorer.version)
 
 
 def _top_k(scores: np.ndarray, partners: np.ndarray, k: int) -> np.ndarray:
@@ -106,7 +94,11 @@ def rank_partners(
     )
     scorer = scorer_for(scorer, mode)
     result = SuggestionResult(
-        person_id=person_id, mode=mode, model=describe_scorer(scorer), excluded=candidates.excluded
+        person_id=person_id,
+        mode=mode,
+        model=describe_scorer(scorer),
+        suggestions=[],
+        excluded=candidates.excluded,
     )
     if len(candidates) == 0 or k <= 0:
         return result

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import msgspec
 import polars as pl
 
 from recomentor import fields as F
@@ -26,33 +26,30 @@ from recomentor.survey.participants import (
 from recomentor.survey.reader import LINE, RawTable, ReadLimits, read_table
 
 
-@dataclass
-class ImportReport:
-    """What an import read, stored and rejected; the CLI and the API show it as is."""
+class ImportReport(msgspec.Struct, kw_only=True):
+    """What an import read, stored and rejected: the CLI's `--json` and the API return it as is.
+
+    No field has a default, so the API documents every one as always present.
+    """
 
     source: str
     rows_read: int
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    stale: int = 0
+    inserted: int
+    updated: int
+    unchanged: int
+    stale: int
     # Ids erased earlier whose row is not newer than the erasure: not imported again.
-    erased: int = 0
-    superseded_lines: list[int] = field(default_factory=list)
-    rejected: list[RowProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    encoding: str = "utf-8"
-    delimiter: str | None = None
+    erased: int
+    superseded_lines: list[int]
+    rejected: list[RowProblem]
+    rejected_rows: int  # distinct lines among `rejected`
+    ignored_columns: list[str]
+    encoding: str
+    delimiter: str | None
 
     @property
     def rejected_lines(self) -> list[int]:
         return sorted({p.line for p in self.rejected})
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["rejected"] = [asdict(p) for p in self.rejected]
-        data["rejected_rows"] = len(self.rejected_lines)
-        return data
 
 
 def _limits(settings: Settings, max_bytes: int | None) -> ReadLimits:
@@ -89,8 +86,14 @@ class _Mapped:
         return ImportReport(
             source=source,
             rows_read=self.frame.height,
+            inserted=0,
+            updated=0,
+            unchanged=0,
+            stale=0,
+            erased=0,
             superseded_lines=superseded,
             rejected=problems,
+            rejected_rows=len({p.line for p in problems}),
             ignored_columns=self.ignored,
             encoding=self.table.encoding,
             delimiter=self.table.delimiter,
