@@ -8,7 +8,8 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
-from recomentor.ranking.explain import explain_pair
+from recomentor.ranking.candidates import REASONS
+from recomentor.ranking.explain import LANGS, describe_exclusions, explain_pair, reason_words
 from recomentor.ranking.features import (
     FEATURE_NAMES,
     PHRASE_ASSOCIATION,
@@ -126,3 +127,24 @@ def test_a_learned_phrase_association_is_named_for_what_it_measures(lang: str, p
     assert explanation.summary.index(phrase) < explanation.summary.index(
         "same site" if lang == "en" else "même site"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "2 wrong role, 1 no common language"),
+        ("fr", "2 rôle incompatible, 1 aucune langue commune"),
+    ],
+)
+def test_exclusion_reasons_read_in_the_asked_language(lang: str, expected: str) -> None:
+    excluded = {reason: 0 for reason in REASONS}
+    excluded.update(same_person=1, wrong_role=2, no_common_language=1)
+    assert describe_exclusions(excluded, lang) == expected
+    assert describe_exclusions({reason: 0 for reason in REASONS}, lang) == ""
+
+
+def test_every_exclusion_reason_has_words_in_every_language() -> None:
+    for lang in LANGS:
+        words = [reason_words(reason, lang) for reason in REASONS]
+        assert all(word not in REASONS for word in words), lang  # no code shown as is
+        assert len(set(words)) == len(REASONS), lang

@@ -60,6 +60,28 @@ def test_match_show_export_and_approve(runner: CliRunner, tmp_path: Path) -> Non
     assert exit_code_for(again.exception) == 1
 
 
+def test_suggest_and_match_tell_why_in_the_asked_language(runner: CliRunner) -> None:
+    # S2 speaks only German: J1, the one mentor, shares no language with them; S1 is a mentee.
+    english = runner.invoke(app, ["suggest", "S2"])
+    assert english.exit_code == 0, english.output
+    assert "No eligible partner for S2" in english.output
+    assert "Excluded: 1 wrong role, 1 no common language." in english.output
+    french = runner.invoke(app, ["suggest", "S2", "--lang", "fr"])
+    assert french.exit_code == 0, french.output
+    assert "Aucun partenaire éligible pour S2" in french.output
+    assert "Exclus : 1 rôle incompatible, 1 aucune langue commune." in french.output
+    matched = runner.invoke(app, ["match", "--lang", "fr", "--json"])
+    assert matched.exit_code == 0, matched.output
+    unpaired = json.loads(matched.output)["unpaired"]
+    assert unpaired == [
+        {
+            "mentee_id": "S2",
+            "reason": "no_eligible_mentor",
+            "detail": "aucun mentor éligible (1 aucune langue commune)",
+        }
+    ]
+
+
 def _error(result: Result) -> RecomentorError:
     # CliRunner calls the Typer app directly; main() maps the same errors to exit codes.
     assert isinstance(result.exception, RecomentorError), result.output

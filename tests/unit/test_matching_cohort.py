@@ -44,12 +44,17 @@ def roster(sqlite_store: Store) -> Roster:
 
 
 def _match(
-    roster: Roster, *, objective: str = PARTICIPATION, rules_text: str = "", **kwargs: object
+    roster: Roster,
+    *,
+    objective: str = PARTICIPATION,
+    rules_text: str = "",
+    lang: str = "en",
+    **kwargs: object,
 ) -> CohortAssignment:
     rules = parse_rules(rules_text)
     scorer = HeuristicScorer()
     cohort = build_cohort(roster, scorer, rules=rules, **kwargs)  # type: ignore[arg-type]
-    return solve_cohort(roster, scorer, cohort, objective=objective, rules=rules)
+    return solve_cohort(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
 
 
 def _pairs(result: CohortAssignment) -> set[tuple[str, str]]:
@@ -108,6 +113,18 @@ def test_must_filters_and_exclusions_rule_pairs_out(roster: Roster) -> None:
     assert "1 own manager" in s1.detail and "2 rule same location" in s1.detail
     excluded = _match(roster, rules_text="[[exclude]]\nmentor_id='J2'\nmentee_id='S2'\n")
     assert ("J2", "S2") in _unruled_pairs(roster) and ("J2", "S2") not in _pairs(excluded)
+
+
+def test_unpaired_reasons_are_in_the_matching_language(roster: Roster) -> None:
+    result = _match(roster, rules_text="[require]\nsame_location = true\n", lang="fr")
+    details = {u.mentee_id: u.detail for u in result.unpaired}
+    assert (
+        details["S1"] == "aucun mentor éligible (1 lien hiérarchique direct, 2 règle same location)"
+    )
+    assert (
+        details["S4"].startswith("aucun mentor éligible (")
+        and "aucune langue commune" in details["S4"]
+    )
 
 
 def _unruled_pairs(roster: Roster) -> set[tuple[str, str]]:

@@ -1,16 +1,21 @@
-"""Shared CLI plumbing: settings and store opened once per command, consoles, JSON output."""
+"""Shared CLI plumbing: settings and store once per command, the ranking inputs, JSON output."""
 
 from __future__ import annotations
 
 import sys
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from rich.console import Console
 
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
+
+if TYPE_CHECKING:
+    from recomentor.embeddings import SentenceEncoder
+    from recomentor.ranking.roster import Roster
+    from recomentor.ranking.scorers import Scorer
 
 console = Console(highlight=False)
 
@@ -23,6 +28,28 @@ def settings() -> Settings:
 @cache
 def store() -> Store:
     return open_store(settings().resolved_database_url)
+
+
+# The ranking stack is imported inside these three, so `recomentor --help` stays fast.
+def encoder() -> SentenceEncoder:
+    """The configured embedding model; it loads on its first encode, not here."""
+    from recomentor.embeddings import SentenceEncoder
+
+    return SentenceEncoder.from_settings(settings())
+
+
+def roster(*, progress: bool = True) -> Roster:
+    """Every participant with embedded answers; the progress bar shows only on a terminal."""
+    from recomentor.ranking.roster import load_roster
+
+    return load_roster(store(), encoder(), progress=progress and console.is_terminal)
+
+
+def scorer() -> Scorer:
+    """What suggestions and matchings are scored with: the champion, else the heuristic."""
+    from recomentor.training.registry import load_scorer
+
+    return load_scorer(settings())
 
 
 def print_json(payload: Any) -> None:

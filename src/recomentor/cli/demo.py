@@ -25,13 +25,11 @@ def demo(
     """Build a synthetic company, import it, embed it and show explained suggestions."""
     # Imported here so `recomentor --help` stays fast.
     from recomentor.cli.suggest import print_suggestions
-    from recomentor.embeddings import SentenceEncoder
     from recomentor.ranking.rank import rank_partners
-    from recomentor.ranking.roster import ROLE_CODES, load_roster
+    from recomentor.ranking.roster import ROLE_CODES
     from recomentor.ranking.scorers import scorer_for
     from recomentor.survey import import_feedback, import_participants
     from recomentor.synth import write_synthetic
-    from recomentor.training.registry import load_scorer
 
     console = context.console
     settings = context.settings()
@@ -51,10 +49,9 @@ def demo(
         f"and {feedback.inserted + feedback.updated + feedback.unchanged} past pairings "
         f"into {settings.resolved_database_url}"
     )
-    encoder = SentenceEncoder.from_settings(settings)
-    console.print(f"[bold]3.[/] Embedding skills and goals with {encoder.model_id} ...")
-    roster = load_roster(store, encoder, progress=console.is_terminal)
-    scorer = scorer_for(load_scorer(settings), F.REVERSE)  # the scorer the demo's ranking uses
+    console.print(f"[bold]3.[/] Embedding skills and goals with {context.encoder().model_id} ...")
+    roster = context.roster()
+    scorer = scorer_for(context.scorer(), F.REVERSE)  # the scorer the demo's ranking uses
     console.print(f"[bold]4.[/] Ranking with the {scorer.kind} scorer ({scorer.name})\n")
     mentee_code = ROLE_CODES[F.MENTEE]
     seniors = sorted(
@@ -67,7 +64,7 @@ def demo(
             roster, scorer, person_id, k=3, mode=F.REVERSE, min_gap=settings.min_gap,
             lang=settings.lang,
         )  # fmt: skip
-        print_suggestions(result)
+        print_suggestions(result, lang=settings.lang)
     console.print(f"\nDone in {time.perf_counter() - started:.0f} s. What to try next:")
     console.print(f"  recomentor suggest {seniors[0] if seniors else 'ID'} --json")
     console.print("  recomentor match --out pairs.csv          # cohort matching under capacities")

@@ -88,21 +88,15 @@ def match(
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
     """Pair every mentee that can be paired under capacities and rules; saved as a draft."""
-    from recomentor.embeddings import SentenceEncoder
     from recomentor.matching.rules import NO_RULES, load_rules
     from recomentor.matching.service import create_matching
-    from recomentor.ranking.roster import load_roster
-    from recomentor.training.registry import load_scorer
 
     program = load_rules(rules) if rules is not None else NO_RULES
     settings = context.settings()
-    store = context.store()
-    encoder = SentenceEncoder.from_settings(settings)
-    roster = load_roster(store, encoder, progress=not as_json and context.console.is_terminal)
     matching = create_matching(
-        store,
-        roster,
-        load_scorer(settings),
+        context.store(),
+        context.roster(progress=not as_json),
+        context.scorer(),
         mode=mode.lower(),
         objective=objective.lower(),
         rules=program,

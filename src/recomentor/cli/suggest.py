@@ -12,37 +12,37 @@ from recomentor.cli import context
 if TYPE_CHECKING:
     from recomentor.ranking.rank import SuggestionResult
 
-_REASON_WORDS = {
-    "same_person": "same person",
-    "wrong_role": "wrong role",
-    "own_manager": "own manager",
-    "no_common_language": "no common language",
-    "wrong_direction": "wrong direction or gap",
-    "at_capacity": "at capacity",
-    "already_paired": "already paired",
-    "excluded": "excluded",
+# The lines around the exclusion reasons, whose words come from ranking/explain.py.
+_LINES = {
+    "en": {
+        "none": "No eligible partner for {person} in {mode} mode.",
+        "excluded": "Excluded: {reasons}.",
+        "not_candidates": "Not candidates: {reasons}.",
+        "nobody": "nobody else",
+    },
+    "fr": {
+        "none": "Aucun partenaire éligible pour {person} en mode {mode}.",
+        "excluded": "Exclus : {reasons}.",
+        "not_candidates": "Non candidats : {reasons}.",
+        "nobody": "personne d'autre",
+    },
 }
 
 
-def _excluded_line(excluded: dict[str, int]) -> str:
-    parts = [
-        f"{count} {_REASON_WORDS.get(reason, reason)}"
-        for reason, count in excluded.items()
-        if count and reason != "same_person"
-    ]
-    return ", ".join(parts) or "nobody else"
-
-
-def print_suggestions(result: SuggestionResult) -> None:
-    """Rich table of ranked partners with reasons; the reasons of exclusion when empty."""
+def print_suggestions(result: SuggestionResult, *, lang: str) -> None:
+    """Rich table of ranked partners with reasons; why the others are not candidates, in `lang`."""
     from rich.table import Table
 
+    from recomentor.ranking.explain import check_lang, describe_exclusions
+
     console = context.console
+    lines = _LINES[check_lang(lang)]
+    excluded = describe_exclusions(result.excluded, lang) or lines["nobody"]
     model = result.model
     title = f"Suggestions for {result.person_id} ({result.mode}, {model.name} v{model.version})"
     if not result.suggestions:
-        console.print(f"No eligible partner for {result.person_id} in {result.mode} mode.")
-        console.print(f"Excluded: {_excluded_line(result.excluded)}.")
+        console.print(lines["none"].format(person=result.person_id, mode=result.mode))
+        console.print(lines["excluded"].format(reasons=excluded))
         return
     table = Table(title=title, show_lines=True)
     for column in ("rank", "partner", "role", "score", "why", "matched phrases"):
@@ -66,7 +66,7 @@ def print_suggestions(result: SuggestionResult) -> None:
             matches,
         )
     console.print(table)
-    console.print(f"[dim]Not candidates: {_excluded_line(result.excluded)}.[/dim]")
+    console.print(lines["not_candidates"].format(reasons=excluded), style="dim")
 
 
 def suggest(
@@ -84,29 +84,24 @@ def suggest(
 ) -> None:
     """Ranked partners for one participant, each with the reasons behind its score."""
     # Imported here so `recomentor --help` does not pay for numpy, scipy and the model code.
-    from recomentor.embeddings import SentenceEncoder
     from recomentor.ranking.rank import rank_partners
-    from recomentor.ranking.roster import load_roster
     from recomentor.store.participants import get_participant
-    from recomentor.training.registry import load_scorer
 
     settings = context.settings()
-    store = context.store()
-    with store.session() as session:
+    with context.store().session() as session:
         get_participant(session, person_id)  # an unknown id fails before the model loads
-    encoder = SentenceEncoder.from_settings(settings)
-    roster = load_roster(store, encoder, progress=not as_json and context.console.is_terminal)
+    chosen_lang = lang or settings.lang
     result = rank_partners(
-        roster,
-        load_scorer(settings),
+        context.roster(progress=not as_json),
+        context.scorer(),
         person_id,
         k=k,
         mode=mode.lower(),
         min_gap=settings.min_gap,
-        lang=lang or settings.lang,
+        lang=chosen_lang,
         role=as_role,
     )
     if as_json:
         context.print_json(result)
     else:
-        print_suggestions(result)
+        print_suggestions(result, lang=chosen_lang)

@@ -22,8 +22,9 @@ from recomentor.matching.rules import (
 )
 from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
 from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
-from recomentor.ranking.explain import Explanation, check_lang, explain_pair
+from recomentor.ranking.explain import Explanation, check_lang, describe_exclusions, explain_pair
 from recomentor.ranking.phrases import top_item_matches
+from recomentor.ranking.rank import PARTNER
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_features
 
@@ -32,14 +33,36 @@ CAPACITY_EXHAUSTED: Final = "capacity_exhausted"
 NOT_WORTH_PAIRING: Final = "score_not_positive"
 # Pairs checked and scored per block: bounds memory whatever the cohort size.
 _BLOCK_PAIRS: Final = 1_000_000
-_REASON_WORDS: Final = {
-    "wrong_role": "wrong role",
-    "own_manager": "own manager",
-    "no_common_language": "no common language",
-    "wrong_direction": "wrong direction or experience gap",
-    "at_capacity": "no capacity",
-    "already_paired": "already paired",
-    "excluded": "excluded by the program rules",
+# Why a mentee stays unpaired, in the matching's language: sentences by reason code, and a
+# program rule's must-filter as counted among the exclusions.
+_UNPAIRED_WORDS: Final = {
+    "en": {
+        NO_ELIGIBLE_MENTOR: "no eligible {partner}",
+        CAPACITY_EXHAUSTED: (
+            "all {count} eligible {partners} are taken by pairs that serve the objective better"
+        ),
+        NOT_WORTH_PAIRING: (
+            "{count} eligible {partners} still have room, but no pair scores above 0"
+        ),
+        RULE_PREFIX: "rule {criterion}",
+    },
+    "fr": {
+        NO_ELIGIBLE_MENTOR: "aucun {partner} éligible",
+        CAPACITY_EXHAUSTED: (
+            "les {count} {partners} éligibles sont pris par des binômes qui servent mieux "
+            "l'objectif"
+        ),
+        NOT_WORTH_PAIRING: (
+            "{count} {partners} éligibles ont encore de la place, mais aucun binôme n'a un "
+            "score supérieur à 0"
+        ),
+        RULE_PREFIX: "règle {criterion}",
+    },
+}
+# The other side of an unpaired person, singular and plural: a mentor, or a partner (mutual).
+_PARTNER_WORDS: Final = {
+    "en": {F.MENTOR: ("mentor", "mentors"), PARTNER: ("partner", "partners")},
+    "fr": {F.MENTOR: ("mentor", "mentors"), PARTNER: ("partenaire", "partenaires")},
 }
 
 
@@ -243,13 +266,21 @@ def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
     return joined
 
 
-def _excluded_detail(names: tuple[str, ...], counts: np.ndarray, *, partner: str) -> str:
-    parts = []
-    for name, count in zip(names, counts.tolist(), strict=True):
-        if count and name != "same_person":
-            words = _REASON_WORDS.get(name, name.replace(RULE_PREFIX, "rule ").replace("_", " "))
-            parts.append(f"{count} {words}")
-    return f"no eligible {partner}" + (f" ({', '.join(parts)})" if parts else "")
+def _reason_key(name: str, lang: str) -> str:
+    """A must-filter's reason in words; the candidates' own reasons stay codes for explain.py."""
+    if not name.startswith(RULE_PREFIX):
+        return name
+    criterion = name.removeprefix(RULE_PREFIX).replace("_", " ")
+    return _UNPAIRED_WORDS[lang][RULE_PREFIX].format(criterion=criterion)
+
+
+def _no_eligible_detail(cohort: Cohort, row: int, partner: str, lang: str) -> str:
+    counts = dict(zip(cohort.reason_names, cohort.excluded[row].tolist(), strict=True))
+    reasons = describe_exclusions(
+        {_reason_key(name, lang): count for name, count in counts.items()}, lang
+    )
+    detail = _UNPAIRED_WORDS[lang][NO_ELIGIBLE_MENTOR].format(partner=partner)
+    return f"{detail} ({reasons})" if reasons else detail
 
 
 def _unpaired(
@@ -260,16 +291,18 @@ def _unpaired(
     person_id: str,
     *,
     partner: str,
+    lang: str,
 ) -> UnpairedMentee:
+    """Why one mentee (or pool member) has no pair: a stable code and a sentence in `lang`."""
+    singular, plural = _PARTNER_WORDS[lang][partner]
     if eligible == 0:
-        detail = _excluded_detail(cohort.reason_names, cohort.excluded[row], partner=partner)
+        detail = _no_eligible_detail(cohort, row, singular, lang)
         return UnpairedMentee(person_id, NO_ELIGIBLE_MENTOR, detail)
+    words = _UNPAIRED_WORDS[lang]
     if with_room == 0:
-        detail = (
-            f"all {eligible} eligible {partner}s are taken by pairs that serve the objective better"
-        )
+        detail = words[CAPACITY_EXHAUSTED].format(count=eligible, partners=plural)
         return UnpairedMentee(person_id, CAPACITY_EXHAUSTED, detail)
-    detail = f"{with_room} eligible {partner}s still have room, but no pair scores above 0"
+    detail = words[NOT_WORTH_PAIRING].format(count=with_room, partners=plural)
     return UnpairedMentee(person_id, NOT_WORTH_PAIRING, detail)
 
 
@@ -379,6 +412,7 @@ def solve_cohort(
             int(with_room[r]),
             roster.ids[cohort.mentees[r]],
             partner=F.MENTOR,
+            lang=lang,
         )
         for r in np.flatnonzero(assigned == UNPAIRED).tolist()
     ]
@@ -416,7 +450,15 @@ def _solve_pool(
     free = partner[others] == UNPAIRED
     with_room = np.bincount(ends, weights=free, minlength=len(roster)).astype(np.int64)
     unpaired = [
-        _unpaired(cohort, p, int(eligible[p]), int(with_room[p]), roster.ids[p], partner="partner")
+        _unpaired(
+            cohort,
+            p,
+            int(eligible[p]),
+            int(with_room[p]),
+            roster.ids[p],
+            partner=PARTNER,
+            lang=lang,
+        )
         for p in np.flatnonzero(partner == UNPAIRED).tolist()
     ]
     loads = [MentorLoad(roster.ids[p], int(partner[p] != UNPAIRED), 1) for p in everyone.tolist()]

@@ -1,8 +1,8 @@
-"""Explanations built from a scorer's contributions: factors, phrase matches and one sentence."""
+"""Explanations in EN and FR: factors, phrase matches and a sentence; why not a candidate."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import msgspec
@@ -10,6 +10,16 @@ import numpy as np
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
+from recomentor.ranking.candidates import (
+    ALREADY_PAIRED,
+    AT_CAPACITY,
+    EXCLUDED,
+    NO_COMMON_LANGUAGE,
+    OWN_MANAGER,
+    SAME_PERSON,
+    WRONG_DIRECTION,
+    WRONG_ROLE,
+)
 from recomentor.ranking.features import (
     BEST_ITEM_MATCH,
     COMMON_LANGUAGE,
@@ -76,6 +86,30 @@ _WORDS: Final = {
     },
 }
 
+# Why a pair is not a candidate (candidates.REASONS), as "3 wrong role" counts read them.
+_REASON_WORDS: Final = {
+    "en": {
+        SAME_PERSON: "same person",
+        WRONG_ROLE: "wrong role",
+        OWN_MANAGER: "own manager",
+        NO_COMMON_LANGUAGE: "no common language",
+        WRONG_DIRECTION: "wrong direction or experience gap",
+        AT_CAPACITY: "at capacity",
+        ALREADY_PAIRED: "already paired",
+        EXCLUDED: "explicitly excluded",
+    },
+    "fr": {
+        SAME_PERSON: "même personne",
+        WRONG_ROLE: "rôle incompatible",
+        OWN_MANAGER: "lien hiérarchique direct",
+        NO_COMMON_LANGUAGE: "aucune langue commune",
+        WRONG_DIRECTION: "mauvais sens ou écart d'expérience insuffisant",
+        AT_CAPACITY: "capacité atteinte",
+        ALREADY_PAIRED: "déjà en binôme",
+        EXCLUDED: "exclusion explicite",
+    },
+}
+
 
 class Factor(msgspec.Struct, frozen=True):
     """One term of the score: the feature value (None for an intercept) and its contribution."""
@@ -97,6 +131,23 @@ def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise InvalidInputError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     return lang
+
+
+def reason_words(reason: str, lang: str) -> str:
+    """A candidate exclusion reason in words; any other code (e.g. a program rule's) as given."""
+    return _REASON_WORDS[check_lang(lang)].get(reason, reason)
+
+
+def describe_exclusions(excluded: Mapping[str, int], lang: str) -> str:
+    """'3 wrong role, 1 own manager': every reason that ruled someone out, in `lang`.
+
+    The person themself (same_person) is not worth telling; '' when nobody was ruled out.
+    """
+    return ", ".join(
+        f"{count} {reason_words(reason, lang)}"
+        for reason, count in excluded.items()
+        if count and reason != SAME_PERSON
+    )
 
 
 def _strength(values: dict[str, float]) -> str:
