@@ -12,7 +12,7 @@ import pytest
 from mlflow import MlflowClient
 
 from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
-from recomentor.ranking.rank import rank_partners
+from recomentor.ranking.rank import ModelRef, rank_partners
 from recomentor.ranking.roster import load_roster
 from recomentor.ranking.scorers import HEURISTIC, LEARNED, scorer_features
 from recomentor.settings import Settings
@@ -78,7 +78,7 @@ def test_the_champion_serves_suggestions_and_its_explanations_add_up(
     assert scorer.version == report.run.version
     roster = load_roster(store, FakeEncoder())
     result = rank_partners(roster, scorer, _a_mentee(store), k=5, min_gap=settings.min_gap)
-    assert result.model == {"kind": LEARNED, "name": REGISTERED_MODEL, "version": "1"}
+    assert result.model == ModelRef(kind=LEARNED, name=REGISTERED_MODEL, version="1")
     assert result.suggestions
     for suggestion in result.suggestions:
         factors = suggestion.explanation.factors
