@@ -88,7 +88,7 @@ class KnownAnswer:
             dataset = FeedbackDataset(
                 features=features.matrix,
                 feature_names=features.names,
-                labels=ratings >= GOOD_RATING,
+                is_good=ratings >= GOOD_RATING,
                 ratings=ratings,
                 mentor_idx=mentor,
                 mentee_idx=mentee,

@@ -92,7 +92,7 @@ def test_the_loaded_champion_serves_its_mode_and_the_heuristic_the_others(
     roster, senior = load_roster(store, FakeEncoder()), _a_senior(store)
     for mode, kind in ((F.CLASSIC, LEARNED), (F.REVERSE, HEURISTIC), (F.MUTUAL, HEURISTIC)):
         result = rank_partners(roster, champion, senior, mode=mode, min_gap=settings.min_gap)
-        assert result.model["kind"] == kind, mode
+        assert result.model.kind == kind, mode
         assert result.suggestions, mode
 
 

@@ -95,7 +95,7 @@ class ScorerContract:
         roster = known.roster
         for person_id in roster.ids:
             result = rank_partners(roster, scorer, person_id, k=1, mode=mode, min_gap=MIN_GAP)
-            assert result.model["kind"] == scorer.kind
+            assert result.model.kind == scorer.kind
             best = roster.position(result.suggestions[0].partner_id)
             me = roster.position(person_id)
             # Every person here has a partner fitting every way in every mode.

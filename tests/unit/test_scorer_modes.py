@@ -9,7 +9,7 @@ import pytest
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
 from recomentor.matching.service import create_matching
-from recomentor.ranking.rank import describe_scorer, rank_partners
+from recomentor.ranking.rank import ModelRef, describe_scorer, rank_partners
 from recomentor.ranking.scorers import HEURISTIC, LEARNED, HeuristicScorer, scorer_for
 from recomentor.ranking.scorers.learned import LearnedScorer
 from tests.known_answer import MIN_GAP, KnownAnswer, known_answer
@@ -58,22 +58,22 @@ def test_suggestions_in_another_mode_are_the_heuristic_s_and_say_so(
 ) -> None:
     served = rank_partners(known.roster, reverse_model, SENIOR, mode=F.REVERSE, min_gap=MIN_GAP)
     assert served.model == describe_scorer(reverse_model)
-    assert served.model["kind"] == LEARNED
+    assert served.model.kind == LEARNED
     for mode in (F.CLASSIC, F.MUTUAL):
         result = rank_partners(known.roster, reverse_model, SENIOR, mode=mode, min_gap=MIN_GAP)
         heuristic = rank_partners(
             known.roster, HeuristicScorer(), SENIOR, mode=mode, min_gap=MIN_GAP
         )
-        assert result.model == {"kind": HEURISTIC, "name": HEURISTIC, "version": "2"}
-        assert result.to_dict() == heuristic.to_dict()
+        assert result.model == ModelRef(kind=HEURISTIC, name=HEURISTIC, version="2")
+        assert result == heuristic
 
 
 def test_a_cohort_matching_in_another_mode_is_scored_by_the_heuristic(
     known: KnownAnswer, reverse_model: LearnedScorer
 ) -> None:
     own = create_matching(known.store, known.roster, reverse_model, mode=F.REVERSE)
-    assert own.model["kind"] == LEARNED and own.model["version"] == reverse_model.version
+    assert own.model.kind == LEARNED and own.model.version == reverse_model.version
     other = create_matching(known.store, known.roster, reverse_model, mode=F.CLASSIC)
-    assert other.model["kind"] == HEURISTIC
-    factors = {f["name"] for f in other.pairs[0].explanation["factors"]}
+    assert other.model.kind == HEURISTIC
+    factors = {f.name for f in other.pairs[0].explanation.factors}
     assert "baseline" not in factors  # the learned model's first factor: not used here
