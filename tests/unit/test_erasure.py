@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import numpy as np
 import pytest
 from sqlalchemy import func, select
@@ -121,7 +122,7 @@ def test_an_erasure_sticks_for_older_and_undated_answers_only(
     again = _import(store, settings, export)
 
     assert (again.erased, again.inserted, again.unchanged) == (2, 0, 0)
-    assert again.to_dict()["erased"] == 2
+    assert msgspec.to_builtins(again)["erased"] == 2
     with store.session() as session:
         assert _count(session, ParticipantRow) == 0
     answered_again = DATED + "A1,IT,2,mentor,Go,,2100-01-01T00:00:00Z\n"
