@@ -48,7 +48,7 @@ def prepare(home: Path, people: int, feedback: int, seed: int) -> Settings:
         rated = generate_feedback(generate_organisation(people, seed), feedback, seed)
         rated.write_csv(truth / "feedback.csv")
         data = (truth / "feedback.csv").read_bytes()
-        import_feedback(store, data, source="feedback.csv", settings=settings)
+        import_feedback(store, data, source="feedback.csv", settings=settings, allow_unpaired=True)
     load_roster(store, SentenceEncoder.from_settings(settings), progress=True)  # warm the cache
     for stale in (home / "mlflow.db", home / "mlartifacts"):
         # Each measured run starts from an empty tracking store: the worst case (it is created).

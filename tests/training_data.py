@@ -24,7 +24,11 @@ def import_synthetic(
         store, written["participants"].read_bytes(), source="participants.csv", settings=settings
     )
     import_feedback(
-        store, written["feedback"].read_bytes(), source="feedback.csv", settings=settings
+        store,
+        written["feedback"].read_bytes(),
+        source="feedback.csv",
+        settings=settings,
+        allow_unpaired=True,
     )
     return folder
 

@@ -30,6 +30,27 @@ class ErasureKeyError(RecomentorError):
     """The erasure key is unusable, or not the one this database's erasures were made with."""
 
 
+@dataclass(frozen=True)
+class PairConflict:
+    """One pair that cannot be formed now, and why (a stable code; ids only, no answers)."""
+
+    mentor_id: str
+    mentee_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} -> {self.mentee_id}: {self.reason}"
+
+
+class PairsConflictError(ConflictError):
+    """Pairs that the pairings in force, the capacities or the hard rules forbid; nothing was
+    formed."""
+
+    def __init__(self, message: str, conflicts: list[PairConflict]) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts
+
+
 class TrainingRefusedError(RecomentorError):
     """Training cannot run on this data (too little feedback, a single class...)."""
 

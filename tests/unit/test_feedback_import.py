@@ -9,6 +9,8 @@ from recomentor.errors import InvalidInputError, RowsRejectedError
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.feedback import all_feedback
+from recomentor.store.pairings import end_pairing_row, find_pairing, insert_pairings
+from recomentor.store.tables import utcnow
 from recomentor.survey import import_feedback, import_participants
 
 PEOPLE = (
@@ -20,7 +22,10 @@ HEADER = "mentor_id,mentee_id,rating,outcome,submitted_at"
 
 @pytest.fixture
 def people(store: Store, settings: Settings) -> Store:
+    """J1 and S1, paired (J1 mentors S1)."""
     import_participants(store, PEOPLE.encode(), source="people.csv", settings=settings)
+    with store.session() as session:
+        insert_pairings(session, [("J1", "S1")], mode=F.REVERSE, matching_id=None)
     return store
 
 
@@ -89,3 +94,40 @@ def test_each_bad_feedback_row_is_reported(people: Store, settings: Settings) ->
 def test_feedback_file_without_rating_column(people: Store, settings: Settings) -> None:
     with pytest.raises(InvalidInputError, match="rating"):
         _feedback(people, settings, "mentor_id,mentee_id\nJ1,S1\n")
+
+
+def test_feedback_on_a_pair_never_paired_needs_allow_unpaired(
+    store: Store, settings: Settings
+) -> None:
+    import_participants(store, PEOPLE.encode(), source="people.csv", settings=settings)
+    text = HEADER + "\nJ1,S1,4,,2026-10-01\nS1,J1,2,,2026-10-01\n"
+    with pytest.raises(RowsRejectedError) as error:
+        _feedback(store, settings, text)
+    assert [(p.line, p.field, p.row_id) for p in error.value.problems] == [
+        (2, "pair", "J1->S1"),
+        (3, "pair", "S1->J1"),
+    ]
+    assert "never paired" in error.value.problems[0].reason
+    with store.session() as session:
+        assert all_feedback(session) == []
+    # History from before the tool: accepted when said so.
+    assert _feedback(store, settings, text, allow_unpaired=True).inserted == 2
+
+
+def test_paired_means_ever_paired_in_that_direction(people: Store, settings: Settings) -> None:
+    with people.session() as session:
+        end_pairing_row(session, find_pairing(session, "J1", "S1").id, "completed", utcnow())
+    # An ended pairing still takes feedback; the reversed pair was never formed (reverse mode).
+    report = _feedback(
+        people, settings, HEADER + "\nJ1,S1,5,completed,\nS1,J1,3,,\n", skip_invalid=True
+    )
+    assert report.inserted == 1
+    assert [(p.line, p.field) for p in report.rejected] == [(3, "pair")]
+
+
+def test_a_mutual_pairing_takes_feedback_in_either_order(store: Store, settings: Settings) -> None:
+    import_participants(store, PEOPLE.encode(), source="people.csv", settings=settings)
+    with store.session() as session:
+        insert_pairings(session, [("J1", "S1")], mode=F.MUTUAL, matching_id=None)
+    report = _feedback(store, settings, HEADER + "\nJ1,S1,5,,\nS1,J1,4,,\n")
+    assert (report.inserted, report.rejected) == (2, [])

@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -14,9 +15,16 @@ from typer.testing import CliRunner
 from recomentor import fields as F
 from recomentor.cli import context
 from recomentor.cli.app import app
-from recomentor.cli.errors import exit_code_for
+from recomentor.cli.errors import EXIT_CONFLICT, exit_code_for, report_error
 from recomentor.embeddings import SentenceEncoder
-from recomentor.errors import ConflictError, InvalidInputError, NotFoundError, RecomentorError
+from recomentor.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PairsConflictError,
+    RecomentorError,
+    RowsRejectedError,
+)
 from recomentor.store.participants import upsert_participants
 from tests.fakes import FakeEncoder, person
 
@@ -57,7 +65,7 @@ def test_match_show_export_and_approve(runner: CliRunner, tmp_path: Path) -> Non
     assert approved.exit_code == 0 and "1 pairings recorded" in approved.output
     again = runner.invoke(app, ["matching", "approve", payload["id"]])
     assert isinstance(again.exception, ConflictError)
-    assert exit_code_for(again.exception) == 1
+    assert exit_code_for(again.exception) == EXIT_CONFLICT
 
 
 def test_suggest_and_match_tell_why_in_the_asked_language(runner: CliRunner) -> None:
@@ -99,3 +107,76 @@ def test_bad_inputs_raise_errors_the_cli_maps_once(runner: CliRunner, tmp_path: 
     assert "mode must be one of" in str(bad_mode)
     unknown = _error(runner.invoke(app, ["matching", "show", "nope"]))
     assert isinstance(unknown, NotFoundError) and exit_code_for(unknown) == 2
+
+
+def _json(result: Result) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_lifecycle_list_discard_end_and_conflicts(
+    runner: CliRunner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _json(runner.invoke(app, ["match", "--json"]))
+    second = _json(runner.invoke(app, ["match", "--json"]))
+    assert runner.invoke(app, ["matching", "approve", first["id"]]).exit_code == 0
+    refused = runner.invoke(app, ["matching", "approve", second["id"]])
+    error = refused.exception
+    assert isinstance(error, PairsConflictError) and exit_code_for(error) == EXIT_CONFLICT
+    report_error(error)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("error: 1 of the 1 pairs of matching")
+    assert lines[1:] == ["  J1 -> S1: already_paired"]
+
+    discarded = _json(runner.invoke(app, ["matching", "discard", second["id"], "--json"]))
+    assert discarded["status"] == "discarded"
+    listed = _json(runner.invoke(app, ["matching", "list", "--json"]))
+    assert {m["id"]: m["status"] for m in listed} == {
+        first["id"]: "approved",
+        second["id"]: "discarded",
+    }
+    assert [m["pair_count"] for m in listed] == [1, 1]
+    # A later round starts from what the pairing leaves: S1 has a mentor now.
+    third = _json(runner.invoke(app, ["match", "--json"]))
+    assert third["pairs"] == [] and third["mentees_already_paired"] == 1
+
+    (pairing,) = _json(runner.invoke(app, ["pairings", "list", "--status", "active", "--json"]))
+    assert (pairing["mentor_id"], pairing["mentee_id"], pairing["matching_id"]) == (
+        "J1",
+        "S1",
+        first["id"],
+    )
+    ended = _json(
+        runner.invoke(app, ["pairings", "end", "J1", "S1", "--reason", "completed", "--json"])
+    )
+    assert (ended["status"], ended["end_reason"]) == ("ended", "completed")
+    assert _json(runner.invoke(app, ["pairings", "list", "--status", "active", "--json"])) == []
+    statuses = {
+        m["id"]: m["status"] for m in _json(runner.invoke(app, ["matching", "list", "--json"]))
+    }
+    assert statuses[first["id"]] == "superseded"  # none of its pairings is active any more
+    again = runner.invoke(app, ["pairings", "add", "J1", "S1"])
+    assert isinstance(again.exception, PairsConflictError)
+    assert [c.reason for c in again.exception.conflicts] == ["already_paired"]
+    bad = runner.invoke(app, ["pairings", "end", "J1", "S1", "--reason", "bored"])
+    assert isinstance(bad.exception, InvalidInputError) and "reason must be one of" in str(
+        bad.exception
+    )
+
+
+def test_pairings_add_pairs_by_hand_and_feedback_then_imports(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    added = _json(runner.invoke(app, ["pairings", "add", "J1", "S1", "--json"]))
+    assert (added["status"], added["matching_id"]) == ("active", None)
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_text("mentor_id,mentee_id,rating\nJ1,S1,5\nJ1,S2,4\n")
+    refused = runner.invoke(app, ["import", "feedback", str(feedback)])
+    assert isinstance(refused.exception, RowsRejectedError)
+    assert [(p.line, p.field) for p in refused.exception.problems] == [(3, "pair")]
+    imported = _json(
+        runner.invoke(app, ["import", "feedback", str(feedback), "--allow-unpaired", "--json"])
+    )
+    assert imported["inserted"] == 2
+    unknown = runner.invoke(app, ["pairings", "add", "J1", "NOBODY"])
+    assert isinstance(unknown.exception, NotFoundError)

@@ -16,6 +16,7 @@ from recomentor.matching.cohort import (
 )
 from recomentor.matching.rules import parse_rules
 from recomentor.matching.solver import PARTICIPATION, SCORE
+from recomentor.ranking.capacity import PairingState
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
@@ -154,8 +155,36 @@ def test_capacity_exhausted_when_every_eligible_mentor_is_full(sqlite_store: Sto
 
 
 def test_already_formed_pairs_are_not_proposed_again(roster: Roster) -> None:
-    result = _match(roster, paired_pairs=[("J2", "S2")])
-    assert ("J2", "S2") not in _pairs(result)
+    # An ended pairing: nobody is busy, but the pair is not formed a second time.
+    ended = PairingState.of([("J2", "S2", "ended")])
+    result = _match(roster, pairings=ended)
+    assert ("J2", "S2") in _unruled_pairs(roster) and ("J2", "S2") not in _pairs(result)
+    assert result.mentees_already_paired == 0
+
+
+def test_active_pairings_leave_only_free_slots_and_free_mentees(roster: Roster) -> None:
+    # J1 (2 slots) keeps one; J2 (1 slot) has none left; S2 and S3 already have a mentor.
+    state = PairingState.of([("J1", "S3", "active"), ("J2", "S2", "active")])
+    result = _match(roster, pairings=state)
+    assert result.mentees_already_paired == 2
+    # S1 manages J1, so J3 is S1's only eligible mentor; S4 shares no language with anyone.
+    assert _pairs(result) == {("J3", "S1")}
+    assert [u.mentee_id for u in result.unpaired] == ["S4"]
+    loads = {m.mentor_id: (m.assigned, m.capacity) for m in result.mentor_load}
+    assert loads == {"J1": (0, 1), "J2": (0, 0), "J3": (1, 1)}
+
+
+def test_ending_a_pairing_gives_its_slot_back(roster: Roster) -> None:
+    active = _match(roster, pairings=PairingState.of([("J2", "S2", "active")]))
+    ended = _match(roster, pairings=PairingState.of([("J2", "S2", "ended")]))
+    assert {m.mentor_id: m.capacity for m in active.mentor_load}["J2"] == 0
+    assert {m.mentor_id: m.capacity for m in ended.mentor_load}["J2"] == 1
+
+    def round_of(result: CohortAssignment) -> set[str]:
+        return {p.mentee_id for p in result.pairs} | {u.mentee_id for u in result.unpaired}
+
+    assert "S2" not in round_of(active) and "S2" in round_of(ended)
+    assert ("J2", "S2") not in _pairs(ended)  # ended, yet formed once: not again
 
 
 def test_classic_mode_reverses_the_direction(roster: Roster) -> None:
@@ -180,6 +209,26 @@ def test_mutual_mode_pairs_each_person_once(sqlite_store: Store) -> None:
         # The less experienced side is reported as mentor when both could be.
         years = {pid: roster.years[roster.index[pid]] for pid in (pair.mentor_id, pair.mentee_id)}
         assert years[pair.mentor_id] < years[pair.mentee_id]
+
+
+def test_a_mutual_round_leaves_out_people_in_active_pairings(sqlite_store: Store) -> None:
+    roster = build_roster(
+        sqlite_store,
+        [
+            person(f"P{i}", role=F.BOTH, years=2 + i, skills=SOCIAL if i % 2 else DATA,
+                   goals=DATA if i % 2 else "Instagram et TikTok")
+            for i in range(5)
+        ],
+    )  # fmt: skip
+    result = _match(roster, mode=F.MUTUAL, pairings=PairingState.of([("P0", "P1", "active")]))
+    people = {p for pair in result.pairs for p in (pair.mentor_id, pair.mentee_id)}
+    unpaired = {u.mentee_id for u in result.unpaired}
+    assert people | unpaired == {"P2", "P3", "P4"} and len(people) == 2
+    assert result.mentees_already_paired == 2
+    assert {m.mentor_id for m in result.mentor_load} == {"P2", "P3", "P4"}
+    # The unpaired person's reason counts their own pairs, not another row's.
+    (entry,) = result.unpaired
+    assert entry.reason != NO_ELIGIBLE_MENTOR
 
 
 def test_every_mentee_is_either_paired_or_unpaired_with_a_reason(roster: Roster) -> None:

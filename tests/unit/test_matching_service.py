@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from recomentor import fields as F
 from recomentor.erasure import erase_participant
-from recomentor.errors import ConflictError, NotFoundError
+from recomentor.errors import ConflictError, NotFoundError, PairsConflictError
 from recomentor.matching.cohort import MatchedPair
 from recomentor.matching.export import escape_cell, matching_csv, matching_json, write_matching
 from recomentor.matching.rules import parse_rules
@@ -20,6 +20,7 @@ from recomentor.matching.service import (
     Matching,
     approve_matching,
     create_matching,
+    discard_matching,
     get_matching,
 )
 from recomentor.ranking.explain import Explanation
@@ -94,11 +95,11 @@ def test_create_stores_a_draft_that_reads_back_identically(store: Store, roster:
 
 def test_approve_forms_pairings_once(store: Store, roster: Roster) -> None:
     created = _create(store, roster)
-    approved = approve_matching(store, created.id)
+    approved = approve_matching(store, roster, created.id)
     assert approved.status == "approved" and approved.approved_at is not None
     assert _pairings(store) == {("J1", "S1", created.id), ("J2", "S2", created.id)}
-    with pytest.raises(ConflictError, match="already approved"):
-        approve_matching(store, created.id)
+    with pytest.raises(ConflictError, match="is approved; only a draft can be approved"):
+        approve_matching(store, roster, created.id)
     assert len(_pairings(store)) == 2
     # The next round never proposes a formed pair again.
     later = _create(store, roster)
@@ -107,16 +108,24 @@ def test_approve_forms_pairings_once(store: Store, roster: Roster) -> None:
 
 def test_a_draft_that_repeats_pairs_approved_since_is_refused(store: Store, roster: Roster) -> None:
     first, second = _create(store, roster), _create(store, roster)
-    approve_matching(store, first.id)
-    with pytest.raises(ConflictError, match="create a new matching"):
-        approve_matching(store, second.id)
+    approve_matching(store, roster, first.id)
+    with pytest.raises(PairsConflictError, match="discard it and match again") as caught:
+        approve_matching(store, roster, second.id)
+    assert {(c.mentor_id, c.mentee_id, c.reason) for c in caught.value.conflicts} == {
+        ("J1", "S1", "already_paired"),
+        ("J2", "S2", "already_paired"),
+    }
     assert get_matching(store, second.id).status == "draft"
 
 
-def test_unknown_ids_are_not_found(store: Store) -> None:
-    for action in (get_matching, approve_matching):
+def test_unknown_ids_are_not_found(store: Store, roster: Roster) -> None:
+    for action in (
+        lambda matching_id: get_matching(store, matching_id),
+        lambda matching_id: approve_matching(store, roster, matching_id),
+        lambda matching_id: discard_matching(store, matching_id),
+    ):
         with pytest.raises(NotFoundError) as caught:
-            action(store, "no-such-id")
+            action("no-such-id")
         assert (caught.value.kind, caught.value.key) == ("matching", "no-such-id")
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.errors import NotFoundError
+from recomentor.ranking.capacity import PairingState
 from recomentor.ranking.features import FEATURE_NAMES
 from recomentor.ranking.rank import rank_partners
 from recomentor.ranking.roster import Roster
@@ -148,3 +149,49 @@ def test_ties_are_broken_by_id_for_stable_output(sqlite_store: Store) -> None:
         s.partner_id for s in rank_partners(roster, HeuristicScorer(), "S1", k=2).suggestions
     ]
     assert partners == ["J1", "J2"]
+
+
+def test_active_pairings_leave_out_the_pair_and_full_mentors(roster: Roster) -> None:
+    # Regression (issue 11): after approval, S1's own mentor still came first and `excluded`
+    # reported 0 already_paired and 0 at_capacity.
+    scorer = HeuristicScorer()
+    paired = PairingState.of([("J1", "S1", "active")])
+    before = rank_partners(roster, scorer, "S2", k=10)
+    assert "J1" in [s.partner_id for s in before.suggestions]
+    s1 = rank_partners(roster, scorer, "S1", k=10, pairings=paired)
+    # S1 has a mentor: no second one; J1 is the pair already formed.
+    assert s1.suggestions == []
+    assert s1.excluded["already_paired"] == 1
+    others = rank_partners(roster, scorer, "S1", k=10)
+    assert (
+        s1.excluded["at_capacity"] == len(others.suggestions) - 1 + others.excluded["at_capacity"]
+    )
+    s2 = rank_partners(roster, scorer, "S2", k=10, pairings=paired)
+    assert "J1" not in [s.partner_id for s in s2.suggestions]  # J1's one slot is taken
+    assert s2.excluded["at_capacity"] == before.excluded["at_capacity"] + 1
+    j1 = rank_partners(roster, scorer, "J1", k=10, pairings=paired)
+    assert j1.suggestions == [] and j1.excluded["already_paired"] == 1
+
+
+def test_an_ended_pairing_frees_both_people_but_is_not_proposed_again(roster: Roster) -> None:
+    scorer = HeuristicScorer()
+    ended = PairingState.of([("J1", "S1", "ended")])
+    s1 = rank_partners(roster, scorer, "S1", k=10, pairings=ended)
+    partners = [s.partner_id for s in s1.suggestions]
+    assert partners and "J1" not in partners
+    assert (s1.excluded["already_paired"], s1.excluded["at_capacity"]) == (1, 0)
+    assert "J1" in [
+        s.partner_id for s in rank_partners(roster, scorer, "S2", pairings=ended).suggestions
+    ]
+
+
+def test_mutual_mode_holds_anyone_in_an_active_pairing(roster: Roster) -> None:
+    scorer = HeuristicScorer()
+    paired = PairingState.of([("J2", "S2", "active")])
+    free = [
+        s.partner_id for s in rank_partners(roster, scorer, "J1", mode=F.MUTUAL, k=10).suggestions
+    ]
+    held = rank_partners(roster, scorer, "J1", mode=F.MUTUAL, k=10, pairings=paired)
+    assert {"J2", "S2"} & set(free)
+    assert not {"J2", "S2"} & {s.partner_id for s in held.suggestions}
+    assert held.excluded["at_capacity"] >= 1

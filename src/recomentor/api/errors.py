@@ -17,6 +17,7 @@ from recomentor.errors import (
     ErasureKeyError,
     InvalidInputError,
     NotFoundError,
+    PairsConflictError,
     RecomentorError,
     RowsRejectedError,
     TrainingRefusedError,
@@ -82,6 +83,13 @@ def _core_error(
             for p in error.problems
         ]
         return problem(status, kind, str(error), errors=rows)
+    if isinstance(error, PairsConflictError):
+        # Ids and a reason code per pair: what to fix, and nothing anyone wrote.
+        pairs = [
+            {"mentor_id": c.mentor_id, "mentee_id": c.mentee_id, "reason": c.reason}
+            for c in error.conflicts
+        ]
+        return problem(status, kind, str(error), errors=pairs)
     if isinstance(error, StoreUnavailableError):
         # The message names the database; the client needs only to retry later.
         return problem(status, kind, "the database is not reachable; try again later")

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import post
+from litestar import Response, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
 from recomentor import fields as F
+from recomentor import survey
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import FeedbackIn, FeedbackOut
-from recomentor.errors import InvalidInputError
 from recomentor.store.apikeys import WRITE
-from recomentor.store.feedback import add_feedback
-from recomentor.store.participants import existing_ids
+from recomentor.store.feedback import INSERTED
 
 
 @post(
@@ -24,12 +24,19 @@ from recomentor.store.participants import existing_ids
     operation_id="recordFeedback",
     tags=["feedback"],
     sync_to_thread=True,
-    responses=problem_responses(413, 422),
+    responses={
+        200: ResponseSpec(FeedbackOut, description="The same submission was stored already"),
+        **problem_responses(409, 413, 422),
+    },
 )
-def record_feedback(data: JSONBody[FeedbackIn], runtime: NamedDependency[Runtime]) -> FeedbackOut:
-    """Record one feedback; both ids must be known participants. 201 once it is stored."""
-    if data.mentor_id == data.mentee_id:
-        raise InvalidInputError("mentor_id and mentee_id must be two different participants")
+def record_feedback(
+    data: JSONBody[FeedbackIn], runtime: NamedDependency[Runtime]
+) -> Response[FeedbackOut]:
+    """Record one feedback on a pairing (`unpaired: true` for one from before recomentor).
+
+    201 once stored; the same pair and submission time again is the same row: 200, `unchanged`
+    (or `updated` when the rating or outcome changed).
+    """
     record = {
         F.MENTOR_ID: data.mentor_id,
         F.MENTEE_ID: data.mentee_id,
@@ -37,18 +44,14 @@ def record_feedback(data: JSONBody[FeedbackIn], runtime: NamedDependency[Runtime
         F.OUTCOME: data.outcome,
         F.SUBMITTED_AT: data.submitted_at,
     }
-    # One transaction: the 201 is sent only after the commit.
-    with runtime.store.session() as session:
-        known = existing_ids(session, [data.mentor_id, data.mentee_id])
-        for name in (F.MENTOR_ID, F.MENTEE_ID):
-            if record[name] not in known:
-                raise InvalidInputError(f"{name} {record[name]!r} is not a known participant")
-        feedback_id = add_feedback(session, record)
-    return FeedbackOut(
-        id=feedback_id,
+    recorded = survey.record_feedback(runtime.store, record, allow_unpaired=data.unpaired)
+    body = FeedbackOut(
+        id=recorded.id,
+        status=recorded.status,
         mentor_id=data.mentor_id,
         mentee_id=data.mentee_id,
         rating=data.rating,
         outcome=data.outcome,
         submitted_at=data.submitted_at,
     )
+    return Response(body, status_code=201 if recorded.status == INSERTED else 200)

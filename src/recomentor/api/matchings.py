@@ -1,22 +1,58 @@
-"""Cohort matchings: solve a draft, read it, approve it into pairings."""
+"""Cohort matchings: solve a draft, list them, read one, approve or discard a draft."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
+from recomentor.api.pagination import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    bad_cursor,
+    decode_cursor,
+    next_cursor,
+)
 from recomentor.api.runtime import Runtime
-from recomentor.api.schemas import Matching, MatchingIn
+from recomentor.api.schemas import Matching, MatchingIn, MatchingPage
 from recomentor.matching.rules import NO_RULES, parse_rules
-from recomentor.matching.service import approve_matching, create_matching, get_matching
+from recomentor.matching.service import (
+    MatchingSummary,
+    approve_matching,
+    create_matching,
+    discard_matching,
+    get_matching,
+    list_matchings,
+)
 from recomentor.store.apikeys import READ, WRITE
 
 MatchingPath = Annotated[str, PathParameter(min_length=1, max_length=36)]
+LOCATION = [
+    ResponseHeader(
+        name="Location", description="The new resource.", required=True, documentation_only=True
+    )
+]
+
+
+def _after(cursor: str | None) -> tuple[datetime, str] | None:
+    key = decode_cursor(cursor, str, str)
+    if key is None:
+        return None
+    try:
+        return datetime.fromisoformat(key[0]), key[1]
+    except ValueError:
+        raise bad_cursor() from None
+
+
+def _key(summary: MatchingSummary) -> list[Any]:
+    return [summary.created_at.isoformat(), summary.id]
 
 
 class MatchingController(Controller):
@@ -28,15 +64,21 @@ class MatchingController(Controller):
         opt={SCOPE: WRITE},
         status_code=201,
         operation_id="createMatching",
+        response_headers=LOCATION,
         # Solving a cohort is CPU work: off the event loop.
         sync_to_thread=True,
         responses=problem_responses(413, 422),
     )
-    def create(self, data: JSONBody[MatchingIn], runtime: NamedDependency[Runtime]) -> Matching:
-        """Solve the whole cohort under capacities and rules; stored as a draft."""
+    def create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[MatchingIn],
+        runtime: NamedDependency[Runtime],
+    ) -> Response[Matching]:
+        """Solve the cohort left free by the pairings in force; stored as a draft."""
         settings = runtime.settings
         rules = parse_rules(data.rules, source="rules") if data.rules else NO_RULES
-        return create_matching(
+        matching = create_matching(
             runtime.store,
             runtime.roster(),
             runtime.scorer,
@@ -46,6 +88,29 @@ class MatchingController(Controller):
             min_gap=settings.min_gap if data.min_gap is None else data.min_gap,
             lang=data.lang or settings.lang,
         )
+        location = f"{request.url.path.rstrip('/')}/{matching.id}"
+        return Response(matching, status_code=201, headers={"Location": location})
+
+    @get(
+        "/",
+        opt={SCOPE: READ},
+        operation_id="listMatchings",
+        sync_to_thread=True,
+        responses=problem_responses(),
+    )
+    def index(
+        self,
+        runtime: NamedDependency[Runtime],
+        status: Annotated[
+            Literal["draft", "approved", "discarded", "superseded"] | None,
+            QueryParameter(description="Only matchings with this status."),
+        ] = None,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> MatchingPage:
+        """Matchings newest first with their status and size, a page at a time."""
+        items = list_matchings(runtime.store, status=status, after=_after(cursor), limit=limit + 1)
+        return MatchingPage(items=items[:limit], next_cursor=next_cursor(items, limit, _key))
 
     @get(
         "/{matching_id:str}",
@@ -55,7 +120,7 @@ class MatchingController(Controller):
         responses=problem_responses(404),
     )
     def read(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> Matching:
-        """A draft or approved matching with its pairs, unpaired mentees and mentor loads."""
+        """A matching with its pairs, unpaired mentees and mentor loads, whatever its status."""
         return get_matching(runtime.store, matching_id)
 
     @post(
@@ -67,5 +132,18 @@ class MatchingController(Controller):
         responses=problem_responses(404, 409),
     )
     def approve(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> Matching:
-        """Turn the draft into pairings; 409 when it was approved already."""
-        return approve_matching(runtime.store, matching_id)
+        """Turn the draft into pairings, all or nothing; 409 lists every pair that conflicts
+        with the pairings in force, or says the matching is not a draft."""
+        return approve_matching(runtime.store, runtime.roster(), matching_id)
+
+    @post(
+        "/{matching_id:str}/discard",
+        opt={SCOPE: WRITE},
+        status_code=200,
+        operation_id="discardMatching",
+        sync_to_thread=True,
+        responses=problem_responses(404, 409),
+    )
+    def discard(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> Matching:
+        """Set a draft aside for good (it stays readable); 409 when it is not a draft."""
+        return discard_matching(runtime.store, matching_id)

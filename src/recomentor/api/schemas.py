@@ -12,10 +12,15 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from recomentor.matching.pairings import EndReason
+from recomentor.matching.pairings import Pairing as Pairing
+
 # Re-exported ("as" names them explicitly): the API's result shapes are the core's Structs.
 from recomentor.matching.service import Matching as Matching
+from recomentor.matching.service import MatchingSummary as MatchingSummary
 from recomentor.ranking.rank import ModelRef as ModelRef
 from recomentor.ranking.rank import SuggestionResult as SuggestionResult
+from recomentor.store.feedback import FeedbackStatus
 from recomentor.survey.importer import ImportReport as ImportReport
 
 # Widths follow the store's columns; skills and goals have a hard ceiling here and the
@@ -96,10 +101,13 @@ class FeedbackIn(_In):
     rating: Annotated[int, msgspec.Meta(ge=1, le=5)]
     outcome: Outcome | None = None
     submitted_at: datetime | None = None
+    # True for feedback on a pair recomentor never formed (history from before the tool).
+    unpaired: bool = False
 
 
 class FeedbackOut(msgspec.Struct):
     id: int
+    status: FeedbackStatus
     mentor_id: str
     mentee_id: str
     rating: int
@@ -145,3 +153,29 @@ class MatchingIn(_In):
     rules: Annotated[str, msgspec.Meta(max_length=65_536)] | None = None
     min_gap: Annotated[float, msgspec.Meta(ge=0, le=70)] | None = None
     lang: Literal["en", "fr"] | None = None
+
+
+class MatchingPage(msgspec.Struct):
+    """Matchings newest first; pass `next_cursor` back as `cursor` for the next page."""
+
+    items: list[MatchingSummary]
+    next_cursor: str | None
+
+
+class PairingIn(_In):
+    """Two people paired by hand, under the same checks as an approval."""
+
+    mentor_id: ParticipantId
+    mentee_id: ParticipantId
+    mode: Literal["reverse", "classic", "mutual"] = "reverse"
+
+
+class PairingEndIn(_In):
+    reason: EndReason
+
+
+class PairingPage(msgspec.Struct):
+    """Pairings in the order they were formed; pass `next_cursor` back as `cursor`."""
+
+    items: list[Pairing]
+    next_cursor: str | None

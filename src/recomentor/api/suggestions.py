@@ -13,6 +13,7 @@ from recomentor.api.errors import problem_responses
 from recomentor.api.participants import ParticipantPath
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import SuggestionResult
+from recomentor.ranking.capacity import read_pairing_state
 from recomentor.ranking.rank import rank_partners
 from recomentor.store.apikeys import READ
 
@@ -43,7 +44,8 @@ def suggestions(
         QueryParameter(name="as", description="Side the person takes (default: any)."),
     ] = None,
 ) -> SuggestionResult:
-    """The k best partners with the reasons behind each score."""
+    """The k best partners with the reasons behind each score; pairs formed before and people
+    the pairings in force leave without room are left out (counted in `excluded`)."""
     settings = runtime.settings
     return rank_partners(
         runtime.roster(),
@@ -54,4 +56,6 @@ def suggestions(
         min_gap=settings.min_gap,
         lang=lang or settings.lang,
         role=as_role,
+        # Read per request: pairings change without any participant changing.
+        pairings=read_pairing_state(runtime.store),
     )

@@ -24,6 +24,7 @@ def _register_commands() -> None:
         demo,
         imports,
         match,
+        pairings,
         participants,
         serve,
         suggest,
@@ -36,6 +37,7 @@ def _register_commands() -> None:
     app.command("suggest")(suggest.suggest)
     app.command("match")(match.match)
     app.add_typer(match.app, name="matching")
+    app.add_typer(pairings.app, name="pairings")
     app.command("train")(train.train)
     app.command("synth")(synth.synth)
     app.command("serve")(serve.serve)

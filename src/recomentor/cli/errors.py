@@ -11,15 +11,19 @@ from recomentor.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    PairsConflictError,
     RecomentorError,
     RowsRejectedError,
     TrainingRefusedError,
 )
 
-# Exit codes: 1 = the input was rejected, 2 = unknown id or bad usage, 3 = environment problem.
+# Exit codes: 1 = the input was rejected, 2 = unknown id or bad usage, 3 = environment problem,
+# 4 = the request conflicts with the current state (a matching approved since, a full mentor):
+# a script may re-read the state and try again, which would not help with the first three.
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 EXIT_ENVIRONMENT = 3
+EXIT_CONFLICT = 4
 
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -27,7 +31,9 @@ _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 def exit_code_for(error: RecomentorError) -> int:
     if isinstance(error, NotFoundError):
         return EXIT_USAGE
-    if isinstance(error, InvalidInputError | RowsRejectedError | ConflictError):
+    if isinstance(error, ConflictError):
+        return EXIT_CONFLICT
+    if isinstance(error, InvalidInputError | RowsRejectedError):
         return EXIT_REJECTED
     if isinstance(error, TrainingRefusedError):
         return EXIT_REJECTED
@@ -41,6 +47,9 @@ def report_error(error: RecomentorError) -> None:
             _stderr.print(f"  {problem}", markup=False)
         if len(error.problems) > 50:
             _stderr.print(f"  ... and {len(error.problems) - 50} more", markup=False)
+    if isinstance(error, PairsConflictError):
+        for conflict in error.conflicts:
+            _stderr.print(f"  {conflict}", markup=False)
 
 
 def run_with_error_mapping(command: Callable[[], object]) -> None:

@@ -78,9 +78,15 @@ def feedback(
     file: Path = typer.Argument(..., help="Feedback file: mentor_id, mentee_id, rating, ..."),
     mapping: Path | None = MappingOption,
     skip_invalid: bool = SkipOption,
+    allow_unpaired: bool = typer.Option(
+        False,
+        "--allow-unpaired",
+        help="Accept feedback on pairs never paired here (history from before recomentor).",
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Import pairing feedback; unknown ids, bad ratings and dates are errors."""
+    """Import pairing feedback; unknown ids, pairs never paired, bad ratings and dates are
+    errors."""
     report = run_feedback_import(
         store(),
         read_source(file),
@@ -88,5 +94,6 @@ def feedback(
         settings=settings(),
         mapping=_mapping(mapping, F.FEEDBACK_FIELDS),
         skip_invalid=skip_invalid,
+        allow_unpaired=allow_unpaired,
     )
     _show(report, what="feedback rows", as_json=as_json)

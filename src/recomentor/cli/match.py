@@ -1,4 +1,4 @@
-"""`recomentor match` and `recomentor matching show|approve`: cohort matching drafts."""
+"""`recomentor match` and `recomentor matching list|show|approve|discard`: cohort matchings."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 # Named here, not imported: the matching stack (scipy, the model) loads only when a command runs.
 PARTICIPATION = "participation"
 
-app = typer.Typer(help="Review, export and approve cohort matchings.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, review, export, approve or discard cohort matchings.", no_args_is_help=True
+)
 
 _OUT_HELP = "Also write the matching to this file: CSV, or JSON when it ends in .json."
 
@@ -34,6 +36,10 @@ def _print_matching(matching: Matching, *, rows: int = 20) -> None:
         f"{len(matching.pairs)} pairs, total score {matching.total_score:.3f}; "
         f"{len(matching.unpaired)} unpaired; {full} of {len(matching.mentor_load)} mentors full."
     )
+    if matching.mentees_already_paired:
+        console.print(
+            f"{matching.mentees_already_paired} mentees already have a mentor and were left out."
+        )
     if matching.pairs:
         table = Table(show_lines=False)
         for column in ("mentor", "mentee", "score", "why"):
@@ -118,18 +124,65 @@ def show(
     _show(get_matching(context.store(), matching_id), as_json=as_json, out=out)
 
 
+@app.command("list")
+def list_command(
+    status: Annotated[
+        str | None, typer.Option(help="Only draft, approved, discarded or superseded ones.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+) -> None:
+    """List matchings, newest first, with their status and size."""
+    from recomentor.matching.service import list_matchings
+
+    matchings = list_matchings(context.store(), status=status)
+    if as_json:
+        context.print_json(matchings)
+        return
+    table = Table(title=f"{len(matchings)} matchings")
+    for column in ("id", "status", "mode", "objective", "pairs", "unpaired", "created"):
+        table.add_column(column, overflow="fold")
+    for entry in matchings:
+        table.add_row(
+            entry.id,
+            entry.status,
+            entry.mode,
+            entry.objective,
+            str(entry.pair_count),
+            str(entry.unpaired_count),
+            entry.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    context.console.print(table)
+
+
 @app.command("approve")
 def approve(
     matching_id: Annotated[str, typer.Argument(help="Matching id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
-    """Turn a draft matching into pairings (once)."""
+    """Turn a draft into pairings, all or nothing: refused (exit 4, one line per pair) when it
+    conflicts with the pairings in force."""
     from recomentor.matching.service import approve_matching
 
-    matching = approve_matching(context.store(), matching_id)
+    # The hard rules are checked again on the participants as they are now.
+    matching = approve_matching(context.store(), context.roster(progress=not as_json), matching_id)
     if as_json:
         context.print_json(matching)
     else:
         context.console.print(
             f"Matching {matching.id} approved: {len(matching.pairs)} pairings recorded."
         )
+
+
+@app.command("discard")
+def discard(
+    matching_id: Annotated[str, typer.Argument(help="Matching id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+) -> None:
+    """Set a draft aside for good; it stays readable with `matching show`."""
+    from recomentor.matching.service import discard_matching
+
+    matching = discard_matching(context.store(), matching_id)
+    if as_json:
+        context.print_json(matching)
+    else:
+        context.console.print(f"Matching {matching.id} discarded.")

@@ -84,6 +84,7 @@ def suggest(
 ) -> None:
     """Ranked partners for one participant, each with the reasons behind its score."""
     # Imported here so `recomentor --help` does not pay for numpy, scipy and the model code.
+    from recomentor.ranking.capacity import read_pairing_state
     from recomentor.ranking.rank import rank_partners
     from recomentor.store.participants import get_participant
 
@@ -100,6 +101,7 @@ def suggest(
         min_gap=settings.min_gap,
         lang=chosen_lang,
         role=as_role,
+        pairings=read_pairing_state(context.store()),
     )
     if as_json:
         context.print_json(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
@@ -22,6 +22,7 @@ from recomentor.matching.rules import (
 )
 from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
 from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
+from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
 from recomentor.ranking.explain import Explanation, check_lang, describe_exclusions, explain_pair
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
@@ -82,10 +83,12 @@ class Cohort:
     mode: str
     mentors: np.ndarray  # roster positions; in mutual mode everyone in the pool
     mentees: np.ndarray  # roster positions; in mutual mode the same pool
-    capacity: np.ndarray  # slots per entry of `mentors`
+    capacity: np.ndarray  # slots left per entry of `mentors`, active pairings deducted
     pairs: ScoredPairs
     reason_names: tuple[str, ...]  # candidates' reasons, then one per must-filter
     excluded: np.ndarray  # (mentees, reasons) counts of pairs ruled out per reason
+    # Mentees left out of the round because an active pairing already gives them a mentor.
+    mentees_already_paired: int = 0
 
 
 class MatchedPair(msgspec.Struct, frozen=True):
@@ -116,6 +119,7 @@ class CohortAssignment:
     pairs: list[MatchedPair] = field(default_factory=list)
     unpaired: list[UnpairedMentee] = field(default_factory=list)
     mentor_load: list[MentorLoad] = field(default_factory=list)
+    mentees_already_paired: int = 0
 
     @property
     def total_score(self) -> float:
@@ -198,26 +202,35 @@ def build_cohort(
     mode: str = F.REVERSE,
     rules: ProgramRules = NO_RULES,
     min_gap: float = 5.0,
-    paired_pairs: Iterable[tuple[str, str]] = frozenset(),
+    pairings: PairingState = NO_PAIRINGS,
 ) -> Cohort:
-    """Check every (mentor, mentee) pair of the roster and score the eligible ones."""
+    """Check every (mentor, mentee) pair of the roster and score the eligible ones.
+
+    The round starts from what active `pairings` leave: mentors keep only their free slots,
+    mentees who already have a mentor are left out, and no pair is formed a second time.
+    """
     check_mode(mode)
     _check_exclusions(roster, rules)
     pool = mode == F.MUTUAL
     everyone = np.arange(len(roster), dtype=np.int64)
+    # Mutual pairs have no direction: each person joins at most one pair.
+    declared = np.ones(len(roster), dtype=np.int64) if pool else roster.max_mentees
+    room = room_left(roster, pairings, mode, capacity=declared)
+    free = ~room.mentee_taken
     if pool:
-        mentors = mentees = everyone
-        # Mutual pairs have no direction: each person joins at most one pair.
-        capacity = np.ones(everyone.size, dtype=np.int64)
+        mentors = mentees = everyone[free]
+        mentees_already_paired = int(np.count_nonzero(room.mentee_taken))
     else:
-        mentors, mentees = everyone[roster.can_mentor], everyone[roster.can_be_mentee]
-        capacity = roster.max_mentees[mentors]
-    paired = list(paired_pairs)
+        mentors = everyone[roster.can_mentor]
+        mentees = everyone[roster.can_be_mentee & free]
+        mentees_already_paired = int(np.count_nonzero(roster.can_be_mentee & room.mentee_taken))
+    capacity = np.maximum(room.mentor_slots[mentors], 0)
+    paired = list(pairings.formed)
     reason_names = (*REASONS, *(RULE_PREFIX + name for name in rules.require))
     excluded = np.zeros((mentees.size, len(reason_names)), dtype=np.int64)
     # Positions fit int32 for any real roster; the pair lists are the largest arrays here.
     index_dtype = np.int32 if len(roster) < 2**31 else np.int64
-    capacity_left = np.ones(len(roster), dtype=np.int64) if pool else None
+    capacity_left = room.mentor_slots
     width = len(reason_names) + 1
     cells = mentees.size * width
     mentor_parts: list[np.ndarray] = []
@@ -238,14 +251,14 @@ def build_cohort(
             failed = failed_requirement(rules, roster, mentor, mentee)
             ruled_out = (codes == ELIGIBLE) & (failed >= 0)
             codes[ruled_out] = len(REASONS) + 1 + failed[ruled_out]
-        excluded += np.bincount(row * width + codes, minlength=cells).reshape(mentees.size, -1)[
-            :, 1:
-        ]
+        # An explicit width: with no mentee left (all paired already), -1 cannot be inferred.
+        counts = np.bincount(row * width + codes, minlength=cells)
+        excluded += counts.reshape(mentees.size, width)[:, 1:]
         if pool:
             # Each pool pair was listed once; count its exclusion for the other person too.
             other = np.searchsorted(mentees, mentor)
             back = np.bincount(other * width + codes, minlength=cells)
-            excluded += back.reshape(mentees.size, -1)[:, 1:]
+            excluded += back.reshape(mentees.size, width)[:, 1:]
         eligible = codes == ELIGIBLE
         mentor, mentee = mentor[eligible], mentee[eligible]
         score = _score_by_mentor(roster, scorer, rules, mentor, mentee, mode)
@@ -257,7 +270,9 @@ def build_cohort(
     mentee_idx = _joined(mentee_parts, index_dtype)
     score = _joined(score_parts, np.float64)
     pairs = ScoredPairs(mentor_idx=mentor_idx, mentee_idx=mentee_idx, score=score)
-    return Cohort(mode, mentors, mentees, capacity, pairs, reason_names, excluded)
+    return Cohort(
+        mode, mentors, mentees, capacity, pairs, reason_names, excluded, mentees_already_paired
+    )
 
 
 def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
@@ -422,7 +437,14 @@ def solve_cohort(
             cohort.mentors.tolist(), load.tolist(), cohort.capacity.tolist(), strict=True
         )
     ]
-    return CohortAssignment(cohort.mode, objective, matched, unpaired, loads)
+    return CohortAssignment(
+        cohort.mode,
+        objective,
+        matched,
+        unpaired,
+        loads,
+        mentees_already_paired=cohort.mentees_already_paired,
+    )
 
 
 def _solve_pool(
@@ -449,17 +471,27 @@ def _solve_pool(
     eligible = np.bincount(ends, minlength=len(roster))
     free = partner[others] == UNPAIRED
     with_room = np.bincount(ends, weights=free, minlength=len(roster)).astype(np.int64)
+    # The pool leaves out people an active pairing already holds; rows follow the pool.
+    pool = cohort.mentees
     unpaired = [
         _unpaired(
             cohort,
-            p,
+            row,
             int(eligible[p]),
             int(with_room[p]),
             roster.ids[p],
             partner=PARTNER,
             lang=lang,
         )
-        for p in np.flatnonzero(partner == UNPAIRED).tolist()
+        for row, p in enumerate(pool.tolist())
+        if partner[p] == UNPAIRED
     ]
-    loads = [MentorLoad(roster.ids[p], int(partner[p] != UNPAIRED), 1) for p in everyone.tolist()]
-    return CohortAssignment(F.MUTUAL, objective, matched, unpaired, loads)
+    loads = [MentorLoad(roster.ids[p], int(partner[p] != UNPAIRED), 1) for p in pool.tolist()]
+    return CohortAssignment(
+        F.MUTUAL,
+        objective,
+        matched,
+        unpaired,
+        loads,
+        mentees_already_paired=cohort.mentees_already_paired,
+    )

@@ -91,6 +91,20 @@ class ProgramRules:
             ],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProgramRules:
+        """The rules a stored matching was drafted under (`to_dict`'s output, already checked)."""
+        return cls(
+            name=str(data.get("name", "")),
+            require=tuple(data.get("require", ())),
+            bonuses=tuple(
+                Bonus(str(b["criterion"]), float(b["weight"])) for b in data.get("bonus", ())
+            ),
+            exclusions=tuple(
+                Exclusion(str(e["mentor_id"]), str(e["mentee_id"])) for e in data.get("exclude", ())
+            ),
+        )
+
 
 def _roster_filter(
     roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, criterion: str

@@ -1,4 +1,4 @@
-"""Create, read and approve cohort matchings: the API and the CLI call only these."""
+"""Create, read, list, approve and discard cohort matchings: the API and the CLI call only these."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from recomentor import fields as F
+from recomentor.errors import ConflictError, InvalidInputError, PairsConflictError
 from recomentor.matching.cohort import (
     CohortAssignment,
     MatchedPair,
@@ -17,20 +18,27 @@ from recomentor.matching.cohort import (
     build_cohort,
     solve_cohort,
 )
+from recomentor.matching.conflicts import find_conflicts
 from recomentor.matching.rules import NO_RULES, ProgramRules
 from recomentor.matching.solver import PARTICIPATION
+from recomentor.ranking.capacity import PairingState, read_pairing_state
 from recomentor.ranking.explain import Explanation
 from recomentor.ranking.rank import ModelRef, describe_scorer
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_for
 from recomentor.store import Store
 from recomentor.store.matchings import (
+    APPROVED,
+    DISCARDED,
+    DRAFT,
+    STATUSES,
     StoredMatching,
-    approve_stored_matching,
-    formed_pairs,
+    change_status,
     insert_matching,
+    list_matching_rows,
     read_matching,
 )
+from recomentor.store.pairings import insert_pairings, lock_pairings, pairing_rows
 from recomentor.store.participants import existing_ids
 
 # Stored reasons read "code: detail"; codes never contain ": ".
@@ -46,6 +54,8 @@ class Matching(msgspec.Struct, frozen=True, kw_only=True):
     objective: str
     model: ModelRef
     min_gap: float
+    # Mentees left out of the round because an active pairing already gives them a mentor.
+    mentees_already_paired: int
     rules: dict[str, Any]
     created_at: datetime | None
     approved_at: datetime | None
@@ -63,6 +73,7 @@ def _params(
         "rules": rules.to_dict(),
         "min_gap": min_gap,
         "lang": lang,
+        "mentees_already_paired": assignment.mentees_already_paired,
         # Capacities are a snapshot: a later import may change them, the draft must not move.
         "mentor_load": [[m.mentor_id, m.assigned, m.capacity] for m in assignment.mentor_load],
     }
@@ -91,6 +102,7 @@ def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) ->
         objective=row.objective,
         model=msgspec.convert(params.get("model", {}), ModelRef),
         min_gap=float(params.get("min_gap", 0.0)),
+        mentees_already_paired=int(params.get("mentees_already_paired", 0)),
         rules=dict(params.get("rules", {})),
         created_at=row.created_at,
         approved_at=row.approved_at,
@@ -114,14 +126,18 @@ def create_matching(
 ) -> Matching:
     """Solve a whole round over the roster and store it as a draft.
 
-    Pairs already approved (in any earlier matching) are never proposed again. A learned
-    `scorer` of another mode than `mode` gives way to the heuristic (scorer_for).
+    The round respects the pairings in force (capacities left, mentees who have a mentor) and
+    never proposes a pair formed before. A learned `scorer` of another mode than `mode` gives
+    way to the heuristic (scorer_for).
     """
     scorer = scorer_for(scorer, mode)
-    with store.session() as session:
-        already = formed_pairs(session)
     cohort = build_cohort(
-        roster, scorer, mode=mode, rules=rules, min_gap=min_gap, paired_pairs=already
+        roster,
+        scorer,
+        mode=mode,
+        rules=rules,
+        min_gap=min_gap,
+        pairings=read_pairing_state(store),
     )
     assignment = solve_cohort(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
     matching_id = str(uuid.uuid4())
@@ -149,8 +165,100 @@ def get_matching(store: Store, matching_id: str) -> Matching:
         return _from_stored(stored, still_there)
 
 
-def approve_matching(store: Store, matching_id: str) -> Matching:
-    """Turn a draft into pairings; ConflictError when it is not a draft any more."""
+def approve_matching(store: Store, roster: Roster, matching_id: str) -> Matching:
+    """Turn a draft into pairings, all or nothing.
+
+    The draft is checked again against everything in force now (pairings approved or made by
+    hand since it was drafted, capacities, the hard rules and its program rules, on the current
+    `roster`): PairsConflictError lists every pair that conflicts, and nothing is formed.
+    ConflictError when the matching is not a draft.
+    """
     with store.session() as session:
-        approve_stored_matching(session, matching_id)
+        lock_pairings(session)
+        stored = read_matching(session, matching_id)
+        _require_draft(stored, "approved")
+        params = stored.row.params or {}
+        pairs = [(pair.mentor_id, pair.mentee_id) for pair in stored.pairs]
+        conflicts = find_conflicts(
+            roster,
+            PairingState.of(pairing_rows(session)),
+            pairs,
+            mode=stored.row.mode,
+            min_gap=float(params.get("min_gap", 0.0)),
+            rules=ProgramRules.from_dict(params.get("rules", {})),
+        )
+        if conflicts:
+            raise PairsConflictError(
+                f"{len(conflicts)} of the {len(pairs)} pairs of matching {matching_id} conflict "
+                "with the pairings in force; nothing was approved (discard it and match again)",
+                conflicts,
+            )
+        if not change_status(session, matching_id, before=DRAFT, after=APPROVED):
+            raise ConflictError(f"matching {matching_id} is no longer a draft")
+        insert_pairings(session, pairs, mode=stored.row.mode, matching_id=matching_id)
     return get_matching(store, matching_id)
+
+
+def discard_matching(store: Store, matching_id: str) -> Matching:
+    """Set a draft aside for good; it stays readable. ConflictError when it is not a draft."""
+    with store.session() as session:
+        stored = read_matching(session, matching_id)
+        _require_draft(stored, "discarded")
+        if not change_status(session, matching_id, before=DRAFT, after=DISCARDED):
+            raise ConflictError(f"matching {matching_id} is no longer a draft")
+    return get_matching(store, matching_id)
+
+
+def _require_draft(stored: StoredMatching, action: str) -> None:
+    if stored.row.status != DRAFT:
+        raise ConflictError(
+            f"matching {stored.row.id} is {stored.row.status}; only a draft can be {action}"
+        )
+
+
+class MatchingSummary(msgspec.Struct, kw_only=True):
+    """One line of the list of matchings (`matching list --json`, `GET /matchings`)."""
+
+    id: str
+    status: str
+    mode: str
+    objective: str
+    pair_count: int
+    unpaired_count: int
+    total_score: float
+    created_at: datetime
+    approved_at: datetime | None
+
+
+def check_matching_status(status: str | None) -> str | None:
+    if status is not None and status not in STATUSES:
+        raise InvalidInputError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    return status
+
+
+def list_matchings(
+    store: Store,
+    *,
+    status: str | None = None,
+    after: tuple[datetime, str] | None = None,
+    limit: int | None = None,
+) -> list[MatchingSummary]:
+    """Matchings newest first; `after` (created_at, id) of the last one seen gives the next
+    page."""
+    check_matching_status(status)
+    with store.session() as session:
+        listed = list_matching_rows(session, status=status, after=after, limit=limit)
+    return [
+        MatchingSummary(
+            id=entry.row.id,
+            status=entry.row.status,
+            mode=entry.row.mode,
+            objective=entry.row.objective,
+            pair_count=entry.pair_count,
+            unpaired_count=entry.unpaired_count,
+            total_score=entry.total_score,
+            created_at=entry.row.created_at,
+            approved_at=entry.row.approved_at,
+        )
+        for entry in listed
+    ]

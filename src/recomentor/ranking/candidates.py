@@ -12,7 +12,10 @@ from recomentor import fields as F
 from recomentor.errors import InvalidInputError
 from recomentor.ranking.roster import Roster
 
-# Exclusion reasons in the order they are checked: a pair is counted under its first one.
+# Exclusion reasons in the order they are checked: a pair is counted under its first one. A
+# pair formed before is `already_paired` even when its mentor is now at capacity: that is the
+# more specific reason. `at_capacity` covers both sides: the mentor has no slot left, or the
+# mentee already has an active mentor.
 SAME_PERSON: Final = "same_person"
 WRONG_ROLE: Final = "wrong_role"
 OWN_MANAGER: Final = "own_manager"
@@ -27,8 +30,8 @@ REASONS: Final = (
     OWN_MANAGER,
     NO_COMMON_LANGUAGE,
     WRONG_DIRECTION,
-    AT_CAPACITY,
     ALREADY_PAIRED,
+    AT_CAPACITY,
     EXCLUDED,
 )
 ELIGIBLE: Final = 0
@@ -74,12 +77,14 @@ def pair_exclusion_codes(
     paired_pairs: PairIds = frozenset(),
     exclude_pairs: PairIds = frozenset(),
     capacity_left: np.ndarray | None = None,
+    mentee_taken: np.ndarray | None = None,
 ) -> np.ndarray:
     """For each (mentor, mentee) pair: 0 when eligible, else 1 + the index of its first reason.
 
     In mutual mode the orientation of a pair does not matter: roles need only fit one way, and
     capacity is checked on the side given as mentor. `capacity_left` (per person, remaining
-    mentee slots) defaults to the declared `max_mentees`.
+    mentee slots) defaults to the declared `max_mentees`; `mentee_taken` (per person) marks
+    who may take no further mentor (ranking.capacity.room_left gives both).
     """
     check_mode(mode)
     mentor_idx = np.asarray(mentor_idx, dtype=np.int64)
@@ -110,10 +115,13 @@ def pair_exclusion_codes(
         failing.append((WRONG_DIRECTION, mentor_years + min_gap > mentee_years + _YEARS_TOLERANCE))
     elif mode == F.CLASSIC:
         failing.append((WRONG_DIRECTION, mentee_years + min_gap > mentor_years + _YEARS_TOLERANCE))
-    capacity = roster.max_mentees if capacity_left is None else np.asarray(capacity_left)
-    failing.append((AT_CAPACITY, capacity[mentor_idx] <= 0))
     if paired_pairs:
         failing.append((ALREADY_PAIRED, _in_pairs(roster, mentor_idx, mentee_idx, paired_pairs)))
+    capacity = roster.max_mentees if capacity_left is None else np.asarray(capacity_left)
+    full = capacity[mentor_idx] <= 0
+    if mentee_taken is not None:
+        full |= np.asarray(mentee_taken)[mentee_idx]
+    failing.append((AT_CAPACITY, full))
     if exclude_pairs:
         failing.append((EXCLUDED, _in_pairs(roster, mentor_idx, mentee_idx, exclude_pairs)))
     codes = np.zeros(mentor_idx.shape, dtype=np.int8)
@@ -133,6 +141,7 @@ def eligible_pairs(
     paired_pairs: PairIds = frozenset(),
     exclude_pairs: PairIds = frozenset(),
     capacity_left: np.ndarray | None = None,
+    mentee_taken: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of the (mentor, mentee) pairs that pass every hard constraint."""
     codes = pair_exclusion_codes(
@@ -144,6 +153,7 @@ def eligible_pairs(
         paired_pairs=paired_pairs,
         exclude_pairs=exclude_pairs,
         capacity_left=capacity_left,
+        mentee_taken=mentee_taken,
     )
     return codes == ELIGIBLE
 
@@ -186,6 +196,7 @@ def find_candidates(
     paired_pairs: PairIds = frozenset(),
     exclude_pairs: PairIds = frozenset(),
     capacity_left: np.ndarray | None = None,
+    mentee_taken: np.ndarray | None = None,
 ) -> CandidateSet:
     """Everyone who may be paired with `person`, and why the others may not.
 
@@ -222,6 +233,7 @@ def find_candidates(
         paired_pairs=paired_pairs,
         exclude_pairs=exclude_pairs,
         capacity_left=capacity_left,
+        mentee_taken=mentee_taken,
     )
     if role is not None and mode != F.MUTUAL:
         # Roles the person may hold but did not ask for count as wrong_role too.

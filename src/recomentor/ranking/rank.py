@@ -9,6 +9,7 @@ import numpy as np
 
 from recomentor import fields as F
 from recomentor.ranking.candidates import find_candidates
+from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
 from recomentor.ranking.explain import Explanation, check_lang, explain_pair
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.roster import Roster
@@ -74,15 +75,17 @@ def rank_partners(
     lang: str = "en",
     role: str | None = None,
     exclude_pairs: Iterable[tuple[str, str]] = frozenset(),
-    paired_pairs: Iterable[tuple[str, str]] = frozenset(),
+    pairings: PairingState = NO_PAIRINGS,
 ) -> SuggestionResult:
     """The k best partners of `person_id` with their explanations.
 
     `role` (mentor or mentee) limits the side the person takes; raises NotFoundError for an
-    unknown id. Only the k shown pairs are explained. A learned `scorer` of another mode than
-    `mode` gives way to the heuristic (scorer_for), and the result's `model` says so.
+    unknown id. Pairs formed before are left out, and so are partners that active `pairings`
+    leave without room. Only the k shown pairs are explained. A learned `scorer` of another
+    mode than `mode` gives way to the heuristic (scorer_for), and the result's `model` says so.
     """
     check_lang(lang)
+    room = room_left(roster, pairings, mode)
     candidates = find_candidates(
         roster,
         person_id,
@@ -90,7 +93,9 @@ def rank_partners(
         min_gap=min_gap,
         role=role,
         exclude_pairs=exclude_pairs,
-        paired_pairs=paired_pairs,
+        paired_pairs=pairings.formed,
+        capacity_left=room.mentor_slots,
+        mentee_taken=room.mentee_taken,
     )
     scorer = scorer_for(scorer, mode)
     result = SuggestionResult(

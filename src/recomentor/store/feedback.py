@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC
+from typing import Any, Final, Literal
 
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
@@ -24,9 +25,13 @@ class FeedbackCounts:
 
 
 def _key(mentor_id: str, mentee_id: str, submitted_at: Any) -> tuple[str, str, str]:
-    # Timestamps compare by their UTC text; SQLite returns naive values, PostgreSQL aware ones.
-    stamp = "" if submitted_at is None else submitted_at.replace(tzinfo=None).isoformat()
-    return mentor_id, mentee_id, stamp
+    # Timestamps compare by their UTC text: a time sent with an offset (API) is the stored
+    # UTC time; a naive one (file import) is UTC already.
+    if submitted_at is None:
+        return mentor_id, mentee_id, ""
+    if submitted_at.tzinfo is not None:
+        submitted_at = submitted_at.astimezone(UTC)
+    return mentor_id, mentee_id, submitted_at.replace(tzinfo=None).isoformat()
 
 
 def upsert_feedback(session: Session, records: Sequence[dict[str, Any]]) -> FeedbackCounts:
@@ -57,12 +62,30 @@ def upsert_feedback(session: Session, records: Sequence[dict[str, Any]]) -> Feed
     return FeedbackCounts(inserted, updated, unchanged)
 
 
-def add_feedback(session: Session, record: dict[str, Any]) -> int:
-    """Record one feedback (API); returns its id."""
-    row = FeedbackRow(**{name: record.get(name) for name in F.FEEDBACK_FIELDS})
-    session.add(row)
+FeedbackStatus = Literal["inserted", "updated", "unchanged"]
+INSERTED: Final = "inserted"
+UPDATED: Final = "updated"
+UNCHANGED: Final = "unchanged"
+
+
+def upsert_one_feedback(session: Session, record: dict[str, Any]) -> tuple[int, FeedbackStatus]:
+    """Record one feedback (API) like a file row; returns its id and INSERTED, UPDATED or
+    UNCHANGED."""
+    counts = upsert_feedback(session, [record])
+    stamp = record.get(F.SUBMITTED_AT)
+    query = select(FeedbackRow.id).where(
+        FeedbackRow.mentor_id == record[F.MENTOR_ID],
+        FeedbackRow.mentee_id == record[F.MENTEE_ID],
+        FeedbackRow.submitted_at.is_(None) if stamp is None else FeedbackRow.submitted_at == stamp,
+    )
     session.flush()
-    return row.id
+    feedback_id = session.scalar(query)
+    if feedback_id is None:
+        raise RuntimeError("feedback row missing right after its upsert")
+    status: FeedbackStatus = (
+        INSERTED if counts.inserted else UPDATED if counts.updated else UNCHANGED
+    )
+    return int(feedback_id), status
 
 
 def all_feedback(session: Session) -> list[FeedbackRow]:

@@ -1,26 +1,26 @@
-"""Matching queries: store a draft, read it back, approve it into pairings."""
+"""Matching queries: store a draft, read it back, list them, move one along its statuses."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from recomentor.errors import ConflictError, NotFoundError
+from recomentor.errors import NotFoundError
 from recomentor.store.db import affected_rows, batches
-from recomentor.store.tables import (
-    MatchingPairRow,
-    MatchingRow,
-    MatchingUnpairedRow,
-    PairingRow,
-    utcnow,
-)
+from recomentor.store.tables import MatchingPairRow, MatchingRow, MatchingUnpairedRow, utcnow
 
+# A draft is approved (its pairs become pairings) or discarded; an approved matching is
+# superseded once none of its pairings is active any more.
 DRAFT: Final = "draft"
 APPROVED: Final = "approved"
+DISCARDED: Final = "discarded"
+SUPERSEDED: Final = "superseded"
+STATUSES: Final = (DRAFT, APPROVED, DISCARDED, SUPERSEDED)
 _CHUNK = 2_000
 _REASON_CHARS = 400
 
@@ -76,49 +76,78 @@ def read_matching(session: Session, matching_id: str) -> StoredMatching:
     return StoredMatching(row, list(pairs), list(unpaired))
 
 
-def formed_pairs(session: Session) -> list[tuple[str, str]]:
-    """Every (mentor_id, mentee_id) already approved, from any matching or recorded directly."""
-    rows = session.execute(select(PairingRow.mentor_id, PairingRow.mentee_id))
-    return [(mentor_id, mentee_id) for mentor_id, mentee_id in rows]
+@dataclass(frozen=True)
+class MatchingListing:
+    """One row of the list of matchings: the stored row and the size of its result."""
+
+    row: MatchingRow
+    pair_count: int
+    unpaired_count: int
+    total_score: float
 
 
-def approve_stored_matching(session: Session, matching_id: str) -> None:
-    """Turn a draft's pairs into pairings; a matching is approved once, and never re-forms a
-    pair another approval already formed."""
-    stored = read_matching(session, matching_id)
-    if stored.row.status != DRAFT:
-        raise ConflictError(f"matching {matching_id} is already {stored.row.status}")
-    keys = [(pair.mentor_id, pair.mentee_id) for pair in stored.pairs]
-    clashes = 0
-    for chunk in batches(keys, _CHUNK):
-        existing = select(PairingRow.id).where(
-            tuple_(PairingRow.mentor_id, PairingRow.mentee_id).in_(chunk)
+def list_matching_rows(
+    session: Session,
+    *,
+    status: str | None = None,
+    after: tuple[datetime, str] | None = None,
+    limit: int | None = None,
+) -> list[MatchingListing]:
+    """Matchings newest first (ties by id), optionally one page after `after` (created_at, id)."""
+    pairs = (
+        select(
+            MatchingPairRow.matching_id,
+            func.count().label("n"),
+            func.sum(MatchingPairRow.score).label("total"),
         )
-        clashes += len(session.scalars(existing).all())
-    if clashes:
-        raise ConflictError(
-            f"{clashes} pairs of matching {matching_id} were approved since it was drafted; "
-            "create a new matching"
+        .group_by(MatchingPairRow.matching_id)
+        .subquery()
+    )
+    unpaired = (
+        select(MatchingUnpairedRow.matching_id, func.count().label("n"))
+        .group_by(MatchingUnpairedRow.matching_id)
+        .subquery()
+    )
+    query = (
+        select(
+            MatchingRow,
+            func.coalesce(pairs.c.n, 0),
+            func.coalesce(unpaired.c.n, 0),
+            func.coalesce(pairs.c.total, 0.0),
         )
-    # Guarded on the status so two concurrent approvals cannot both succeed.
+        .outerjoin(pairs, pairs.c.matching_id == MatchingRow.id)
+        .outerjoin(unpaired, unpaired.c.matching_id == MatchingRow.id)
+        .order_by(MatchingRow.created_at.desc(), MatchingRow.id.desc())
+    )
+    if status is not None:
+        query = query.where(MatchingRow.status == status)
+    if after is not None:
+        created_at, matching_id = after
+        query = query.where(
+            or_(
+                MatchingRow.created_at < created_at,
+                and_(MatchingRow.created_at == created_at, MatchingRow.id < matching_id),
+            )
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        MatchingListing(row, int(n_pairs), int(n_unpaired), float(total))
+        for row, n_pairs, n_unpaired, total in session.execute(query)
+    ]
+
+
+def change_status(session: Session, matching_id: str, *, before: str, after: str) -> bool:
+    """Move a matching from one status to the next; False when it was not in `before`.
+
+    Guarded on the old status, so of two concurrent changes only one succeeds.
+    """
+    values: dict[str, Any] = {"status": after}
+    if after == APPROVED:
+        values["approved_at"] = utcnow()
     changed = session.execute(
         update(MatchingRow)
-        .where(MatchingRow.id == matching_id, MatchingRow.status == DRAFT)
-        .values(status=APPROVED, approved_at=utcnow())
+        .where(MatchingRow.id == matching_id, MatchingRow.status == before)
+        .values(**values)
     )
-    if affected_rows(changed) != 1:
-        raise ConflictError(f"matching {matching_id} is already approved")
-    now = utcnow()
-    pairings = [
-        {
-            "mentor_id": mentor_id,
-            "mentee_id": mentee_id,
-            "mode": stored.row.mode,
-            "matching_id": matching_id,
-            "created_at": now,
-        }
-        for mentor_id, mentee_id in keys
-    ]
-    for batch in batches(pairings, _CHUNK):
-        session.execute(insert(PairingRow), batch)
-    session.expire(stored.row)
+    return affected_rows(changed) == 1

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -85,6 +87,19 @@ class ParticipantRow(Base):
 
 class FeedbackRow(Base):
     __tablename__ = "feedback"
+    # One row per pair and submission time, and one undated row per pair: NULLs are distinct
+    # in a unique index, so the undated case needs its own partial index.
+    __table_args__ = (
+        UniqueConstraint("mentor_id", "mentee_id", "submitted_at", name="uq_feedback_submission"),
+        Index(
+            "uq_feedback_undated",
+            "mentor_id",
+            "mentee_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     mentor_id: Mapped[str] = mapped_column(
@@ -103,6 +118,8 @@ class MatchingRow(Base):
     __tablename__ = "matchings"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # draft, approved, discarded or superseded (matching.service). No CHECK here: adding one
+    # rebuilds the table on SQLite, and dropping the old table would cascade to its pairs.
     status: Mapped[str] = mapped_column(String(16), default="draft")
     mode: Mapped[str] = mapped_column(String(16))
     objective: Mapped[str] = mapped_column(String(16))
@@ -144,7 +161,11 @@ class MatchingUnpairedRow(Base):
 
 class PairingRow(Base):
     __tablename__ = "pairings"
-    __table_args__ = (UniqueConstraint("mentor_id", "mentee_id", name="uq_pairings_pair"),)
+    # A pair is formed at most once, ended or not: an ended pairing stays as history.
+    __table_args__ = (
+        UniqueConstraint("mentor_id", "mentee_id", name="uq_pairings_pair"),
+        CheckConstraint("status IN ('active', 'ended')", name="status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     mentor_id: Mapped[str] = mapped_column(
@@ -158,6 +179,10 @@ class PairingRow(Base):
         String(36), ForeignKey("matchings.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # One word of a fixed vocabulary (matching.pairings.END_REASONS), never free text.
+    end_reason: Mapped[str | None] = mapped_column(String(16))
 
 
 class ApiKeyRow(Base):

@@ -2,18 +2,22 @@
 
 from recomentor.survey.importer import (
     ImportReport,
+    RecordedFeedback,
     import_feedback,
     import_participants,
     read_source,
+    record_feedback,
 )
 from recomentor.survey.mapping import ColumnMapping, load_mapping, parse_mapping
 
 __all__ = [
     "ColumnMapping",
     "ImportReport",
+    "RecordedFeedback",
     "import_feedback",
     "import_participants",
     "load_mapping",
     "parse_mapping",
     "read_source",
+    "record_feedback",
 ]

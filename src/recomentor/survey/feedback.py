@@ -1,4 +1,4 @@
-"""Validation of feedback rows: known ids, ratings 1-5, outcomes, dates."""
+"""Validation of feedback rows: known ids, pairs that were paired, ratings 1-5, outcomes, dates."""
 
 from __future__ import annotations
 
@@ -11,10 +11,28 @@ from recomentor.survey.mapping import ColumnMapping
 from recomentor.survey.reader import LINE
 from recomentor.survey.timestamps import parse_timestamp_column
 
+PAIR = "pair"
+NEVER_PAIRED = (
+    "these two were never paired; feedback on a pairing from before recomentor must be "
+    "marked as unpaired"
+)
+# Joins the two ids of a pair into one key; ids never contain it (it is a control character).
+_SEPARATOR = "\x1f"
+
+
+def pair_key(mentor_id: str, mentee_id: str) -> str:
+    return f"{mentor_id}{_SEPARATOR}{mentee_id}"
+
 
 def validate_feedback(
-    frame: pl.DataFrame, mapping: ColumnMapping, *, known_ids: set[str]
+    frame: pl.DataFrame,
+    mapping: ColumnMapping,
+    *,
+    known_ids: set[str],
+    paired: set[tuple[str, str]] | None = None,
 ) -> tuple[pl.DataFrame, list[RowProblem]]:
+    """Valid rows and the problems of the others; `paired` (the pairs feedback may be given
+    for) refuses feedback on any other pair, None accepts it (history from before the tool)."""
     rating = pl.col("__rating")
     outcome = pl.col(F.OUTCOME).str.to_lowercase()
     typed = frame.with_columns(
@@ -46,6 +64,7 @@ def validate_feedback(
             pl.col(F.MENTEE_ID) == pl.col(F.MENTOR_ID),
             "mentor and mentee are the same person",
         ),
+        *_pair_checks(known, paired),
         Check(F.RATING, missing(F.RATING), "required field missing"),
         Check(
             F.RATING,
@@ -84,3 +103,16 @@ def validate_feedback(
         subset=[F.MENTOR_ID, F.MENTEE_ID, F.SUBMITTED_AT], keep="last", maintain_order=True
     )
     return records, found
+
+
+def _pair_checks(known: list[str], paired: set[tuple[str, str]] | None) -> list[Check]:
+    if paired is None:
+        return []
+    both_known = (
+        pl.col(F.MENTOR_ID).is_in(known)
+        & pl.col(F.MENTEE_ID).is_in(known)
+        & (pl.col(F.MENTOR_ID) != pl.col(F.MENTEE_ID))
+    )
+    key = pl.concat_str(pl.col(F.MENTOR_ID), pl.lit(_SEPARATOR), pl.col(F.MENTEE_ID))
+    keys = sorted(pair_key(mentor, mentee) for mentor, mentee in paired)
+    return [Check(PAIR, both_known & ~key.is_in(keys), NEVER_PAIRED)]

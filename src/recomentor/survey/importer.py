@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import polars as pl
+from sqlalchemy.exc import IntegrityError
 
 from recomentor import fields as F
-from recomentor.errors import InvalidInputError, RowProblem, RowsRejectedError
+from recomentor.errors import ConflictError, InvalidInputError, RowProblem, RowsRejectedError
 from recomentor.settings import Settings
 from recomentor.store import Store
-from recomentor.store.feedback import upsert_feedback
+from recomentor.store.feedback import FeedbackStatus, upsert_feedback, upsert_one_feedback
+from recomentor.store.pairings import rated_pairs, was_paired
 from recomentor.store.participants import existing_ids
 from recomentor.suppression import load_erasure_key, upsert_unless_erased
-from recomentor.survey.feedback import validate_feedback
+from recomentor.survey.feedback import NEVER_PAIRED, validate_feedback
 from recomentor.survey.mapping import ColumnMapping
 from recomentor.survey.participants import (
     canonical_frame,
@@ -155,8 +158,11 @@ def import_feedback(
     mapping: ColumnMapping | None = None,
     skip_invalid: bool = False,
     max_bytes: int | None = None,
+    allow_unpaired: bool = False,
 ) -> ImportReport:
-    """Validate every feedback row against the stored participants, then upsert in one go."""
+    """Validate every feedback row against the stored participants and pairings, then upsert
+    in one go. Feedback on a pair that was never paired is refused unless `allow_unpaired`
+    (history from before recomentor)."""
     mapping = mapping or ColumnMapping()
     mapped = _read_mapped(
         data, source, settings, mapping, F.FEEDBACK_FIELDS, F.REQUIRED_FEEDBACK_FIELDS, max_bytes
@@ -165,7 +171,8 @@ def import_feedback(
     mentioned = pl.concat([frame[F.MENTOR_ID], frame[F.MENTEE_ID]]).drop_nulls().unique()
     with store.session() as session:
         known = existing_ids(session, mentioned.to_list())
-    valid, problems = validate_feedback(frame, mapping, known_ids=known)
+        paired = None if allow_unpaired else rated_pairs(session)
+    valid, problems = validate_feedback(frame, mapping, known_ids=known, paired=paired)
     if problems and not skip_invalid:
         raise RowsRejectedError(problems, what="feedback rows")
     # Rows neither kept nor rejected repeated a pair and time that a later line gave again.
@@ -178,6 +185,42 @@ def import_feedback(
     report.inserted, report.updated = counts.inserted, counts.updated
     report.unchanged = counts.unchanged
     return report
+
+
+@dataclass(frozen=True)
+class RecordedFeedback:
+    id: int
+    status: FeedbackStatus
+
+
+def record_feedback(
+    store: Store, record: dict[str, Any], *, allow_unpaired: bool = False
+) -> RecordedFeedback:
+    """One feedback (API) under the checks of a file row; the same pair and submission time
+    sent again is the same row, reported unchanged (or updated when the rating changed)."""
+    if record[F.MENTOR_ID] == record[F.MENTEE_ID]:
+        raise InvalidInputError("mentor_id and mentee_id must be two different participants")
+    try:
+        return _record_once(store, record, allow_unpaired)
+    except IntegrityError:
+        pass
+    # A concurrent request committed the same feedback in between; this time it is found.
+    try:
+        return _record_once(store, record, allow_unpaired)
+    except IntegrityError:
+        raise ConflictError("the same feedback is being recorded concurrently") from None
+
+
+def _record_once(store: Store, record: dict[str, Any], allow_unpaired: bool) -> RecordedFeedback:
+    mentor_id, mentee_id = record[F.MENTOR_ID], record[F.MENTEE_ID]
+    with store.session() as session:
+        known = existing_ids(session, [mentor_id, mentee_id])
+        for name in (F.MENTOR_ID, F.MENTEE_ID):
+            if record[name] not in known:
+                raise InvalidInputError(f"{name} {record[name]!r} is not a known participant")
+        if not allow_unpaired and not was_paired(session, mentor_id, mentee_id):
+            raise InvalidInputError(f"{mentor_id} -> {mentee_id}: {NEVER_PAIRED}")
+        return RecordedFeedback(*upsert_one_feedback(session, record))
 
 
 def read_source(path: Path) -> bytes:

@@ -1,0 +1,98 @@
+"""Migrations: an existing 0001 database with data upgrades to the pairing lifecycle (0002)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from recomentor.store import Store
+from recomentor.store.db import _alembic_config
+from recomentor.store.tables import Base
+
+NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+
+def _seed_0001(store: Store) -> None:
+    """Rows as a 0001 database holds them, written with plain SQL (the models are newer)."""
+    people = [
+        {"id": pid, "dep": "IT", "years": years, "role": role, "now": NOW}
+        for pid, years, role in (("J1", 2.0, "mentor"), ("S1", 25.0, "mentee"))
+    ]
+    feedback = [
+        # Sent twice through the API before 0002: same pair and time, and twice undated.
+        {"rating": 3, "at": NOW},
+        {"rating": 4, "at": NOW},
+        {"rating": 2, "at": None},
+        {"rating": 5, "at": None},
+        {"rating": 1, "at": datetime(2026, 9, 1, tzinfo=UTC)},
+    ]
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO participants (id, department, years_experience, role, max_mentees, "
+                "created_at, updated_at) VALUES (:id, :dep, :years, :role, 1, :now, :now)"
+            ),
+            people,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO matchings (id, status, mode, objective, params, created_at) "
+                "VALUES ('m1', 'approved', 'reverse', 'score', '{}', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO pairings (mentor_id, mentee_id, mode, matching_id, created_at) "
+                "VALUES ('J1', 'S1', 'reverse', 'm1', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO feedback (mentor_id, mentee_id, rating, submitted_at, created_at) "
+                "VALUES ('J1', 'S1', :rating, :at, :now)"
+            ),
+            [{**row, "now": NOW} for row in feedback],
+        )
+
+
+def test_a_0001_database_with_data_upgrades_and_back(store: Store) -> None:
+    config = _alembic_config(store.engine)
+    command.downgrade(config, "0001")
+    assert store.current_revision() == "0001"
+    _seed_0001(store)
+    store.upgrade()
+    assert store.current_revision() == store.head_revision()
+    with store.engine.begin() as connection:
+        pairing = connection.execute(
+            text("SELECT status, ended_at, end_reason, matching_id FROM pairings")
+        ).one()
+        ratings = (
+            connection.execute(text("SELECT rating FROM feedback ORDER BY rating")).scalars().all()
+        )
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert tuple(pairing) == ("active", None, None, "m1")
+    # The newest of each repeated submission stays: 4 (dated), 5 (undated), and the other one.
+    assert ratings == [1, 4, 5]
+    assert differences == []
+    for stamp in (NOW, None):
+        with pytest.raises(IntegrityError), store.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO feedback (mentor_id, mentee_id, rating, submitted_at, "
+                    "created_at) VALUES ('J1', 'S1', 2, :at, :now)"
+                ),
+                {"at": stamp, "now": NOW},
+            )
+    with pytest.raises(IntegrityError), store.engine.begin() as connection:
+        connection.execute(text("UPDATE pairings SET status = 'paused'"))
+    command.downgrade(config, "0001")
+    store.upgrade()
+    assert store.current_revision() == store.head_revision()
