@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from recomentor.store import Store
@@ -96,3 +96,17 @@ def test_a_0001_database_with_data_upgrades_and_back(store: Store) -> None:
     command.downgrade(config, "0001")
     store.upgrade()
     assert store.current_revision() == store.head_revision()
+
+
+def test_a_database_at_the_erasure_revision_gets_the_lifecycle_too(store: Store) -> None:
+    # 0002 and 0003 were written side by side from 0001; a database already at 0003 must not
+    # be taken for up to date.
+    config = _alembic_config(store.engine)
+    command.downgrade(config, "0001")
+    command.upgrade(config, "0003")
+    store.upgrade()
+    assert store.current_revision() == store.head_revision()
+    with store.engine.begin() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("pairings")}
+        tables = set(inspect(connection).get_table_names())
+    assert {"status", "ended_at", "end_reason"} <= columns and "erasures" in tables
