@@ -34,7 +34,7 @@ TARGET_PEAK_MIB = 1024.0
 
 
 def _parse_validate(csv_path: Path, settings: Settings) -> list[dict[str, Any]]:
-    limits = ReadLimits(max_rows=settings.max_rows)
+    limits = ReadLimits.of(settings)
     table = read_table(csv_path.read_bytes(), source="bench.csv", limits=limits)
     mapping = ColumnMapping()
     frame, _ = canonical_frame(table.frame, table.headers, mapping, F.PARTICIPANT_FIELDS)
@@ -102,7 +102,10 @@ def main() -> None:
     n = args.participants
     work = Path(tempfile.mkdtemp(prefix="recomentor-bench-import-"))
     csv_path = write_synthetic(work / "synth", n, 0, seed=7)["participants"]
-    settings = Settings(home=work / "home", max_rows=max(n, 200_000))
+    # The synthetic file outgrows the default upload limit at large n.
+    settings = Settings(
+        home=work / "home", max_rows=max(n, 200_000), max_upload_bytes=1024 * 1024 * 1024
+    )
     urls = {"sqlite": lambda tag: f"sqlite:///{work / f'{tag}.db'}"}
     if args.postgres:
         urls["postgresql"] = lambda tag: _fresh_pg_schema(args.postgres, tag)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Ids shown in reports: cut, and control characters (terminal escapes, NUL) made visible.
+MAX_SHOWN_ID = 64
+_CONTROL = re.compile(r"[\x00-\x1F\x7F-\x9F]")
+
+
+def shown_id(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    cleaned = _CONTROL.sub("\ufffd", raw)
+    return cleaned if len(cleaned) <= MAX_SHOWN_ID else cleaned[: MAX_SHOWN_ID - 1] + "…"
 
 
 class RecomentorError(Exception):
@@ -63,6 +75,9 @@ class RowProblem:
     field: str
     reason: str
     row_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "row_id", shown_id(self.row_id))
 
     def __str__(self) -> str:
         who = f" ({self.row_id})" if self.row_id else ""

@@ -83,8 +83,8 @@ def test_each_bad_feedback_row_is_reported(people: Store, settings: Settings) ->
         (9, F.RATING),
     }
     reasons = {p.line: p.reason for p in error.value.problems}
-    assert reasons[2] == "unknown participant id 'NOBODY'"
-    assert reasons[4] == "'6' is not a whole rating from 1 to 5"
+    assert reasons[2] == "not a known participant id"
+    assert reasons[4] == "not a whole rating from 1 to 5"
     with people.session() as session:
         assert all_feedback(session) == []
     report = _feedback(people, settings, "\n".join(rows) + "\n", skip_invalid=True)

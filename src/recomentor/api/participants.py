@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-import polars as pl
 from anyio import to_thread
 from litestar import Controller, Router, delete, get, patch, post
 from litestar.datastructures import UploadFile
@@ -39,7 +38,10 @@ from recomentor.store.participants import get_participant
 from recomentor.suppression import load_erasure_key
 from recomentor.survey import import_participants, parse_mapping
 
-ParticipantPath = Annotated[str, PathParameter(min_length=1, max_length=64)]
+# No control characters: PostgreSQL refuses a NUL even in a lookup (a 500 otherwise).
+ParticipantPath = Annotated[
+    str, PathParameter(min_length=1, max_length=64, pattern=r"^[^\x00-\x1F\x7F-\x9F]+$")
+]
 # Multipart boundaries and the mapping part ride on top of the file itself.
 _MULTIPART_SLACK = 256 * 1024
 
@@ -170,22 +172,15 @@ async def import_survey(
     source = data.file.filename or "upload"
 
     def run() -> ImportReport:
-        try:
-            report = import_participants(
-                runtime.store,
-                content,
-                source=source,
-                settings=runtime.settings,
-                mapping=mapping,
-                skip_invalid=data.skip_invalid,
-                max_bytes=runtime.settings.max_upload_bytes,
-            )
-        except pl.exceptions.PolarsError as error:
-            # The reader lets a few malformed files through to polars (e.g. a lone BOM).
-            raise InvalidInputError(
-                f"{source}: cannot read the file ({type(error).__name__})"
-            ) from None
-        return report
+        # The limits (bytes, rows, text length) are the settings', as for the CLI.
+        return import_participants(
+            runtime.store,
+            content,
+            source=source,
+            settings=runtime.settings,
+            mapping=mapping,
+            skip_invalid=data.skip_invalid,
+        )
 
     report = await to_thread.run_sync(run)
     runtime.invalidate()

@@ -64,7 +64,7 @@ def participants(
     """Import survey answers; all-or-nothing unless --skip-invalid."""
     report = run_participant_import(
         store(),
-        read_source(file),
+        read_source(file, settings()),
         source=file.name,
         settings=settings(),
         mapping=_mapping(mapping, F.PARTICIPANT_FIELDS),
@@ -89,7 +89,7 @@ def feedback(
     errors."""
     report = run_feedback_import(
         store(),
-        read_source(file),
+        read_source(file, settings()),
         source=file.name,
         settings=settings(),
         mapping=_mapping(mapping, F.FEEDBACK_FIELDS),

@@ -5,10 +5,10 @@ from recomentor.survey.importer import (
     RecordedFeedback,
     import_feedback,
     import_participants,
-    read_source,
     record_feedback,
 )
 from recomentor.survey.mapping import ColumnMapping, load_mapping, parse_mapping
+from recomentor.survey.reader import read_source
 
 __all__ = [
     "ColumnMapping",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
+from recomentor import fields as F
 from recomentor.errors import RowProblem
 from recomentor.survey.reader import LINE
 
@@ -22,13 +24,41 @@ class Check:
     reason: pl.Expr | str
 
 
-def shown(column: str, width: int = 40) -> pl.Expr:
-    """A cell as quoted in an error message, cut short; never used on personal fields."""
-    value = pl.col(column)
-    cut = pl.when(value.str.len_chars() > width).then(
-        pl.concat_str(value.str.slice(0, width), pl.lit("…"))
-    )
-    return pl.concat_str(pl.lit("'"), cut.otherwise(value), pl.lit("'"))
+# C0 controls (NUL...), DEL and C1 controls: PostgreSQL refuses NUL, terminals obey escapes,
+# and no survey answer needs them. Free text may keep tabs and line breaks (CR is a line
+# break only there). One pattern for polars (Rust regex) and Python's re alike.
+_CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]"
+_CONTROL_ON_ONE_LINE = r"[\x00-\x1F\x7F-\x9F]"
+CONTROL_REASON = (
+    "holds a control character (such as NUL); only free text may hold tabs and line breaks"
+)
+FREE_TEXT_FIELDS = (F.SKILLS, F.GOALS)
+
+
+def _control_pattern(name: str) -> str:
+    return _CONTROL if name in FREE_TEXT_FIELDS else _CONTROL_ON_ONE_LINE
+
+
+def control_character_checks(fields: Sequence[str]) -> list[Check]:
+    """The same refusal for every text a file or a JSON body brings in."""
+    return [
+        Check(name, pl.col(name).str.contains(_control_pattern(name)), CONTROL_REASON)
+        for name in fields
+    ]
+
+
+def without_control_characters(ids: pl.Series) -> pl.Series:
+    """Ids fit to look up: PostgreSQL refuses a NUL even in a query (their rows fail anyway)."""
+    return ids.filter(~ids.str.contains(_CONTROL_ON_ONE_LINE))
+
+
+def control_character_problems(values: Mapping[str, str | None]) -> list[RowProblem]:
+    """`control_character_checks` for one record outside a frame (a JSON body), as line 1."""
+    return [
+        RowProblem(1, name, CONTROL_REASON)
+        for name, value in values.items()
+        if value is not None and re.search(_control_pattern(name), value)
+    ]
 
 
 def missing(column: str) -> pl.Expr:

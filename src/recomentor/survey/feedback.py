@@ -6,7 +6,13 @@ import polars as pl
 
 from recomentor import fields as F
 from recomentor.errors import RowProblem
-from recomentor.survey.checks import ROW_ID, Check, missing, run_checks, shown
+from recomentor.survey.checks import (
+    ROW_ID,
+    Check,
+    control_character_checks,
+    missing,
+    run_checks,
+)
 from recomentor.survey.mapping import ColumnMapping
 from recomentor.survey.reader import LINE
 from recomentor.survey.timestamps import parse_timestamp_column
@@ -51,13 +57,13 @@ def validate_feedback(
         Check(
             F.MENTOR_ID,
             pl.col(F.MENTOR_ID).is_not_null() & ~pl.col(F.MENTOR_ID).is_in(known),
-            pl.format("unknown participant id {}", shown(F.MENTOR_ID)),
+            "not a known participant id",
         ),
         Check(F.MENTEE_ID, missing(F.MENTEE_ID), "required field missing"),
         Check(
             F.MENTEE_ID,
             pl.col(F.MENTEE_ID).is_not_null() & ~pl.col(F.MENTEE_ID).is_in(known),
-            pl.format("unknown participant id {}", shown(F.MENTEE_ID)),
+            "not a known participant id",
         ),
         Check(
             F.MENTEE_ID,
@@ -76,18 +82,19 @@ def validate_feedback(
                 | (rating < 1)
                 | (rating > 5)
             ),
-            pl.format("{} is not a whole rating from 1 to 5", shown(F.RATING)),
+            "not a whole rating from 1 to 5",
         ),
         Check(
             F.OUTCOME,
             pl.col(F.OUTCOME).is_not_null() & ~outcome.is_in(list(F.OUTCOMES)),
-            pl.format("{} is not one of completed, ongoing, dropped", shown(F.OUTCOME)),
+            "not one of completed, ongoing, dropped",
         ),
         Check(
             F.SUBMITTED_AT,
             pl.col(F.SUBMITTED_AT).is_not_null() & pl.col("__submitted").is_null(),
-            pl.format("{} is not a date and time we can read", shown(F.SUBMITTED_AT)),
+            "not a date and time we can read",
         ),
+        *control_character_checks(F.FEEDBACK_FIELDS),
     ]
     valid, found = run_checks(typed, checks)
     records = valid.select(

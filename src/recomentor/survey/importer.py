@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -18,6 +17,7 @@ from recomentor.store.feedback import FeedbackStatus, upsert_feedback, upsert_on
 from recomentor.store.pairings import rated_pairs, was_paired
 from recomentor.store.participants import existing_ids
 from recomentor.suppression import load_erasure_key, upsert_unless_erased
+from recomentor.survey.checks import control_character_problems, without_control_characters
 from recomentor.survey.feedback import NEVER_PAIRED, validate_feedback
 from recomentor.survey.mapping import ColumnMapping
 from recomentor.survey.participants import (
@@ -55,10 +55,6 @@ class ImportReport(msgspec.Struct, kw_only=True):
         return sorted({p.line for p in self.rejected})
 
 
-def _limits(settings: Settings, max_bytes: int | None) -> ReadLimits:
-    return ReadLimits(max_bytes=max_bytes or ReadLimits().max_bytes, max_rows=settings.max_rows)
-
-
 def _require_columns(
     table: RawTable, mapping: ColumnMapping, required: tuple[str, ...], source: str
 ) -> None:
@@ -69,10 +65,37 @@ def _require_columns(
         f"{name} (mapped to {mapping.columns[name]!r})" if name in mapping.columns else name
         for name in absent
     )
-    raise InvalidInputError(
-        f"{source}: no column for required field(s) {described}; "
-        f"the file's headers are: {', '.join(repr(h) for h in table.headers)}"
+    # The file's own headers are not repeated: without a header row, the first line read as
+    # headers is somebody's answers. Field names and the mapping's headers are ours to name.
+    known = set(F.PARTICIPANT_FIELDS) | set(F.FEEDBACK_FIELDS) | set(mapping.columns.values())
+    recognised = sum(1 for header in table.headers if header in known)
+    hint = (
+        "none of them is a field name or a mapped header: is the header line missing, or is "
+        "a --mapping needed?"
+        if recognised == 0
+        else f"{recognised} of them name a field or a mapped header"
     )
+    raise InvalidInputError(
+        f"{source}: no column for required field(s) {described}; the header line has "
+        f"{len(table.headers)} columns, {hint}"
+    )
+
+
+def _refuse_shared_columns(
+    table: RawTable, mapping: ColumnMapping, fields: tuple[str, ...], source: str
+) -> None:
+    """Two fields read from one column would store one answer twice and drop another."""
+    taken: dict[str, str] = {}
+    for name in fields:
+        header = mapping.header_for(name, table.headers)
+        if header is None:
+            continue
+        if header in taken:
+            raise InvalidInputError(
+                f"{source}: fields {taken[header]} and {name} would both be read from column "
+                f"{header!r}; map each field to its own column"
+            )
+        taken[header] = name
 
 
 @dataclass(frozen=True)
@@ -110,10 +133,10 @@ def _read_mapped(
     mapping: ColumnMapping,
     fields: tuple[str, ...],
     required: tuple[str, ...],
-    max_bytes: int | None,
 ) -> _Mapped:
-    table = read_table(data, source=source, limits=_limits(settings, max_bytes))
+    table = read_table(data, source=source, limits=ReadLimits.of(settings))
     _require_columns(table, mapping, required, source)
+    _refuse_shared_columns(table, mapping, fields, source)
     frame, ignored = canonical_frame(table.frame, table.headers, mapping, fields)
     return _Mapped(table, frame, ignored)
 
@@ -126,14 +149,12 @@ def import_participants(
     settings: Settings,
     mapping: ColumnMapping | None = None,
     skip_invalid: bool = False,
-    max_bytes: int | None = None,
 ) -> ImportReport:
     """Validate every row, then upsert all valid rows in one transaction (or none when strict)."""
     mapping = mapping or ColumnMapping()
     mapped = _read_mapped(
-        data, source, settings, mapping, F.PARTICIPANT_FIELDS, F.REQUIRED_PARTICIPANT_FIELDS,
-        max_bytes,
-    )  # fmt: skip
+        data, source, settings, mapping, F.PARTICIPANT_FIELDS, F.REQUIRED_PARTICIPANT_FIELDS
+    )
     valid, problems = validate_participants(
         mapped.frame, mapping, max_text_chars=settings.max_text_chars
     )
@@ -157,7 +178,6 @@ def import_feedback(
     settings: Settings,
     mapping: ColumnMapping | None = None,
     skip_invalid: bool = False,
-    max_bytes: int | None = None,
     allow_unpaired: bool = False,
 ) -> ImportReport:
     """Validate every feedback row against the stored participants and pairings, then upsert
@@ -165,10 +185,12 @@ def import_feedback(
     (history from before recomentor)."""
     mapping = mapping or ColumnMapping()
     mapped = _read_mapped(
-        data, source, settings, mapping, F.FEEDBACK_FIELDS, F.REQUIRED_FEEDBACK_FIELDS, max_bytes
+        data, source, settings, mapping, F.FEEDBACK_FIELDS, F.REQUIRED_FEEDBACK_FIELDS
     )
     frame = mapped.frame
-    mentioned = pl.concat([frame[F.MENTOR_ID], frame[F.MENTEE_ID]]).drop_nulls().unique()
+    mentioned = without_control_characters(
+        pl.concat([frame[F.MENTOR_ID], frame[F.MENTEE_ID]]).drop_nulls().unique()
+    )
     with store.session() as session:
         known = existing_ids(session, mentioned.to_list())
         paired = None if allow_unpaired else rated_pairs(session)
@@ -198,6 +220,12 @@ def record_feedback(
 ) -> RecordedFeedback:
     """One feedback (API) under the checks of a file row; the same pair and submission time
     sent again is the same row, reported unchanged (or updated when the rating changed)."""
+    # A file row's refusal of control characters, before any lookup (PostgreSQL refuses NUL).
+    unreadable = control_character_problems(
+        {F.MENTOR_ID: record[F.MENTOR_ID], F.MENTEE_ID: record[F.MENTEE_ID]}
+    )
+    if unreadable:
+        raise RowsRejectedError(unreadable, what="feedback")
     if record[F.MENTOR_ID] == record[F.MENTEE_ID]:
         raise InvalidInputError("mentor_id and mentee_id must be two different participants")
     try:
@@ -221,12 +249,3 @@ def _record_once(store: Store, record: dict[str, Any], allow_unpaired: bool) -> 
         if not allow_unpaired and not was_paired(session, mentor_id, mentee_id):
             raise InvalidInputError(f"{mentor_id} -> {mentee_id}: {NEVER_PAIRED}")
         return RecordedFeedback(*upsert_one_feedback(session, record))
-
-
-def read_source(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInputError(f"file not found: {path}") from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path} is a folder, not a file") from None

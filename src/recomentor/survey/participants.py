@@ -9,7 +9,14 @@ import polars as pl
 from recomentor import fields as F
 from recomentor.errors import RowProblem
 from recomentor.store.tables import ParticipantRow
-from recomentor.survey.checks import ROW_ID, Check, missing, run_checks, shown
+from recomentor.survey.checks import (
+    FREE_TEXT_FIELDS,
+    ROW_ID,
+    Check,
+    control_character_checks,
+    missing,
+    run_checks,
+)
 from recomentor.survey.mapping import ColumnMapping
 from recomentor.survey.reader import LINE
 from recomentor.survey.timestamps import parse_timestamp_column
@@ -19,7 +26,6 @@ _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _MAX_YEARS = 70
 _MAX_CAPACITY = 50
 _BUILTIN_ROLES = {role: role for role in F.ROLES}
-_TEXT_FIELDS = (F.SKILLS, F.GOALS)
 
 
 def _column_width(name: str) -> int | None:
@@ -72,20 +78,13 @@ def _checks(max_text_chars: int) -> list[Check]:
             F.YEARS_EXPERIENCE,
             pl.col(F.YEARS_EXPERIENCE).is_not_null()
             & (years.is_null() | ~years.is_finite() | (years < 0) | (years > _MAX_YEARS)),
-            pl.format(
-                "{} is not a number of years between 0 and {}",
-                shown(F.YEARS_EXPERIENCE),
-                pl.lit(_MAX_YEARS),
-            ),
+            f"not a number of years between 0 and {_MAX_YEARS}",
         ),
         Check(F.ROLE, missing(F.ROLE), "required field missing"),
         Check(
             F.ROLE,
             role.is_not_null() & ~role.is_in(list(F.ROLES)),
-            pl.format(
-                "{} is not an allowed answer (mentor, mentee, both or a mapped alias)",
-                shown(F.ROLE),
-            ),
+            "not an allowed answer (mentor, mentee, both or a mapped alias)",
         ),
         Check(F.SKILLS, teaches & missing(F.SKILLS), "required for a mentor (role mentor or both)"),
         Check(F.GOALS, learns & missing(F.GOALS), "required for a mentee (role mentee or both)"),
@@ -99,11 +98,7 @@ def _checks(max_text_chars: int) -> list[Check]:
                 | (capacity > _MAX_CAPACITY)
                 | (capacity != capacity.floor())
             ),
-            pl.format(
-                "{} is not a whole number between 0 and {}",
-                shown(F.MAX_MENTEES),
-                pl.lit(_MAX_CAPACITY),
-            ),
+            f"not a whole number between 0 and {_MAX_CAPACITY}",
         ),
         Check(
             F.EMAIL,
@@ -118,24 +113,24 @@ def _checks(max_text_chars: int) -> list[Check]:
         Check(
             F.SUBMITTED_AT,
             pl.col(F.SUBMITTED_AT).is_not_null() & pl.col("__submitted").is_null(),
-            pl.format("{} is not a date and time we can read", shown(F.SUBMITTED_AT)),
+            "not a date and time we can read",
         ),
     ]
-    for name in _TEXT_FIELDS:
+    for name in FREE_TEXT_FIELDS:
         checks.append(
             Check(
                 name,
                 pl.col(name).str.len_chars() > max_text_chars,
-                pl.format("longer than {} characters", pl.lit(max_text_chars)),
+                f"longer than {max_text_chars} characters",
             )
         )
     for name in F.PARTICIPANT_FIELDS:
-        width = _column_width(name) if name not in _TEXT_FIELDS else None
+        width = _column_width(name) if name not in FREE_TEXT_FIELDS else None
         if width is not None and name != F.YEARS_EXPERIENCE:
             checks.append(
                 Check(name, pl.col(name).str.len_chars() > width, f"longer than {width} characters")
             )
-    return checks
+    return checks + control_character_checks(F.PARTICIPANT_FIELDS)
 
 
 def validate_participants(
