@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Ids shown in reports: cut, and control characters (terminal escapes, NUL) made visible.
-MAX_SHOWN_ID = 64
+# Ids and headers shown in reports: cut, and control characters (terminal escapes, NUL)
+# replaced, so a hostile cell can neither flood a report nor drive a terminal.
+MAX_SHOWN = 64
 _CONTROL = re.compile(r"[\x00-\x1F\x7F-\x9F]")
 
 
-def shown_id(raw: str | None) -> str | None:
-    if raw is None:
-        return None
+def shown_text(raw: str) -> str:
     cleaned = _CONTROL.sub("\ufffd", raw)
-    return cleaned if len(cleaned) <= MAX_SHOWN_ID else cleaned[: MAX_SHOWN_ID - 1] + "…"
+    return cleaned if len(cleaned) <= MAX_SHOWN else cleaned[: MAX_SHOWN - 1] + "…"
 
 
 class RecomentorError(Exception):
@@ -77,7 +76,8 @@ class RowProblem:
     row_id: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "row_id", shown_id(self.row_id))
+        if self.row_id is not None:
+            object.__setattr__(self, "row_id", shown_text(self.row_id))
 
     def __str__(self) -> str:
         who = f" ({self.row_id})" if self.row_id else ""

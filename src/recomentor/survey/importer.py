@@ -10,7 +10,13 @@ import polars as pl
 from sqlalchemy.exc import IntegrityError
 
 from recomentor import fields as F
-from recomentor.errors import ConflictError, InvalidInputError, RowProblem, RowsRejectedError
+from recomentor.errors import (
+    ConflictError,
+    InvalidInputError,
+    RowProblem,
+    RowsRejectedError,
+    shown_text,
+)
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.feedback import FeedbackStatus, upsert_feedback, upsert_one_feedback
@@ -71,7 +77,7 @@ def _require_columns(
     recognised = sum(1 for header in table.headers if header in known)
     hint = (
         "none of them is a field name or a mapped header: is the header line missing, or is "
-        "a --mapping needed?"
+        "a mapping needed?"
         if recognised == 0
         else f"{recognised} of them name a field or a mapped header"
     )
@@ -120,7 +126,7 @@ class _Mapped:
             superseded_lines=superseded,
             rejected=problems,
             rejected_rows=len({p.line for p in problems}),
-            ignored_columns=self.ignored,
+            ignored_columns=[shown_text(header) for header in self.ignored],
             encoding=self.table.encoding,
             delimiter=self.table.delimiter,
         )
