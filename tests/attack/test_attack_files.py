@@ -260,6 +260,16 @@ def test_cli_refuses_a_mapping_that_reads_two_fields_from_one_column(
     assert _stored(context.store()) == 0
 
 
+def test_cli_names_a_folder_given_as_file_or_mapping(cli_home: Path, capsys, monkeypatch) -> None:
+    path = _write(cli_home, csv(row("E1")))
+    code, _, err = run_cli(["import", "participants", str(cli_home)], capsys, monkeypatch)
+    assert (code, err) == (1, f"error: {cli_home} is a folder, not a file\n")
+    code, _, err = run_cli(
+        ["import", "participants", path, "--mapping", str(cli_home)], capsys, monkeypatch
+    )
+    assert (code, err) == (1, f"error: mapping {cli_home} is a folder, not a file\n")
+
+
 def test_cli_feedback_with_a_nul_in_an_id_is_a_row_error(
     cli_store: Store, cli_home: Path, capsys, monkeypatch
 ) -> None:

@@ -86,6 +86,8 @@ def load_mapping(path: Path, *, allowed_fields: Iterable[str]) -> ColumnMapping:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InvalidInputError(f"mapping file not found: {path}") from None
+    except IsADirectoryError:
+        raise InvalidInputError(f"mapping {path} is a folder, not a file") from None
     except UnicodeDecodeError:
         raise InvalidInputError(f"mapping file {path} is not UTF-8 text") from None
     return parse_mapping(text, allowed_fields=allowed_fields, source=str(path))
