@@ -140,6 +140,11 @@ def _csv_problem(text: str, delimiter: str) -> str:
     except csv.Error as error:
         if "unexpected end of data" in str(error):
             return f"the quoted cell that starts on line {record_start} is never closed"
+        if "field larger than field limit" in str(error):
+            return (
+                f"a cell of the record that starts on line {record_start} runs on for over "
+                f"{csv.field_size_limit():,} characters (a quote never closed?)"
+            )
         return f"misplaced quote in the record that starts on line {record_start}"
     return "the file cannot be parsed as CSV"
 
