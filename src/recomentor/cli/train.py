@@ -12,8 +12,7 @@ from rich.table import Table
 from recomentor.cli import context
 
 if TYPE_CHECKING:
-    from recomentor.training.evaluation import Evaluation
-    from recomentor.training.pipeline import TrainingReport
+    from recomentor.training import Evaluation, TrainingReport
 
 _SOURCES = {"observed": "held-out feedback", "truth": "ground truth, all candidates"}
 
@@ -24,7 +23,7 @@ def _cell(value: float) -> str:
 
 def comparison_table(evaluation: Evaluation) -> Table:
     """Metrics as rows, scorers as columns, one block per evaluation source."""
-    from recomentor.training.evaluation import METRIC_LABELS
+    from recomentor.training import METRIC_LABELS
 
     tables = {"observed": evaluation.observed, "truth": evaluation.truth}
     scorers = list(evaluation.observed)
@@ -92,8 +91,7 @@ def train(
 ) -> None:
     """Train a ranker on all feedback, compare it on held-out mentees, log it to MLflow."""
     from recomentor.embeddings import SentenceEncoder
-    from recomentor.training.config import TrainingConfig
-    from recomentor.training.pipeline import train_and_register
+    from recomentor.training import TrainingConfig, train_and_register
 
     settings = context.settings()
     # The defaults live in TrainingConfig, so `recomentor train` works from any directory.
