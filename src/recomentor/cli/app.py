@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from recomentor.cli import errors
 from recomentor.cli.errors import run_with_error_mapping
 
 app = typer.Typer(
@@ -13,6 +14,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the traceback of an unexpected error (may hold data)."
+    ),
+) -> None:
+    errors.debug = debug
 
 
 def _register_commands() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.console import Console
 
@@ -52,9 +54,36 @@ def report_error(error: RecomentorError) -> None:
             _stderr.print(f"  {conflict}", markup=False)
 
 
+# Set by the root `--debug` option: an unexpected error then shows its traceback.
+debug = False
+
+
+def crash_reference(error: BaseException) -> str:
+    """Where the error was raised, as `Type at module.py:line`: enough for a bug report.
+
+    The innermost frame in recomentor's own code, never the message: exception texts may quote
+    a cell, an SQL parameter or a path.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if "recomentor" in Path(f.filename).parts] or frames
+    if not ours:
+        return type(error).__name__
+    where = ours[-1]
+    return f"{type(error).__name__} at {Path(where.filename).name}:{where.lineno}"
+
+
 def run_with_error_mapping(command: Callable[[], object]) -> None:
     try:
         command()
     except RecomentorError as error:
         report_error(error)
         sys.exit(exit_code_for(error))
+    except Exception as error:
+        if debug:
+            raise
+        _stderr.print(
+            f"error: unexpected failure, reference {crash_reference(error)}; "
+            "run again with --debug to see the traceback",
+            markup=False,
+        )
+        sys.exit(EXIT_ENVIRONMENT)

@@ -15,8 +15,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from recomentor.errors import InvalidInputError, RecomentorError
@@ -66,21 +66,47 @@ def affected_rows(result: Result[Any]) -> int:
     return int(result.rowcount) if isinstance(result, CursorResult) else 0
 
 
-def create_store_engine(url: str) -> Engine:
+def _normalised(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise InvalidInputError(f"not a database URL: {url!r}") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _enable_sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        # The URL may hold a password: name its form, not its text.
+        raise InvalidInputError(
+            "not a database URL; expected e.g. sqlite:///path/recomentor.db or "
+            "postgresql://user@host/db"
+        ) from None
+    driver = parsed.drivername
+    # `postgres://` is what Heroku, Render and many tutorials hand out; SQLAlchemy dropped it.
+    if driver == "postgres" or driver.startswith("postgres+"):
+        driver = "postgresql" + driver[len("postgres") :]
+    if driver == "postgresql":
         # psycopg 3 is the driver we ship in the `postgres` extra.
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+        driver = "postgresql+psycopg"
+    return parsed.set(drivername=driver)
+
+
+def create_store_engine(url: str) -> Engine:
+    parsed = _normalised(url)
+    # Statement parameters are survey answers: never in an exception's text, hence never in a
+    # log line or a message built from one.
+    options: dict[str, Any] = {"hide_parameters": True}
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": 30}, **options)
+            event.listen(engine, "connect", _enable_sqlite_pragmas)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True, **options)
+    except (NoSuchModuleError, ImportError):
+        raise InvalidInputError(
+            f"unsupported database driver {parsed.drivername!r}; use sqlite:/// or "
+            "postgresql:// (pip install 'recomentor[postgres]')"
+        ) from None
+    except (ArgumentError, OSError) as error:
+        raise InvalidInputError(
+            f"the database URL cannot be used ({type(error).__name__})"
+        ) from None
 
 
 class Store:
@@ -182,6 +208,8 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
             store.upgrade()
         except OperationalError as error:
             store.dispose()
-            target = make_url(url).render_as_string(hide_password=True)
-            raise StoreUnavailableError(f"cannot open database {target}: {error.orig}") from None
+            target = store.engine.url.render_as_string(hide_password=True)
+            # The driver's first line says why (refused, unknown host, no such database).
+            reason = (str(error.orig).splitlines() or [type(error.orig).__name__])[0]
+            raise StoreUnavailableError(f"cannot open database {target}: {reason}") from None
     return store

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from recomentor import fields as F
@@ -49,41 +51,65 @@ def _same(stored: ParticipantRow, incoming: dict[str, Any]) -> bool:
     return True
 
 
+def _upsert_statement(session: Session) -> Any:
+    """INSERT ... ON CONFLICT (id) DO UPDATE, unless the stored submission is the later one.
+
+    Writers of the same new id no longer race between a lookup and an INSERT (two of them both
+    inserted and one failed on the primary key); the stale rule is checked by the database
+    against the row as it is at write time, so the later submission wins whatever the order.
+    """
+    dialect = session.get_bind().dialect.name
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ParticipantRow)
+    table, new = ParticipantRow.__table__.c, statement.excluded
+    changes = {name: new[name] for name in (*_DATA_FIELDS, "updated_at")}
+    newer = or_(
+        table.submitted_at.is_(None),
+        new.submitted_at.is_(None),
+        new.submitted_at >= table.submitted_at,
+    )
+    return statement.on_conflict_do_update(index_elements=[table.id], set_=changes, where=newer)
+
+
 def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> UpsertCounts:
-    """Insert new ids, update changed ones, leave identical ones alone; ids must be unique."""
+    """Insert new ids, update changed ones, leave identical ones alone; ids must be unique.
+
+    The counts describe the rows as read before writing; a concurrent writer of the same id
+    can turn an insert into an update (or a no-op when its submission is the later one).
+    """
     existing: dict[str, ParticipantRow] = {}
     for chunk in batches([r[F.ID] for r in records], _CHUNK):
         for row in session.scalars(select(ParticipantRow).where(ParticipantRow.id.in_(chunk))):
             existing[row.id] = row
     now = utcnow()
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    unchanged = stale = 0
+    writes: list[dict[str, Any]] = []
+    inserted = unchanged = stale = 0
     for record in records:
         stored = existing.get(record[F.ID])
         if stored is None:
-            inserts.append({**record, "created_at": now, "updated_at": now})
-            continue
-        if _same(stored, record):
+            inserted += 1
+        elif _same(stored, record):
             unchanged += 1
             continue
-        old_at, new_at = stored.submitted_at, as_utc(record.get(F.SUBMITTED_AT))
-        if old_at is not None and new_at is not None and new_at < old_at:
-            stale += 1
-            continue
-        updates.append({**record, "updated_at": now})
+        else:
+            old_at, new_at = stored.submitted_at, as_utc(record.get(F.SUBMITTED_AT))
+            if old_at is not None and new_at is not None and new_at < old_at:
+                stale += 1
+                continue
+        writes.append({**record, "created_at": now, "updated_at": now})
     if existing:
         # The ORM identity map holds the old rows; bulk statements below bypass it.
         session.expunge_all()
-    for chunk in batches(inserts, _CHUNK):
-        session.execute(insert(ParticipantRow), list(chunk))
-    for chunk in batches(updates, _CHUNK):
-        session.execute(update(ParticipantRow), list(chunk))
-    if len(inserts) >= _ANALYZE_AFTER:
+    # Rows are locked in id order by every writer, so two overlapping writes cannot deadlock.
+    writes.sort(key=lambda write: str(write[F.ID]))
+    if writes:
+        statement = _upsert_statement(session)
+        for chunk in batches(writes, _CHUNK):
+            session.execute(statement, list(chunk))
+    if inserted >= _ANALYZE_AFTER:
         # A freshly bulk-loaded table has no statistics yet; without them PostgreSQL plans the
         # next import's `id IN (...)` lookups as sequential scans (minutes instead of seconds).
         session.execute(text(f"ANALYZE {ParticipantRow.__tablename__}"))
-    return UpsertCounts(len(inserts), len(updates), unchanged, stale)
+    return UpsertCounts(inserted, len(writes) - inserted, unchanged, stale)
 
 
 def get_participant(session: Session, participant_id: str) -> ParticipantRow:
