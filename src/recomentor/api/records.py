@@ -76,8 +76,8 @@ def upsert_json_participants(
         raise RowsRejectedError(absent, what="participants")
     latest, _ = latest_per_id(_validated(participants, settings))
     key = load_erasure_key(settings)
-    with store.session() as session:
-        return upsert_unless_erased(session, to_records(latest), key)
+    records = to_records(latest)
+    return store.write(lambda session: upsert_unless_erased(session, records, key))
 
 
 def stored_fields(row: ParticipantRow) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -19,12 +19,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from recomentor.errors import InvalidInputError, RecomentorError
+from recomentor.errors import ConflictError, InvalidInputError, RecomentorError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _CHECKPOINT_TRIES = 3
+_WRITE_TRIES = 3
+_WRITE_PAUSE_S = 0.5
 _CHECKPOINT_PAUSE_S = 0.2
 # A rewrite waits this long for the readers ahead of it, then gives up rather than queue every
 # later reader behind its exclusive lock.
@@ -33,6 +35,25 @@ _VACUUM_LOCK_TIMEOUT = "10s"
 
 class StoreUnavailableError(RecomentorError):
     """The database cannot be reached or opened."""
+
+
+class WriteConflictError(ConflictError):
+    """Another transaction held the same rows (or SQLite's write lock) too long, or deadlocked
+    with this one; this one was rolled back and can simply run again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "another write to the same records was in progress; nothing was written, retry"
+        )
+
+
+def _is_contention(error: OperationalError) -> bool:
+    # psycopg: class 40 = deadlock or serialization failure, 55P03 = lock timeout.
+    state = getattr(error.orig, "sqlstate", None)
+    if state:
+        return bool(state.startswith("40") or state == "55P03")
+    reason = str(error.orig).lower()
+    return "locked" in reason or "busy" in reason
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -118,9 +139,35 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back when it raises."""
-        with self._sessions.begin() as session:
-            yield session
+        """A unit of work: committed when the block ends, rolled back when it raises.
+
+        Lock contention becomes WriteConflictError, any other refusal of the database
+        StoreUnavailableError: the driver's text (which may quote a value) goes nowhere.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as error:
+            if _is_contention(error):
+                raise WriteConflictError from None
+            log.error("database error: %s", type(error.orig).__name__)
+            raise StoreUnavailableError(
+                f"the database refused the operation ({type(error.orig).__name__})"
+            ) from None
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """`work` in a transaction, run again when it lost a lock race: for idempotent writes
+        such as upserts, so two imports of overlapping files both finish."""
+        for attempt in range(1, _WRITE_TRIES + 1):
+            try:
+                with self.session() as session:
+                    return work(session)
+            except WriteConflictError:
+                if attempt == _WRITE_TRIES:
+                    raise
+                log.info("write conflict, retrying (%d of %d)", attempt + 1, _WRITE_TRIES)
+                time.sleep(_WRITE_PAUSE_S * attempt)
+        raise AssertionError("unreachable")
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as connection:

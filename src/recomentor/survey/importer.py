@@ -169,8 +169,8 @@ def import_participants(
     latest, superseded = latest_per_id(valid)
     report = mapped.report(source, problems, superseded)
     key = load_erasure_key(settings)
-    with store.session() as session:
-        counts = upsert_unless_erased(session, to_records(latest), key)
+    records = to_records(latest)
+    counts = store.write(lambda session: upsert_unless_erased(session, records, key))
     report.inserted, report.updated = counts.inserted, counts.updated
     report.unchanged, report.stale, report.erased = counts.unchanged, counts.stale, counts.erased
     return report
