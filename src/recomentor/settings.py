@@ -46,6 +46,9 @@ class Settings:
     min_gap: float = 5.0
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     rate_limit_per_minute: int = 600
+    # Failed authentications per client address and minute before it gets 429: keys cannot be
+    # guessed at full speed.
+    auth_failures_per_minute: int = 20
     max_upload_bytes: int = 20 * 1024 * 1024
     max_rows: int = 200_000
     max_text_chars: int = 2_000
@@ -72,6 +75,7 @@ class Settings:
             min_gap=_env_number(env, "MIN_GAP", 5.0),
             cors_origins=_env_list(env, "CORS_ORIGINS"),
             rate_limit_per_minute=int(_env_number(env, "RATE_LIMIT_PER_MINUTE", 600)),
+            auth_failures_per_minute=int(_env_number(env, "AUTH_FAILURES_PER_MINUTE", 20)),
             max_upload_bytes=int(_env_number(env, "MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
             max_rows=int(_env_number(env, "MAX_ROWS", 200_000)),
             max_text_chars=int(_env_number(env, "MAX_TEXT_CHARS", 2_000)),

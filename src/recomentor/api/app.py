@@ -14,6 +14,7 @@ from recomentor.api.dependencies import provide_runtime
 from recomentor.api.errors import EXCEPTION_HANDLERS
 from recomentor.api.lifespan import services
 from recomentor.api.openapi import openapi_config
+from recomentor.api.requests import BoundedRequest
 from recomentor.embeddings import TextEncoder
 from recomentor.ranking.scorers import Scorer
 from recomentor.settings import Settings
@@ -56,6 +57,7 @@ def create_app(
         else None,
         openapi_config=openapi_config(__version__),
         request_max_body_size=JSON_MAX_BYTES,
+        request_class=BoundedRequest,
         # Logging is set up by `recomentor serve`; Litestar's default would log tracebacks.
         logging_config=None,
     )

@@ -47,6 +47,8 @@ class Runtime:
         self.encoder = encoder
         self.scorer = scorer
         self.rate_limiter = rate_limiter
+        # Keyed by client address: counted before any key is known.
+        self.auth_failures = RateLimiter(settings.auth_failures_per_minute)
         self._roster: Roster | None = None
         self._roster_fingerprint: tuple[int, datetime | None] | None = None
         self._checked_at = 0.0

@@ -12,6 +12,7 @@ from typing import Any, Final
 import numpy as np
 
 from recomentor.errors import InvalidInputError
+from recomentor.nesting import loads_toml
 from recomentor.ranking import features as feature
 from recomentor.ranking.features import PairFeatures
 from recomentor.ranking.roster import Roster
@@ -269,7 +270,7 @@ class _Reader:
 def parse_rules(text: str, *, source: str = "rules") -> ProgramRules:
     """Rules from TOML text; any problem raises InvalidInputError naming the line."""
     try:
-        document = tomllib.loads(text)
+        document = loads_toml(text)
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends with "(at line N, column M)".
         raise InvalidInputError(f"{source}: invalid TOML: {error}") from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recomentor.errors import InvalidInputError
+from recomentor.nesting import loads_toml
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def parse_mapping(
     """Parse and check a mapping; every error names the file and what is wrong."""
     allowed = tuple(allowed_fields)
     try:
-        document = tomllib.loads(text)
+        document = loads_toml(text)
     except tomllib.TOMLDecodeError as error:
         # tomllib's message names the line and column.
         raise InvalidInputError(f"{source}: not valid TOML: {error}") from None

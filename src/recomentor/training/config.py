@@ -9,6 +9,7 @@ from typing import Any
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
+from recomentor.nesting import loads_toml
 from recomentor.ranking.candidates import check_mode
 from recomentor.training.dataset import GOOD_RATING, LABEL_KINDS, SOFT
 
@@ -63,7 +64,7 @@ class TrainingConfig:
     def from_toml(cls, path: Path) -> TrainingConfig:
         """Read a config file; its sections only group keys, unknown keys are refused."""
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = loads_toml(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InvalidInputError(f"{path}: no such training config") from None
         except tomllib.TOMLDecodeError as error:
