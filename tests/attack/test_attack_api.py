@@ -59,7 +59,7 @@ def test_json_nested_past_the_limit_is_400_and_stores_nothing(
 def test_nesting_inside_strings_and_up_to_the_limit_is_ordinary_json(
     client: TestClient, keys: dict[str, str]
 ) -> None:
-    body = {**as_json(person("B1")), "skills": "[" * 900 + "{" * 900 + "\\\""}
+    body = {**as_json(person("B1")), "skills": "[" * 900 + "{" * 900 + '\\"'}
     response = client.post("/api/v1/participants", json=body, headers=headers(keys["write"]))
     assert response.status_code == 200, response.text
     # Exactly the limit passes the guard; the schema then refuses the shape (400, not 500).
