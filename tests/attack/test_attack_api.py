@@ -3,14 +3,18 @@ never a 500, and nothing is stored."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from litestar.testing import TestClient
 
 from recomentor.api import create_app
+from recomentor.api.access_log import RequestIdFilter
 from recomentor.nesting import MAX_DEPTH
+from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key
@@ -32,6 +36,9 @@ def client(settings: Settings, sqlite_store: Store) -> Iterator[TestClient]:
     app = create_app(settings, store=sqlite_store, encoder=FakeEncoder())
     with TestClient(app) as test_client:
         yield test_client
+
+
+URL = "/api/v1/participants"
 
 
 def _nested(depth: int, inner: str = "1") -> str:
@@ -116,3 +123,33 @@ def test_requests_without_a_key_are_not_counted_as_guesses(
 ) -> None:
     assert {strict_client.get("/api/v1/model").status_code for _ in range(6)} == {401}
     assert strict_client.get("/api/v1/model", headers=headers(keys["read"])).status_code == 200
+
+
+class _FailingScorer(HeuristicScorer):
+    def score(self, features: np.ndarray) -> np.ndarray:
+        raise ValueError("boom while scoring Chloé's answers")
+
+
+def test_a_500_names_the_request_id_its_log_line_carries(
+    settings: Settings, sqlite_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = create_key(sqlite_store, "hr", "read,write").key
+    app = create_app(settings, store=sqlite_store, encoder=FakeEncoder(), scorer=_FailingScorer())
+    records = [as_json(person("A")), as_json(person("B", role="mentee", years=20, skills=None))]
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.INFO), TestClient(app, raise_server_exceptions=False) as client:
+        assert client.post(URL, json=records, headers=headers(key)).status_code == 200
+        response = client.get(f"{URL}/B/suggestions", headers=headers(key))
+    assert response.status_code == 500
+    request_id = response.headers["X-Request-ID"]
+    assert response.json()["detail"] == (
+        f"an internal error occurred; it has been logged as request {request_id}"
+    )
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    route = "/api/v1/participants/{participant_id}/suggestions"
+    assert [(r.getMessage(), r.request_id) for r in errors] == [  # type: ignore[attr-defined]
+        (f"unhandled ValueError on GET {route}", request_id)
+    ]
+    access = [r for r in caplog.records if r.name == "recomentor.api.access"]
+    assert access[-1].request_id == request_id  # type: ignore[attr-defined]
+    assert "Chloé" not in caplog.text and "Chloé" not in response.text

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
+from recomentor.api.access_log import current_request_id
 from recomentor.api.schemas import ProblemOut
 from recomentor.errors import (
     ConflictError,
@@ -140,13 +141,18 @@ def _bad_request_detail(detail: str) -> str:
 
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     # Only the type: messages and tracebacks may carry survey text.
+    # The log format adds the request id; the body names it so a report can be matched.
     log.error(
         "unhandled %s on %s %s",
         type(error).__name__,
         request.method,
         request.scope.get("path_template", "?"),
     )
-    return problem(500, "internal", "an internal error occurred; it has been logged")
+    return problem(
+        500,
+        "internal",
+        f"an internal error occurred; it has been logged as request {current_request_id()}",
+    )
 
 
 def _undecodable(_: Request[Any, Any, Any], error: UnicodeDecodeError) -> Response[dict[str, Any]]:

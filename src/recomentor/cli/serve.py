@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
 
 from recomentor.cli.context import settings
+
+_LEVELS = ("debug", "info", "warning", "error")
+_WORKER_START_S = 60
 
 
 def serve(
@@ -21,9 +23,12 @@ def serve(
     """Serve the API: docs at /schema, liveness at /health, readiness at /ready."""
     import uvicorn
 
+    from recomentor.api.log_config import log_config
+
+    level = log_level.lower()
+    if level not in _LEVELS:
+        raise typer.BadParameter(f"use one of {', '.join(_LEVELS)}", param_hint="--log-level")
     config = settings()
-    level = getattr(logging, log_level.upper(), logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     uvicorn.run(
         "recomentor.api.app:create_app",
         factory=True,
@@ -32,7 +37,13 @@ def serve(
         workers=workers,
         # uvicorn's access log prints full URLs (ids, query strings); ours prints templates.
         access_log=False,
-        log_config=None,
-        log_level=log_level.lower(),
+        # Applied again in each worker process: spawned workers inherit no logging set-up.
+        log_config=log_config(level),
+        log_level=level,
         server_header=False,
+        # Refuses request heads over 16 KiB with 431 before parsing them (http_limits.py).
+        http="recomentor.api.http_limits:BoundedHeadProtocol",
+        # A worker answers the supervisor's pings once its process has started; on a busy
+        # machine that took over uvicorn's default 5 s and the workers were killed in a loop.
+        timeout_worker_healthcheck=_WORKER_START_S,
     )
