@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -93,7 +92,7 @@ def test_an_unexpected_error_is_one_line_with_a_reference_and_debug_shows_it(
 
     monkeypatch.setattr("recomentor.cli.participants.list_participants", explode)
     code, out, err = cli("participants", "list")
-    assert code == 3
+    assert (code, out) == (3, "")
     assert err.count("\n") == 1 and "Traceback" not in err and "Chloé" not in err
     assert err.startswith("error: unexpected failure, reference ValueError at participants.py:")
     assert err.endswith("; run again with --debug to see the traceback\n")
