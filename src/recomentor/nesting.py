@@ -33,9 +33,10 @@ def json_too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def _depth(value: Any) -> int:
-    # Iterative: the point is not to recurse once per level.
-    deepest, pending = 0, [(value, 1)]
+def _depth(document: dict[str, Any]) -> int:
+    """Levels of tables and arrays below the document itself. Iterative: the point is not to
+    recurse once per level."""
+    deepest, pending = 0, [(document, 0)]
     while pending:
         item, level = pending.pop()
         if isinstance(item, dict | list):
