@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from recomentor.cli.context import settings
+from recomentor.store import open_store
 
 _LEVELS = ("debug", "info", "warning", "error")
 _WORKER_START_S = 60
@@ -29,6 +30,9 @@ def serve(
     if level not in _LEVELS:
         raise typer.BadParameter(f"use one of {', '.join(_LEVELS)}", param_hint="--log-level")
     config = settings()
+    # Migrated once here: workers that all migrated a fresh database at start raced on the
+    # same CREATE TABLE and one of them failed. They find the schema current and skip it.
+    open_store(config.resolved_database_url).dispose()
     uvicorn.run(
         "recomentor.api.app:create_app",
         factory=True,
