@@ -4,6 +4,7 @@ wins, and nobody gets a 500, a traceback or a row's values in a message."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,12 +16,19 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from recomentor.api import create_app
 from recomentor.settings import Settings
-from recomentor.store import Store
+from recomentor.store import Store, db
 from recomentor.store.apikeys import create_key
-from recomentor.store.participants import get_participant, list_participants
+from recomentor.store.db import WriteConflictError
+from recomentor.store.participants import (
+    get_participant,
+    list_participants,
+    upsert_participants,
+)
 from recomentor.survey import import_participants
 from tests.api.conftest import as_json, headers
 from tests.fakes import FakeEncoder, person
@@ -160,3 +168,32 @@ def test_two_cli_imports_of_overlapping_files_both_exit_0(
     assert outcomes == [(0, ""), (0, "")]
     with store.session() as session:
         assert len(list_participants(session)) == 2_500
+
+
+def test_a_write_lock_held_too_long_is_a_retry_conflict_without_values(
+    sqlite_store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = sqlite_store.engine.url.database
+    assert database
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's long write
+    monkeypatch.setattr(db, "_WRITE_PAUSE_S", 0.0)
+    attempts = []
+
+    def upsert(session: Session) -> object:
+        attempts.append(1)
+        session.execute(text("PRAGMA busy_timeout=50"))
+        return upsert_participants(session, [{**person("L1"), "name": "Secret Person"}])
+
+    try:
+        with pytest.raises(WriteConflictError) as refused:
+            sqlite_store.write(upsert)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert len(attempts) == 3
+    assert str(refused.value) == (
+        "another write to the same records was in progress; nothing was written, retry"
+    )
+    # Once the lock is gone the same write goes through.
+    assert sqlite_store.write(upsert).inserted == 1  # type: ignore[attr-defined]
