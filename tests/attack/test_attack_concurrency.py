@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recomentor.api import create_app
@@ -29,6 +30,7 @@ from recomentor.store.participants import (
     list_participants,
     upsert_participants,
 )
+from recomentor.store.tables import ParticipantRow
 from recomentor.survey import import_participants
 from tests.api.conftest import as_json, headers
 from tests.fakes import FakeEncoder, person
@@ -197,3 +199,13 @@ def test_a_write_lock_held_too_long_is_a_retry_conflict_without_values(
     )
     # Once the lock is gone the same write goes through.
     assert sqlite_store.write(upsert).inserted == 1  # type: ignore[attr-defined]
+
+
+def test_database_errors_never_quote_the_row(store: Store) -> None:
+    row = {**person("D1"), "name": "Secret Person", "email": "secret@example.org"}
+    with store.session() as session:
+        upsert_participants(session, [row])
+    with pytest.raises(IntegrityError) as duplicate, store.session() as session:
+        session.execute(insert(ParticipantRow), [row])
+    assert "Secret" not in str(duplicate.value) and "secret@" not in str(duplicate.value)
+    assert "[SQL parameters hidden due to hide_parameters=True]" in str(duplicate.value)
