@@ -15,8 +15,9 @@ from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.suppression import ErasureKey, load_erasure_key
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 REPO = Path(__file__).resolve().parents[1]
+# The French sample export and its mapping; examples/README.md states the expected outcome.
+EXAMPLES = REPO / "examples"
 PG_URL = os.environ.get("RECOMENTOR_TEST_DATABASE_URL", "")
 
 
