@@ -65,3 +65,22 @@ def store(request: pytest.FixtureRequest) -> Store:
     """The store on every database we support; store tests use this one."""
     name = "sqlite_store" if request.param == "sqlite" else "pg_store"
     return request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="session")
+def migrated_tracking_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty MLflow tracking store, schema built once for the session.
+
+    MLflow builds its schema through dozens of migrations on a store's first use. Tests that
+    are not about that first use start from a copy of this file
+    (`training_data.use_migrated_tracking_store`); it holds no path of a data home, so a copy
+    works in any.
+    """
+    from mlflow import MlflowClient
+
+    path = tmp_path_factory.mktemp("tracking-store") / "mlflow.db"
+    uri = f"sqlite:///{path}"
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    client.search_experiments()  # builds the tracking tables
+    client.search_registered_models()  # and the registry's
+    return path

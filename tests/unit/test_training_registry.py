@@ -23,7 +23,12 @@ from recomentor.training.pipeline import TrainingReport
 from recomentor.training.registry import CHAMPION_ALIAS, REGISTERED_MODEL, load_scorer
 from recomentor.training.tracking import ARTIFACTS_DIR, PROMOTION_TAG
 from tests.fakes import FakeEncoder
-from tests.training_data import import_synthetic, small_training_settings, train_fake
+from tests.training_data import (
+    import_synthetic,
+    small_training_settings,
+    train_fake,
+    use_migrated_tracking_store,
+)
 
 # Never promotable: the learned model cannot beat the heuristic by a whole NDCG point.
 UNBEATABLE = TrainingConfig(min_improvement=1.0)
@@ -32,8 +37,9 @@ UNBEATABLE = TrainingConfig(min_improvement=1.0)
 Trained = tuple[Settings, Store, TrainingReport]
 
 
-def _train_into(root: Path) -> Iterator[Trained]:
+def _train_into(root: Path, migrated_tracking_store: Path) -> Iterator[Trained]:
     settings = small_training_settings(root / "home")
+    use_migrated_tracking_store(settings, migrated_tracking_store)
     store = open_store(settings.resolved_database_url)
     import_synthetic(store, settings, root / "synth", people=150, feedback=300)
     report = train_fake(settings, store, force=True)
@@ -42,16 +48,18 @@ def _train_into(root: Path) -> Iterator[Trained]:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trained]:
+def trained(
+    tmp_path_factory: pytest.TempPathFactory, migrated_tracking_store: Path
+) -> Iterator[Trained]:
     """One training for the module: its tests read the registry and leave it as they found it
     (those that damage the artifacts take `damageable` instead, which puts them back)."""
-    yield from _train_into(tmp_path_factory.mktemp("registry"))
+    yield from _train_into(tmp_path_factory.mktemp("registry"), migrated_tracking_store)
 
 
 @pytest.fixture
-def fresh_training(tmp_path: Path) -> Iterator[Trained]:
+def fresh_training(tmp_path: Path, migrated_tracking_store: Path) -> Iterator[Trained]:
     """A training of the test's own, for a test that registers more versions and moves aliases."""
-    yield from _train_into(tmp_path)
+    yield from _train_into(tmp_path, migrated_tracking_store)
 
 
 @pytest.fixture
@@ -133,8 +141,11 @@ def test_the_champion_explains_its_phrase_association_factor(
         assert factor.value is not None and np.isfinite(factor.contribution)
 
 
-def test_a_model_without_phrase_association_reads_pair_features_only(tmp_path: Path) -> None:
+def test_a_model_without_phrase_association_reads_pair_features_only(
+    tmp_path: Path, migrated_tracking_store: Path
+) -> None:
     settings = small_training_settings(tmp_path / "home")
+    use_migrated_tracking_store(settings, migrated_tracking_store)
     store = open_store(settings.resolved_database_url)
     import_synthetic(store, settings, tmp_path / "synth", people=150, feedback=300)
     train_fake(settings, store, TrainingConfig(phrase_association=False), force=True)
