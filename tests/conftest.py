@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,8 +33,21 @@ def erasure_key(settings: Settings) -> ErasureKey:
     return load_erasure_key(settings)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store opened from nothing, so every migration ran, once for the session."""
+    path = tmp_path_factory.mktemp("store") / "recomentor.db"
+    open_store(f"sqlite:///{path}").dispose()
+    assert not path.with_name(f"{path.name}-wal").exists()  # all of it is in the one file
+    return path
+
+
 @pytest.fixture
-def sqlite_store(settings: Settings) -> Iterator[Store]:
+def sqlite_store(settings: Settings, migrated_sqlite_file: Path) -> Iterator[Store]:
+    """A test's own SQLite store, a copy of the migrated one: opening it migrates nothing."""
+    target = Path(str(make_url(settings.resolved_database_url).database))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_sqlite_file, target)
     store = open_store(settings.resolved_database_url)
     yield store
     store.dispose()
