@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +16,9 @@ from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.suppression import ErasureKey, load_erasure_key
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 REPO = Path(__file__).resolve().parents[1]
+# The French sample export and its mapping; examples/README.md states the expected outcome.
+EXAMPLES = REPO / "examples"
 PG_URL = os.environ.get("RECOMENTOR_TEST_DATABASE_URL", "")
 
 
@@ -31,8 +33,21 @@ def erasure_key(settings: Settings) -> ErasureKey:
     return load_erasure_key(settings)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store opened from nothing, so every migration ran, once for the session."""
+    path = tmp_path_factory.mktemp("store") / "recomentor.db"
+    open_store(f"sqlite:///{path}").dispose()
+    assert not path.with_name(f"{path.name}-wal").exists()  # all of it is in the one file
+    return path
+
+
 @pytest.fixture
-def sqlite_store(settings: Settings) -> Iterator[Store]:
+def sqlite_store(settings: Settings, migrated_sqlite_file: Path) -> Iterator[Store]:
+    """A test's own SQLite store, a copy of the migrated one: opening it migrates nothing."""
+    target = Path(str(make_url(settings.resolved_database_url).database))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_sqlite_file, target)
     store = open_store(settings.resolved_database_url)
     yield store
     store.dispose()
@@ -64,3 +79,22 @@ def store(request: pytest.FixtureRequest) -> Store:
     """The store on every database we support; store tests use this one."""
     name = "sqlite_store" if request.param == "sqlite" else "pg_store"
     return request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="session")
+def migrated_tracking_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty MLflow tracking store, schema built once for the session.
+
+    MLflow builds its schema through dozens of migrations on a store's first use. Tests that
+    are not about that first use start from a copy of this file
+    (`training_data.use_migrated_tracking_store`); it holds no path of a data home, so a copy
+    works in any.
+    """
+    from mlflow import MlflowClient
+
+    path = tmp_path_factory.mktemp("tracking-store") / "mlflow.db"
+    uri = f"sqlite:///{path}"
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    client.search_experiments()  # builds the tracking tables
+    client.search_registered_models()  # and the registry's
+    return path

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from recomentor.settings import Settings
 from recomentor.store import Store
@@ -36,6 +39,13 @@ def import_synthetic(
 def small_training_settings(home: Path) -> Settings:
     """Few rows suffice for plumbing tests; the minimum is checked in its own tests."""
     return replace(Settings(home=home), min_feedback=20, embedding_model=FakeEncoder().model_id)
+
+
+def use_migrated_tracking_store(settings: Settings, migrated: Path) -> None:
+    """Start `settings`' tracking store as a copy of the `migrated_tracking_store` fixture."""
+    target = Path(str(make_url(settings.resolved_tracking_uri).database))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated, target)
 
 
 def train_fake(

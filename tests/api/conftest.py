@@ -28,11 +28,10 @@ def client(api_settings: Settings, sqlite_store: Store) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def keys(sqlite_store: Store) -> dict[str, str]:
+def create_keys(store: Store) -> dict[str, str]:
     """Clear keys by scope set: read, write, admin, read+write."""
     return {
-        name: create_key(sqlite_store, f"test {name}", scopes).key
+        name: create_key(store, f"test {name}", scopes).key
         for name, scopes in {
             "read": "read",
             "write": "write",
@@ -40,6 +39,11 @@ def keys(sqlite_store: Store) -> dict[str, str]:
             "read,write": "read,write",
         }.items()
     }
+
+
+@pytest.fixture
+def keys(sqlite_store: Store) -> dict[str, str]:
+    return create_keys(sqlite_store)
 
 
 def headers(key: str) -> dict[str, str]:

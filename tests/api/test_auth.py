@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -9,9 +10,9 @@ from litestar.testing import TestClient
 
 from recomentor.api import create_app
 from recomentor.settings import Settings
-from recomentor.store import Store
+from recomentor.store import Store, open_store
 from recomentor.store.apikeys import create_key, list_keys, revoke_key
-from tests.api.conftest import headers
+from tests.api.conftest import create_keys, headers
 from tests.fakes import FakeEncoder
 
 # (method, path, scope it needs); bodies are irrelevant: auth is checked before them.
@@ -29,6 +30,20 @@ ROUTES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def refusing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """One app and its keys for the tests whose every request is refused before a handler
+    runs: none of them changes what the next one finds."""
+    settings = Settings(home=tmp_path_factory.mktemp("auth") / "home")
+    store = open_store(settings.resolved_database_url)
+    keys = create_keys(store)
+    with TestClient(create_app(settings, store=store, encoder=FakeEncoder())) as client:
+        yield client, keys
+    store.dispose()
+
+
 def _problem(response: object, status: int) -> dict[str, object]:
     assert response.status_code == status, response.text  # type: ignore[attr-defined]
     assert response.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
@@ -39,15 +54,19 @@ def _problem(response: object, status: int) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
-def test_no_key_is_401(client: TestClient, method: str, path: str, scope: str) -> None:
+def test_no_key_is_401(
+    refusing: tuple[TestClient, dict[str, str]], method: str, path: str, scope: str
+) -> None:
+    client, _ = refusing
     body = _problem(client.request(method, path), 401)
     assert "API key" in body["detail"]
 
 
 @pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
 def test_wrong_key_is_401(
-    client: TestClient, keys: dict[str, str], method: str, path: str, scope: str
+    refusing: tuple[TestClient, dict[str, str]], method: str, path: str, scope: str
 ) -> None:
+    client, keys = refusing
     real = keys["admin"]
     forged = real[:-4] + ("AAAA" if not real.endswith("AAAA") else "BBBB")
     for key in (forged, "rmk_short", "not-a-key", real + "x"):
@@ -63,8 +82,9 @@ def test_revoked_key_is_401(client: TestClient, keys: dict[str, str], sqlite_sto
 
 @pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
 def test_missing_scope_is_403(
-    client: TestClient, keys: dict[str, str], method: str, path: str, scope: str
+    refusing: tuple[TestClient, dict[str, str]], method: str, path: str, scope: str
 ) -> None:
+    client, keys = refusing
     lacking = {"read": ["write"], "write": ["read"], "admin": ["read", "write", "read,write"]}
     for name in lacking[scope]:
         body = _problem(client.request(method, path, headers=headers(keys[name])), 403)

@@ -7,11 +7,11 @@ import io
 from litestar.testing import TestClient
 
 from tests.api.conftest import headers
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import EXAMPLES
 
 URL = "/api/v1/participants/import"
-SAMPLE = SAMPLES / "forms_export_fr.csv"
-MAPPING = REPO / "examples" / "forms_fr_mapping.toml"
+SAMPLE = EXAMPLES / "forms_export_fr.csv"
+MAPPING = EXAMPLES / "forms_fr_mapping.toml"
 
 
 def _upload(

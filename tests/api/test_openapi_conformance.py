@@ -70,7 +70,8 @@ def test_every_operation_conforms_to_the_schema(
 ) -> None:
     _, key = served
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    # DESIGN.md's table, PATCH participants, and GET /pairings/{id} (the Location of a pairing)
+    # Health, ready and every /api/v1 route, PATCH participants and GET /pairings/{id} (the
+    # Location of a new pairing) among them.
     assert len(operations) == 19
     for operation in operations:
 

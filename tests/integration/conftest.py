@@ -10,10 +10,10 @@ from recomentor.ranking.roster import Roster, load_roster
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.survey import import_participants, load_mapping
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import EXAMPLES
 
-SAMPLE_EXPORT = SAMPLES / "forms_export_fr.csv"
-SAMPLE_MAPPING = REPO / "examples" / "forms_fr_mapping.toml"
+SAMPLE_EXPORT = EXAMPLES / "forms_export_fr.csv"
+SAMPLE_MAPPING = EXAMPLES / "forms_fr_mapping.toml"
 
 
 @pytest.fixture(scope="session")

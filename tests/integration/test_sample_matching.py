@@ -13,7 +13,7 @@ from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
 from recomentor.store.tables import ParticipantRow
-from tests.conftest import REPO
+from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +74,7 @@ def test_the_acceptance_picks_of_the_sample_hold_in_the_cohort(matching: Matchin
 
 
 def test_the_example_rules_apply_to_the_sample(sample_store: Store, sample_roster: Roster) -> None:
-    rules = load_rules(REPO / "examples" / "program_rules.toml")
+    rules = load_rules(EXAMPLES / "program_rules.toml")
     matching = create_matching(sample_store, sample_roster, HeuristicScorer(), rules=rules)
     people = _people(sample_store)
     assert matching.pairs

@@ -23,7 +23,12 @@ from recomentor.training.pipeline import TrainingReport
 from recomentor.training.registry import REGISTERED_MODEL, TRAINING_MODE_KEY, load_scorer
 from tests.fakes import FakeEncoder
 from tests.known_answer import known_answer
-from tests.training_data import import_synthetic, small_training_settings, train_fake
+from tests.training_data import (
+    import_synthetic,
+    small_training_settings,
+    train_fake,
+    use_migrated_tracking_store,
+)
 
 RECORDED = f"  {TRAINING_MODE_KEY}: {F.CLASSIC}\n"
 
@@ -36,10 +41,13 @@ class ClassicRun:
 
 
 @pytest.fixture(scope="module")
-def classic_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClassicRun]:
+def classic_run(
+    tmp_path_factory: pytest.TempPathFactory, migrated_tracking_store: Path
+) -> Iterator[ClassicRun]:
     """One classic-mode training, forced to champion, while a reverse model was champion."""
     folder = tmp_path_factory.mktemp("champion_mode")
     settings = small_training_settings(folder / "home")
+    use_migrated_tracking_store(settings, migrated_tracking_store)
     store = open_store(settings.resolved_database_url)
     import_synthetic(store, settings, folder / "synth", people=150, feedback=300)
     with known_answer(folder) as known, pytest.MonkeyPatch.context() as patch:

@@ -13,10 +13,10 @@ import pytest
 from recomentor.cli import context
 from recomentor.cli.app import main
 from recomentor.store import Store
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import EXAMPLES
 
-SAMPLE = str(SAMPLES / "forms_export_fr.csv")
-MAPPING = str(REPO / "examples" / "forms_fr_mapping.toml")
+SAMPLE = str(EXAMPLES / "forms_export_fr.csv")
+MAPPING = str(EXAMPLES / "forms_fr_mapping.toml")
 
 
 @pytest.fixture(autouse=True)

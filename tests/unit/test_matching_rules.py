@@ -8,11 +8,11 @@ import pytest
 
 from recomentor.errors import InvalidInputError
 from recomentor.matching.rules import Bonus, Exclusion, load_rules, parse_rules
-from tests.conftest import REPO
+from tests.conftest import EXAMPLES
 
 
 def test_the_example_rules_file_loads() -> None:
-    rules = load_rules(REPO / "examples" / "program_rules.toml")
+    rules = load_rules(EXAMPLES / "program_rules.toml")
     assert rules.name == "Reverse mentoring 2026"
     assert rules.require == ("different_department", "common_language")
     assert rules.bonuses == (Bonus("same_location", 0.05), Bonus("seniority_gap", -0.02))

@@ -44,20 +44,40 @@ def _value(objective: str, pairs: int, total: float) -> tuple[float, ...]:
 
 
 def _exhaustive_optimum(matrix: np.ndarray, capacity: np.ndarray, objective: str) -> tuple:
-    """Best value over every capacity-feasible choice (mentor or none) for every mentee."""
+    """Best value over every capacity-feasible choice (mentor or none) for every mentee.
+
+    Enumerated depth first, so a choice that breaks a rule is dropped with all its extensions
+    instead of being generated and then thrown away; every feasible assignment is still valued.
+    """
     n_mentees, n_mentors = matrix.shape
+    allowed = [
+        [
+            c
+            for c in range(n_mentors)
+            if not np.isnan(matrix[i, c]) and (objective != SCORE or matrix[i, c] > 0)
+        ]
+        for i in range(n_mentees)
+    ]
+    room = [int(c) for c in capacity]
+    chosen: list[tuple[int, int]] = []
     best: tuple | None = None
-    for choice in itertools.product(range(-1, n_mentors), repeat=n_mentees):
-        load = np.bincount([c for c in choice if c >= 0], minlength=n_mentors)
-        if n_mentors and (load > capacity).any():
-            continue
-        chosen = [(i, c) for i, c in enumerate(choice) if c >= 0]
-        if any(np.isnan(matrix[i, c]) for i, c in chosen):
-            continue
-        if objective == SCORE and any(matrix[i, c] <= 0 for i, c in chosen):
-            continue
-        value = _value(objective, len(chosen), sum(matrix[i, c] for i, c in chosen))
-        best = value if best is None or value > best else best
+
+    def choose_from(mentee: int) -> None:
+        nonlocal best
+        if mentee == n_mentees:
+            value = _value(objective, len(chosen), sum(matrix[i, c] for i, c in chosen))
+            best = value if best is None or value > best else best
+            return
+        choose_from(mentee + 1)  # this mentee stays unpaired
+        for mentor in allowed[mentee]:
+            if room[mentor]:
+                room[mentor] -= 1
+                chosen.append((mentee, mentor))
+                choose_from(mentee + 1)
+                chosen.pop()
+                room[mentor] += 1
+
+    choose_from(0)
     assert best is not None
     return best
 

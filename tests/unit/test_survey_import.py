@@ -14,10 +14,10 @@ from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.participants import count_participants, get_participant
 from recomentor.survey import import_participants, load_mapping, parse_mapping
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import EXAMPLES
 
-SAMPLE = SAMPLES / "forms_export_fr.csv"
-MAPPING = REPO / "examples" / "forms_fr_mapping.toml"
+SAMPLE = EXAMPLES / "forms_export_fr.csv"
+MAPPING = EXAMPLES / "forms_fr_mapping.toml"
 HEADER = "id,department,years_experience,role,skills,goals,languages,max_mentees,submitted_at"
 
 

@@ -15,7 +15,7 @@ from recomentor.embeddings import SentenceEncoder
 from recomentor.errors import TrainingRefusedError
 from recomentor.training.config import TrainingConfig
 from tests.fakes import FakeEncoder
-from tests.training_data import import_synthetic
+from tests.training_data import import_synthetic, use_migrated_tracking_store
 
 CONFIG = Path(__file__).resolve().parents[2] / "training" / "configs" / "default.toml"
 
@@ -43,7 +43,10 @@ def test_train_refuses_too_little_feedback(runner: CliRunner, tmp_path: Path) ->
     assert not (tmp_path / "home" / "mlflow.db").exists()  # nothing was logged
 
 
-def test_train_prints_the_comparison_and_the_decision(runner: CliRunner, tmp_path: Path) -> None:
+def test_train_prints_the_comparison_and_the_decision(
+    runner: CliRunner, tmp_path: Path, migrated_tracking_store: Path
+) -> None:
+    use_migrated_tracking_store(context.settings(), migrated_tracking_store)
     truth = import_synthetic(
         context.store(), context.settings(), tmp_path / "synth", people=150, feedback=300
     )
@@ -79,6 +82,7 @@ def test_the_shipped_config_file_holds_the_built_in_defaults() -> None:
 def test_train_without_a_config_works_from_any_directory(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # From nothing, as on a new machine: this run also creates the tracking store.
     import_synthetic(
         context.store(), context.settings(), tmp_path / "synth", people=150, feedback=300
     )
@@ -88,3 +92,4 @@ def test_train_without_a_config_works_from_any_directory(
     result = runner.invoke(app, ["train"])
     assert result.exit_code == 0, result.output
     assert "recomentor-ranker v1 (challenger" in result.output
+    assert (tmp_path / "home" / "mlflow.db").is_file()

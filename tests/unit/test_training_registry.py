@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,22 +21,56 @@ from recomentor.store import Store, open_store
 from recomentor.training.config import TrainingConfig
 from recomentor.training.pipeline import TrainingReport
 from recomentor.training.registry import CHAMPION_ALIAS, REGISTERED_MODEL, load_scorer
-from recomentor.training.tracking import PROMOTION_TAG
+from recomentor.training.tracking import ARTIFACTS_DIR, PROMOTION_TAG
 from tests.fakes import FakeEncoder
-from tests.training_data import import_synthetic, small_training_settings, train_fake
+from tests.training_data import (
+    import_synthetic,
+    small_training_settings,
+    train_fake,
+    use_migrated_tracking_store,
+)
 
 # Never promotable: the learned model cannot beat the heuristic by a whole NDCG point.
 UNBEATABLE = TrainingConfig(min_improvement=1.0)
 
 
-@pytest.fixture
-def trained(tmp_path: Path) -> Iterator[tuple[Settings, Store, TrainingReport]]:
-    settings = small_training_settings(tmp_path / "home")
+Trained = tuple[Settings, Store, TrainingReport]
+
+
+def _train_into(root: Path, migrated_tracking_store: Path) -> Iterator[Trained]:
+    settings = small_training_settings(root / "home")
+    use_migrated_tracking_store(settings, migrated_tracking_store)
     store = open_store(settings.resolved_database_url)
-    import_synthetic(store, settings, tmp_path / "synth", people=150, feedback=300)
+    import_synthetic(store, settings, root / "synth", people=150, feedback=300)
     report = train_fake(settings, store, force=True)
     yield settings, store, report
     store.dispose()
+
+
+@pytest.fixture(scope="module")
+def trained(
+    tmp_path_factory: pytest.TempPathFactory, migrated_tracking_store: Path
+) -> Iterator[Trained]:
+    """One training for the module: its tests read the registry and leave it as they found it
+    (those that damage the artifacts take `damageable` instead, which puts them back)."""
+    yield from _train_into(tmp_path_factory.mktemp("registry"), migrated_tracking_store)
+
+
+@pytest.fixture
+def fresh_training(tmp_path: Path, migrated_tracking_store: Path) -> Iterator[Trained]:
+    """A training of the test's own, for a test that registers more versions and moves aliases."""
+    yield from _train_into(tmp_path, migrated_tracking_store)
+
+
+@pytest.fixture
+def damageable(trained: Trained, tmp_path: Path) -> Iterator[Trained]:
+    """The module's training for a test that breaks its artifacts: put back afterwards."""
+    artifacts = trained[0].home / ARTIFACTS_DIR
+    kept = tmp_path / "kept-artifacts"
+    shutil.copytree(artifacts, kept)
+    yield trained
+    shutil.rmtree(artifacts, ignore_errors=True)
+    shutil.copytree(kept, artifacts)
 
 
 def _client(settings: Settings) -> MlflowClient:
@@ -49,7 +84,7 @@ def _a_mentee(store: Store) -> str:
 
 
 def test_a_run_logs_its_record_and_registers_a_challenger(
-    trained: tuple[Settings, Store, TrainingReport],
+    trained: Trained,
 ) -> None:
     settings, _, report = trained
     client = _client(settings)
@@ -66,11 +101,11 @@ def test_a_run_logs_its_record_and_registers_a_challenger(
     version = client.get_model_version(REGISTERED_MODEL, report.run.version)
     assert {"challenger", "champion"} <= set(version.aliases)
     assert version.tags[PROMOTION_TAG] == ("forced" if report.promotion.forced else "promoted")
-    assert (settings.home / "mlartifacts").is_dir()  # artifacts live under the data home
+    assert (settings.home / ARTIFACTS_DIR).is_dir()  # artifacts live under the data home
 
 
 def test_the_champion_serves_suggestions_and_its_explanations_add_up(
-    trained: tuple[Settings, Store, TrainingReport],
+    trained: Trained,
 ) -> None:
     settings, store, report = trained
     scorer = load_scorer(settings)
@@ -90,7 +125,7 @@ def test_the_champion_serves_suggestions_and_its_explanations_add_up(
 
 
 def test_the_champion_explains_its_phrase_association_factor(
-    trained: tuple[Settings, Store, TrainingReport],
+    trained: Trained,
 ) -> None:
     settings, store, _ = trained
     scorer = load_scorer(settings)
@@ -106,8 +141,11 @@ def test_the_champion_explains_its_phrase_association_factor(
         assert factor.value is not None and np.isfinite(factor.contribution)
 
 
-def test_a_model_without_phrase_association_reads_pair_features_only(tmp_path: Path) -> None:
+def test_a_model_without_phrase_association_reads_pair_features_only(
+    tmp_path: Path, migrated_tracking_store: Path
+) -> None:
     settings = small_training_settings(tmp_path / "home")
+    use_migrated_tracking_store(settings, migrated_tracking_store)
     store = open_store(settings.resolved_database_url)
     import_synthetic(store, settings, tmp_path / "synth", people=150, feedback=300)
     train_fake(settings, store, TrainingConfig(phrase_association=False), force=True)
@@ -121,7 +159,7 @@ def test_a_model_without_phrase_association_reads_pair_features_only(tmp_path: P
 
 
 def test_pyfunc_model_scores_like_the_served_scorer(
-    trained: tuple[Settings, Store, TrainingReport],
+    trained: Trained,
 ) -> None:
     import mlflow.pyfunc
     import pandas as pd
@@ -138,9 +176,9 @@ def test_pyfunc_model_scores_like_the_served_scorer(
 
 
 def test_a_worse_model_is_not_promoted_and_the_refusal_is_recorded(
-    trained: tuple[Settings, Store, TrainingReport],
+    fresh_training: Trained,
 ) -> None:
-    settings, store, first = trained
+    settings, store, first = fresh_training
     second = train_fake(settings, store, UNBEATABLE)
     assert not second.promotion.promote
     assert "does not beat" in second.promotion.reason
@@ -163,10 +201,10 @@ def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def test_a_corrupt_champion_falls_back_to_the_heuristic_with_a_warning(
-    trained: tuple[Settings, Store, TrainingReport], caplog: pytest.LogCaptureFixture
+    damageable: Trained, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings, store, _ = trained
-    pickles = list((settings.home / "mlartifacts").rglob("python_model.pkl"))
+    settings, store, _ = damageable
+    pickles = list((settings.home / ARTIFACTS_DIR).rglob("python_model.pkl"))
     assert pickles
     for path in pickles:
         path.write_bytes(b"not a pickle")
@@ -185,19 +223,17 @@ def test_a_corrupt_champion_falls_back_to_the_heuristic_with_a_warning(
 
 
 def test_missing_artifacts_fall_back_to_the_heuristic_with_a_warning(
-    trained: tuple[Settings, Store, TrainingReport], caplog: pytest.LogCaptureFixture
+    damageable: Trained, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import shutil
-
-    settings, _, _ = trained
-    shutil.rmtree(settings.home / "mlartifacts")
+    settings, _, _ = damageable
+    shutil.rmtree(settings.home / ARTIFACTS_DIR)
     with caplog.at_level(logging.WARNING):
         assert load_scorer(settings).kind == HEURISTIC
     assert any("could not be loaded" in m for m in _warnings(caplog))
 
 
 def test_a_champion_of_another_embedding_model_is_not_used(
-    trained: tuple[Settings, Store, TrainingReport], caplog: pytest.LogCaptureFixture
+    trained: Trained, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings, _, _ = trained
     other = replace(settings, embedding_model="sentence-transformers/some-other-model")

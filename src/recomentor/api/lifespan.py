@@ -30,7 +30,7 @@ def services(
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         # Requests already run in parallel (threads, workers); BLAS threads inside each one
-        # oversubscribe the cores: a 10k-people suggestion took 46 ms instead of 12 on 2 cores.
+        # oversubscribe the cores and slow every suggestion down.
         threadpool_limits(limits=1, user_api="blas")
         opened = store is None
         active: Store = (

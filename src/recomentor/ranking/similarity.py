@@ -24,7 +24,7 @@ def _constant(index: np.ndarray) -> bool:
 
 
 # Products of float32 embeddings go through einsum, not a multithreaded BLAS: a BLAS call per
-# request spinning threads against every other busy process is 10x slower on a loaded host,
+# request spinning threads against every other busy process is far slower on a loaded host,
 # and einsum gives each row the same result however many rows are computed with it. The one
 # exception is `_phrase_products`, a matrix product BLAS does faster even on one thread.
 @cache
@@ -33,7 +33,7 @@ def _blas() -> ThreadpoolController:
 
 
 def _phrase_products(phrases: np.ndarray, probes: np.ndarray) -> np.ndarray:
-    """(phrases, len(probes)) cosines, by single-threaded BLAS (1.6x einsum here).
+    """(phrases, len(probes)) cosines, by single-threaded BLAS, which beats einsum on this product.
 
     The limit is process-wide while the product runs, and concurrent requests set and restore
     it in any order: at worst a product runs on the default threads, or the process keeps one

@@ -107,7 +107,7 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
             session.execute(statement, list(chunk))
     if inserted >= _ANALYZE_AFTER:
         # A freshly bulk-loaded table has no statistics yet; without them PostgreSQL plans the
-        # next import's `id IN (...)` lookups as sequential scans (minutes instead of seconds).
+        # next import's `id IN (...)` lookups as sequential scans of the whole table.
         session.execute(text(f"ANALYZE {ParticipantRow.__tablename__}"))
     return UpsertCounts(inserted, len(writes) - inserted, unchanged, stale)
 
