@@ -36,7 +36,11 @@ def refusing(
 ) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """One app and its keys for the tests whose every request is refused before a handler
     runs: none of them changes what the next one finds."""
-    settings = Settings(home=tmp_path_factory.mktemp("auth") / "home")
+    # Every test here fails authentication on purpose from one address: the limit on failed
+    # authentications (tested in tests/attack) would answer 429 long before the module ends.
+    settings = Settings(
+        home=tmp_path_factory.mktemp("auth") / "home", auth_failures_per_minute=1_000_000
+    )
     store = open_store(settings.resolved_database_url)
     keys = create_keys(store)
     with TestClient(create_app(settings, store=store, encoder=FakeEncoder())) as client:

@@ -58,6 +58,9 @@ def report_error(error: RecomentorError) -> None:
 debug = False
 
 
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
 def crash_reference(error: BaseException) -> str:
     """Where the error was raised, as `Type at module.py:line`: enough for a bug report.
 
@@ -65,7 +68,8 @@ def crash_reference(error: BaseException) -> str:
     a cell, an SQL parameter or a path.
     """
     frames = traceback.extract_tb(error.__traceback__)
-    ours = [f for f in frames if "recomentor" in Path(f.filename).parts] or frames
+    # By location, not by a folder name: a clone may itself sit in a folder named recomentor.
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(_PACKAGE)] or frames
     if not ours:
         return type(error).__name__
     where = ours[-1]
