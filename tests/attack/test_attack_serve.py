@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -22,53 +16,11 @@ from recomentor.api.http_limits import MAX_HEAD_BYTES
 from recomentor.settings import Settings
 from recomentor.store import open_store
 from recomentor.store.apikeys import create_key
+from tests.servers import serving
 
 pytestmark = pytest.mark.integration
 
 _TIME_LEVEL = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:INFO|WARNING|ERROR)"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _serving(home: Path, *options: str) -> Iterator[tuple[str, list[str]]]:
-    """`recomentor serve` until the block ends; then its whole output is in the list."""
-    port = _free_port()
-    command = [sys.executable, "-c", "from recomentor.cli import main; main()", "serve"]
-    server = subprocess.Popen(
-        [*command, "--port", str(port), *options],
-        env={**os.environ, "RECOMENTOR_HOME": str(home), "HF_HUB_OFFLINE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    output: list[str] = []
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-            time.sleep(0.2)
-        yield base, output
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            out = server.communicate(timeout=60)[0]
-        except subprocess.TimeoutExpired:
-            # A worker still starting on a loaded machine can miss the signal; not this test's
-            # subject, and the output so far is still checked.
-            os.killpg(server.pid, signal.SIGKILL)
-            out = server.communicate(timeout=30)[0]
-        output.append(out.decode())
 
 
 def _raw_get(port: int, extra_header: bytes, path: bytes = b"/health") -> bytes:
@@ -89,7 +41,7 @@ def _raw_get(port: int, extra_header: bytes, path: bytes = b"/health") -> bytes:
 
 def test_request_heads_over_the_limit_get_431_quickly(tmp_path: Path) -> None:
     # A fresh data home and two workers: they used to race on creating the schema.
-    with _serving(tmp_path / "home", "--workers", "2") as (base, output):
+    with serving(tmp_path / "home", "--workers", "2") as (base, output):
         port = int(base.rsplit(":", 1)[1])
         fits = _raw_get(port, b"X-Pad: " + b"a" * (MAX_HEAD_BYTES - 200) + b"\r\n")
         assert fits.startswith(b"HTTP/1.1 200 ")
@@ -116,7 +68,7 @@ def test_every_worker_logs_access_lines_and_errors_with_the_request_id(tmp_path:
     store = open_store(database)
     key = {"X-API-Key": create_key(store, "ops", "read").key}
     store.dispose()
-    with _serving(home, "--workers", "2") as (base, output):
+    with serving(home, "--workers", "2") as (base, output):
         ids = [
             httpx.get(f"{base}/api/v1/participants/E{n}", headers=key).headers["X-Request-ID"]
             for n in range(8)

@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -19,50 +11,9 @@ from recomentor.settings import Settings
 from recomentor.store import open_store
 from recomentor.store.apikeys import create_key
 from tests.api.test_import import MAPPING, SAMPLE
+from tests.servers import serving
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _serving(home: Path) -> Iterator[tuple[str, list[str]]]:
-    """`recomentor serve` on a free port until the block ends; then its output is in the list."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from recomentor.cli import main; main()",
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env={**os.environ, "RECOMENTOR_HOME": str(home), "HF_HUB_OFFLINE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    output: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-            time.sleep(0.2)
-        yield base, output
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        output.append(server.communicate(timeout=30)[0].decode())
 
 
 def test_serve_answers_with_keys_and_logs_templates_only(tmp_path: Path) -> None:
@@ -70,7 +21,7 @@ def test_serve_answers_with_keys_and_logs_templates_only(tmp_path: Path) -> None
     store = open_store(Settings(home=home).resolved_database_url)
     key = create_key(store, "it", "read").key
     store.dispose()
-    with _serving(home) as (base, output):
+    with serving(home) as (base, output):
         assert httpx.get(f"{base}/api/v1/model").status_code == 401
         model = httpx.get(f"{base}/api/v1/model", headers={"X-API-Key": key})
         assert model.json()["kind"] in ("heuristic", "learned")
@@ -105,7 +56,7 @@ def test_an_erasure_on_the_running_server_leaves_no_byte_and_sticks(tmp_path: Pa
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
 
-    with _serving(home) as (base, _):
+    with serving(home) as (base, _):
         assert import_sample(base)["inserted"] == 30
         assert all(trace in files() for trace in traces)
         erased = httpx.delete(f"{base}/api/v1/participants/E1011", headers=key)

@@ -1,0 +1,58 @@
+"""A real `recomentor serve` process on a loopback port, for the tests that need one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(home: Path, *options: str) -> Iterator[tuple[str, list[str]]]:
+    """`recomentor serve` until the block ends; then its whole output is in the list."""
+    port = free_port()
+    command = [sys.executable, "-c", "from recomentor.cli import main; main()", "serve"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), *options],
+        env={**os.environ, "RECOMENTOR_HOME": str(home), "HF_HUB_OFFLINE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+            time.sleep(0.2)
+        yield base, output
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            out = server.communicate(timeout=60)[0]
+        except subprocess.TimeoutExpired:
+            # A worker still starting on a loaded machine can miss the signal; not this test's
+            # subject, and the output so far is still checked.
+            os.killpg(server.pid, signal.SIGKILL)
+            out = server.communicate(timeout=30)[0]
+        output.append(out.decode())
