@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,12 +18,13 @@ from litestar.testing import TestClient
 
 from recomentor.api import create_app
 from recomentor.cli import context, imports
-from recomentor.cli.app import main
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key
 from recomentor.store.participants import count_participants, get_participant
 from tests.api.conftest import as_json, headers
+from tests.cli_runner import cli_home as in_home
+from tests.cli_runner import run_main
 from tests.fakes import person
 
 HEADER = "id,name,email,department,years_experience,role,skills,goals"
@@ -100,23 +100,16 @@ def _clean(text: str) -> None:
 
 @pytest.fixture
 def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(tmp_path / "home"))
-    context.settings.cache_clear()
-    context.store.cache_clear()
-    yield tmp_path
-    context.store.cache_clear()
-    context.settings.cache_clear()
+    with in_home(tmp_path / "home", monkeypatch):
+        yield tmp_path
 
 
 def run_cli(
     args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["recomentor", *args])
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    captured = capsys.readouterr()
-    _clean(captured.out + captured.err)
-    return int(stopped.value.code or 0), captured.out, captured.err
+    code, out, err = run_main(args, capsys, monkeypatch)
+    _clean(out + err)
+    return code, out, err
 
 
 def _stored(store: Store) -> int:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from recomentor.cli import context
-from recomentor.cli.app import main
 from recomentor.store import Store
+from tests.cli_runner import cli_home, run_main
 from tests.conftest import EXAMPLES
 
 SAMPLE = str(EXAMPLES / "forms_export_fr.csv")
@@ -21,23 +20,11 @@ MAPPING = str(EXAMPLES / "forms_fr_mapping.toml")
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(tmp_path / "home"))
-    context.settings.cache_clear()
-    context.store.cache_clear()
-    yield tmp_path
-    context.store.cache_clear()
-    context.settings.cache_clear()
+    with cli_home(tmp_path / "home", monkeypatch):
+        yield tmp_path
 
 
-def run(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    """`recomentor ARGS` through main(), where errors become messages and exit codes."""
-    monkeypatch.setattr(sys, "argv", ["recomentor", *args])
-    with pytest.raises(SystemExit) as stopped:
-        main()
-    captured = capsys.readouterr()
-    return int(stopped.value.code or 0), captured.out, captured.err
+run = run_main
 
 
 def _import_sample(capsys, monkeypatch, *extra: str) -> tuple[int, str, str]:
