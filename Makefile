@@ -17,7 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+# Installed when missing; where it cannot be, those tests are skipped with the reason.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	-@command -v apt-get >/dev/null && { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; }; } \
+	  || echo "chromium could not be installed: the browser tests will be skipped"
+
+setup: $(STAMP) $(CHROMIUM)
 
 demo: setup
 	$(BIN)/recomentor demo
