@@ -21,14 +21,37 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# This interpreter's recomentor, from the sources on its path: the console script in a shared
+# environment may belong to another checkout.
+RECOMENTOR = (sys.executable, "-c", "from recomentor.cli import main; main()")
+
+
+def _environment(home: Path) -> dict[str, str]:
+    return {**os.environ, "RECOMENTOR_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+
+
+def run_recomentor(home: Path, *args: str, stdin: str = "") -> str:
+    """`recomentor ARGS` as a process on the data home `home`; its stdout, or a failed test."""
+    done = subprocess.run(
+        [*RECOMENTOR, *args],
+        env=_environment(home),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"recomentor {args[:2]} exited {done.returncode}: {done.stderr}"
+    return done.stdout
+
+
 @contextmanager
 def serving(home: Path, *options: str) -> Iterator[tuple[str, list[str]]]:
     """`recomentor serve` until the block ends; then its whole output is in the list."""
     port = free_port()
-    command = [sys.executable, "-c", "from recomentor.cli import main; main()", "serve"]
     server = subprocess.Popen(
-        [*command, "--port", str(port), *options],
-        env={**os.environ, "RECOMENTOR_HOME": str(home), "HF_HUB_OFFLINE": "1"},
+        [*RECOMENTOR, "serve", "--port", str(port), *options],
+        env=_environment(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
