@@ -134,3 +134,12 @@ def test_new_and_updated_participants_are_reflected(
         for s in client.get(_url("S1"), headers=headers(keys["read"])).json()["suggestions"]
     ]
     assert "J9" not in ids
+
+
+def test_the_label_is_documented_in_the_openapi_schema(client: TestClient) -> None:
+    schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    for shape in ("Suggestion", "MatchedPair"):
+        label = schemas[shape]["properties"]["label"]
+        assert label["enum"] == ["strong", "good", "fair", "weak"], shape
+        assert "score alone" in label["description"], shape
+        assert "label" in schemas[shape]["required"], shape

@@ -7,6 +7,7 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.embeddings import SentenceEncoder
+from recomentor.ranking.labels import GOOD, MATCH_LABELS, STRONG
 from recomentor.ranking.rank import SuggestionResult, rank_partners
 from recomentor.ranking.roster import Roster, load_roster
 from recomentor.ranking.scorers import HeuristicScorer
@@ -79,6 +80,20 @@ def test_explanations_quote_real_phrases_and_no_names(sample_roster: Roster) -> 
     assert explanation.matches[0].skill in {"Impression 3D", "jumeau numérique"}
     assert explanation.summary.startswith("Strong match: E1010's skills cover E1047's goals")
     assert "Yanis" not in explanation.summary and "Morel" not in explanation.summary
+
+
+def test_labels_on_the_sample_follow_the_scores(sample_roster: Roster) -> None:
+    # The picks examples/README.md names, scored by the heuristic on the real model.
+    by_partner = {
+        s.partner_id: s
+        for s in rank_partners(sample_roster, HeuristicScorer(), "E1040").suggestions
+    }
+    assert by_partner["E1011"].label == GOOD  # Instagram for TikTok and Instagram
+    plant = rank_partners(sample_roster, HeuristicScorer(), "E1047", k=1).suggestions[0]
+    assert (plant.partner_id, plant.label) == ("E1010", STRONG)  # digital twin for digital twin
+    for result in _all_results(sample_roster):
+        ranks = [MATCH_LABELS.index(s.label) for s in result.suggestions]
+        assert ranks == sorted(ranks), result.person_id  # best score first, so best label first
 
 
 def test_reloading_unchanged_data_encodes_nothing(

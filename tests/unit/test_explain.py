@@ -16,8 +16,9 @@ from recomentor.ranking.features import (
     SAME_LOCATION,
     SKILLS_TO_GOALS,
 )
+from recomentor.ranking.labels import match_label
 from recomentor.ranking.phrases import ItemMatch
-from recomentor.ranking.scorers import HeuristicScorer
+from recomentor.ranking.scorers import HEURISTIC, HeuristicScorer
 
 MATCH = ItemMatch(skill="Instagram", goal="Comprendre TikTok et Instagram", similarity=0.71)
 
@@ -33,18 +34,20 @@ def _explain(values: np.ndarray, *, lang: str = "en", mode: str = F.REVERSE, mat
     # The scorer reads its own columns of the full feature row, as in serving.
     used = values[[FEATURE_NAMES.index(name) for name in scorer.feature_names]][None, :]
     contributions = scorer.contributions(used)[0]
+    score = float(scorer.score(used)[0])
     explanation = explain_pair(
         scorer.factor_names,
         contributions,
         FEATURE_NAMES,
         values,
         list(matches),
+        label=match_label(score, HEURISTIC),
         mentor_id="E1011",
         mentee_id="E1040",
         mode=mode,
         lang=lang,
     )
-    return explanation, float(scorer.score(used)[0])
+    return explanation, score
 
 
 def test_factors_are_the_scorer_contributions() -> None:
@@ -59,8 +62,11 @@ def test_factors_are_the_scorer_contributions() -> None:
 
 
 def test_english_summary_names_the_main_reasons_and_the_best_phrase_match() -> None:
-    values = _values(skills_to_goals=0.65, best_item_match=0.71, same_location=1.0)
-    explanation, _ = _explain(values)
+    values = _values(
+        skills_to_goals=0.8, best_item_match=0.9, first_goal_match=0.9, same_location=1.0
+    )
+    explanation, score = _explain(values)
+    assert score == pytest.approx(0.56)
     assert explanation.summary == (
         "Strong match: E1011's skills cover E1040's goals "
         "(Instagram ↔ Comprendre TikTok et Instagram); same site."
@@ -68,10 +74,25 @@ def test_english_summary_names_the_main_reasons_and_the_best_phrase_match() -> N
 
 
 def test_french_summary() -> None:
-    values = _values(skills_to_goals=0.45, best_item_match=0.5, cross_department=1.0)
-    explanation, _ = _explain(values, lang="fr")
+    values = _values(
+        skills_to_goals=0.6,
+        best_item_match=0.7,
+        first_goal_match=0.6,
+        lexical=0.5,
+        cross_department=1.0,
+    )
+    explanation, score = _explain(values, lang="fr")
+    assert score == pytest.approx(0.505)
     assert explanation.summary.startswith("Bonne correspondance: les compétences de E1011")
     assert "directions différentes" in explanation.summary
+
+
+def test_a_close_phrase_on_a_fair_score_only_touches_on_the_goals() -> None:
+    # One phrase pair at 0.71 used to make this a "Strong match" on a 0.39 score.
+    values = _values(skills_to_goals=0.65, best_item_match=0.71, same_location=1.0)
+    explanation, score = _explain(values)
+    assert score == pytest.approx(0.387)
+    assert explanation.summary.startswith("Fair match: E1011's skills touch on E1040's goals")
 
 
 def test_weak_pairs_do_not_claim_coverage() -> None:
@@ -81,8 +102,11 @@ def test_weak_pairs_do_not_claim_coverage() -> None:
 
 
 def test_mutual_summary_speaks_of_both_sides() -> None:
-    explanation, _ = _explain(_values(skills_to_goals=0.7, goals_to_skills=0.6), mode=F.MUTUAL)
-    assert "E1011 and E1040 can learn from each other" in explanation.summary
+    values = _values(skills_to_goals=0.8, best_item_match=0.8, goals_to_skills=0.8, lexical=0.5)
+    explanation, _ = _explain(values, mode=F.MUTUAL)
+    assert explanation.summary.startswith("Strong match: E1011 and E1040 can learn from each other")
+    weak, _ = _explain(_values(skills_to_goals=0.4, goals_to_skills=0.3), mode=F.MUTUAL)
+    assert weak.summary.startswith("Weak match: E1011 and E1040 have a few topics in common")
 
 
 def test_summary_never_names_a_factor_that_did_not_raise_the_score() -> None:
@@ -119,7 +143,7 @@ def test_a_learned_phrase_association_is_named_for_what_it_measures(lang: str, p
     contributions[names.index(PHRASE_ASSOCIATION)] = 0.12
     contributions[names.index(SAME_LOCATION)] = 0.05
     explanation = explain_pair(
-        names, contributions, names, values, [MATCH],
+        names, contributions, names, values, [MATCH], label="good",
         mentor_id="E1011", mentee_id="E1040", lang=lang,
     )  # fmt: skip
     assert phrase in explanation.summary

@@ -142,7 +142,7 @@ def test_erasing_a_participant_removes_them_from_stored_matchings(
 def test_csv_export_escapes_formulas_and_lists_unpaired(store: Store, roster: Roster) -> None:
     matching = _create(store, roster)
     hostile = MatchedPair(
-        '=HYPERLINK("x")', "+S9", -0.25, Explanation("@SUM(A1)", factors=[], matches=[])
+        '=HYPERLINK("x")', "+S9", -0.25, "weak", Explanation("@SUM(A1)", factors=[], matches=[])
     )
     tampered = msgspec.structs.replace(matching, pairs=[*matching.pairs, hostile])
     rows = list(csv.DictReader(io.StringIO(matching_csv(tampered))))

@@ -11,10 +11,12 @@ import pytest
 from recomentor import fields as F
 from recomentor.errors import NotFoundError
 from recomentor.ranking.capacity import PairingState
+from recomentor.ranking.explain import label_words
 from recomentor.ranking.features import FEATURE_NAMES
+from recomentor.ranking.labels import match_label
 from recomentor.ranking.rank import rank_partners
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers import HeuristicScorer
+from recomentor.ranking.scorers import HEURISTIC, HeuristicScorer
 from recomentor.store import Store
 from tests.fakes import build_roster, person
 
@@ -119,10 +121,11 @@ def test_json_shape_is_the_documented_one(roster: Roster) -> None:
     assert data["mode"] == "reverse"
     assert data["model"] == {"kind": "heuristic", "name": "heuristic", "version": "2"}
     first = data["suggestions"][0]
-    assert set(first) == {"rank", "partner_id", "role", "score", "explanation"}
+    assert set(first) == {"rank", "partner_id", "role", "score", "label", "explanation"}
+    assert first["label"] == match_label(first["score"], HEURISTIC)
     assert set(first["explanation"]) == {"summary", "factors", "matches"}
     assert {f["name"] for f in first["explanation"]["factors"]} == set(FEATURE_NAMES)
-    assert first["explanation"]["summary"].startswith(("Très bonne", "Bonne", "Correspondance"))
+    assert first["explanation"]["summary"].startswith(label_words(first["label"], "fr") + ":")
 
 
 def test_explanations_hold_ids_and_phrases_never_names(sqlite_store: Store) -> None:

@@ -24,6 +24,7 @@ from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective
 from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
 from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
 from recomentor.ranking.explain import Explanation, check_lang, describe_exclusions, explain_pair
+from recomentor.ranking.labels import MatchLabel, match_label
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
 from recomentor.ranking.roster import Roster
@@ -95,6 +96,7 @@ class MatchedPair(msgspec.Struct, frozen=True):
     mentor_id: str
     mentee_id: str
     score: float
+    label: MatchLabel  # labels.match_label of `score`, for the scorer that scored the matching
     explanation: Explanation
 
 
@@ -361,20 +363,22 @@ def score_and_explain_pairs(
     for row, (mentor, mentee) in enumerate(
         zip(mentor_idx.tolist(), mentee_idx.tolist(), strict=True)
     ):
+        score = float(scores[row])
+        # Labelled on the score with the rule bonuses: the score the pair is shown with.
+        label = match_label(score, scorer.kind)
         explanation = explain_pair(
             factor_names,
             contributions[row],
             value_names,
             values[row],
             top_item_matches(roster, mentor, mentee, mode=mode),
+            label=label,
             mentor_id=roster.ids[mentor],
             mentee_id=roster.ids[mentee],
             mode=mode,
             lang=lang,
         )
-        out.append(
-            MatchedPair(roster.ids[mentor], roster.ids[mentee], float(scores[row]), explanation)
-        )
+        out.append(MatchedPair(roster.ids[mentor], roster.ids[mentee], score, label, explanation))
     return out
 
 

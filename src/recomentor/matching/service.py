@@ -23,6 +23,7 @@ from recomentor.matching.rules import NO_RULES, ProgramRules
 from recomentor.matching.solver import PARTICIPATION
 from recomentor.ranking.capacity import PairingState, read_pairing_state
 from recomentor.ranking.explain import Explanation
+from recomentor.ranking.labels import match_label
 from recomentor.ranking.rank import ModelRef, describe_scorer
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_for
@@ -79,6 +80,13 @@ def _params(
     }
 
 
+def _stored_pair(pair: MatchedPair) -> dict[str, Any]:
+    """A pair's row: the label is left out, it follows from the score (_from_stored)."""
+    row: dict[str, Any] = msgspec.to_builtins(pair)
+    del row["label"]
+    return row
+
+
 def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) -> Matching:
     row, params = stored.row, stored.row.params or {}
     unpaired = []
@@ -91,8 +99,16 @@ def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) ->
         # An erased mentor leaves the summary along with their pairs.
         if still_there is None or mentor_id in still_there
     ]
+    model = msgspec.convert(params.get("model", {}), ModelRef)
     pairs = [
-        MatchedPair(p.mentor_id, p.mentee_id, p.score, msgspec.convert(p.explanation, Explanation))
+        MatchedPair(
+            p.mentor_id,
+            p.mentee_id,
+            p.score,
+            # Not stored: read off the score, so drafts from before labels existed get one too.
+            match_label(p.score, model.kind),
+            msgspec.convert(p.explanation, Explanation),
+        )
         for p in stored.pairs
     ]
     return Matching(
@@ -100,7 +116,7 @@ def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) ->
         status=row.status,
         mode=row.mode,
         objective=row.objective,
-        model=msgspec.convert(params.get("model", {}), ModelRef),
+        model=model,
         min_gap=float(params.get("min_gap", 0.0)),
         mentees_already_paired=int(params.get("mentees_already_paired", 0)),
         rules=dict(params.get("rules", {})),
@@ -148,7 +164,7 @@ def create_matching(
             mode=mode,
             objective=objective,
             params=_params(assignment, scorer, rules, min_gap, lang),
-            pairs=[msgspec.to_builtins(pair) for pair in assignment.pairs],
+            pairs=[_stored_pair(pair) for pair in assignment.pairs],
             unpaired=[
                 (u.mentee_id, u.reason + _REASON_SEPARATOR + u.detail) for u in assignment.unpaired
             ],

@@ -32,13 +32,13 @@ from recomentor.ranking.features import (
     SENIORITY_GAP,
     SKILLS_TO_GOALS,
 )
+from recomentor.ranking.labels import FAIR, GOOD, MATCH_LABELS, STRONG, WEAK
 from recomentor.ranking.phrases import ItemMatch
 
 LANGS: Final = ("en", "fr")
-# Best phrase or answer similarity at which a pair reads as a strong / good topical match.
-_STRONG: Final = 0.6
-_GOOD: Final = 0.4
 _MAX_REASONS: Final = 3
+# Labels whose sentence may say the skills cover the goals; the others only "touch on" them.
+_COVERING_LABELS: Final = frozenset({STRONG, GOOD})
 # Text factors all say the same thing to a reader: the skills cover the goals.
 _COVER: Final = "cover"
 _PHRASE_KEY: Final = {
@@ -50,12 +50,15 @@ _PHRASE_KEY: Final = {
 
 _WORDS: Final = {
     "en": {
-        "strong": "Strong match",
-        "good": "Good match",
-        "weak": "Weak match",
+        # Match labels (labels.py), the first words of every summary.
+        STRONG: "Strong match",
+        GOOD: "Good match",
+        FAIR: "Fair match",
+        WEAK: "Weak match",
         _COVER: "{mentor}'s skills cover {mentee}'s goals",
         "cover_weak": "{mentor}'s skills touch on {mentee}'s goals",
         "cover_mutual": "{mentor} and {mentee} can learn from each other",
+        "cover_mutual_weak": "{mentor} and {mentee} have a few topics in common",
         GOALS_TO_SKILLS: "{mentee} can teach back what {mentor} wants to learn",
         CROSS_DEPARTMENT: "different departments",
         SAME_LOCATION: "same site",
@@ -66,12 +69,14 @@ _WORDS: Final = {
         "none": "little in common between {mentor}'s skills and {mentee}'s goals",
     },
     "fr": {
-        "strong": "Très bonne correspondance",
-        "good": "Bonne correspondance",
-        "weak": "Correspondance faible",
+        STRONG: "Très bonne correspondance",
+        GOOD: "Bonne correspondance",
+        FAIR: "Correspondance moyenne",
+        WEAK: "Correspondance faible",
         _COVER: "les compétences de {mentor} couvrent les objectifs de {mentee}",
         "cover_weak": "les compétences de {mentor} recoupent en partie les objectifs de {mentee}",
         "cover_mutual": "{mentor} et {mentee} peuvent apprendre l'un de l'autre",
+        "cover_mutual_weak": "{mentor} et {mentee} ont quelques sujets en commun",
         GOALS_TO_SKILLS: "{mentee} peut en retour transmettre ce que {mentor} veut apprendre",
         CROSS_DEPARTMENT: "directions différentes",
         SAME_LOCATION: "même site",
@@ -150,45 +155,51 @@ def describe_exclusions(excluded: Mapping[str, int], lang: str) -> str:
     )
 
 
-def _strength(values: dict[str, float]) -> str:
-    topical = max(values.get(BEST_ITEM_MATCH, 0.0), values.get(SKILLS_TO_GOALS, 0.0))
-    if topical >= _STRONG:
-        return "strong"
-    return "good" if topical >= _GOOD else "weak"
+def label_words(label: str, lang: str) -> str:
+    """A match label (labels.py) as a reader sees it: "Good match", "Bonne correspondance"."""
+    if label not in MATCH_LABELS:
+        raise InvalidInputError(f"label must be one of {', '.join(MATCH_LABELS)}, got {label!r}")
+    return _WORDS[check_lang(lang)][label]
 
 
 def summarise(
     factors: Sequence[Factor],
-    values: dict[str, float],
     matches: Sequence[ItemMatch],
     *,
+    label: str,
     mentor_id: str,
     mentee_id: str,
     mode: str,
     lang: str,
 ) -> str:
-    """One sentence naming the factors that raised the score most, strongest first."""
-    words = _WORDS[check_lang(lang)]
+    """The pair's label, then the factors that raised the score most, strongest first.
+
+    The sentence never claims more than the label: below a good match the skills only touch
+    on the goals, whatever one text similarity says.
+    """
+    label_text = label_words(label, lang)
+    words = _WORDS[lang]
     keys: list[str] = []
     for factor in sorted(factors, key=lambda f: -f.contribution):
         key = _PHRASE_KEY.get(factor.name, factor.name)
         if factor.contribution > 0 and key in words and key not in keys:
             keys.append(key)
-    strength = _strength(values)
     phrases = []
     for key in keys[:_MAX_REASONS]:
         template = words[key]
-        if key == _COVER and mode == F.MUTUAL:
-            template = words["cover_mutual"]
-        elif key == _COVER and strength == "weak":
-            template = words["cover_weak"]
+        if key == _COVER:
+            covered = label in _COVERING_LABELS
+            if mode == F.MUTUAL:
+                template = words["cover_mutual" if covered else "cover_mutual_weak"]
+            elif not covered:
+                template = words["cover_weak"]
         phrase = template.format(mentor=mentor_id, mentee=mentee_id)
         if key == _COVER and matches:
             phrase += f" ({matches[0].skill} ↔ {matches[0].goal})"
         phrases.append(phrase)
     if _COVER not in keys[:_MAX_REASONS]:
         phrases.insert(0, words["none"].format(mentor=mentor_id, mentee=mentee_id))
-    return f"{words[strength]}: {'; '.join(phrases)}."
+    return f"{label_text}: {'; '.join(phrases)}."
 
 
 def explain_pair(
@@ -198,12 +209,14 @@ def explain_pair(
     feature_values: np.ndarray,
     matches: Sequence[ItemMatch],
     *,
+    label: str,
     mentor_id: str,
     mentee_id: str,
     mode: str = F.REVERSE,
     lang: str = "en",
 ) -> Explanation:
-    """Explanation of one scored pair from its contribution row and its full feature row."""
+    """Explanation of one scored pair from its contribution row and its full feature row;
+    `label` is the pair's match label (labels.match_label of its score)."""
     values = {name: float(v) for name, v in zip(feature_names, feature_values, strict=True)}
     factors = [
         Factor(name=name, value=values.get(name), contribution=float(contribution))
@@ -211,6 +224,12 @@ def explain_pair(
     ]
     factors.sort(key=lambda f: -abs(f.contribution))
     summary = summarise(
-        factors, values, matches, mentor_id=mentor_id, mentee_id=mentee_id, mode=mode, lang=lang
+        factors,
+        matches,
+        label=label,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        mode=mode,
+        lang=lang,
     )
     return Explanation(summary=summary, factors=factors, matches=list(matches))

@@ -11,6 +11,7 @@ from recomentor import fields as F
 from recomentor.ranking.candidates import find_candidates
 from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
 from recomentor.ranking.explain import Explanation, check_lang, explain_pair
+from recomentor.ranking.labels import MatchLabel, match_label
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_features, scorer_for
@@ -31,6 +32,7 @@ class Suggestion(msgspec.Struct, frozen=True):
     partner_id: str
     role: str  # the partner's side of the pair: mentor, mentee, or partner in mutual mode
     score: float
+    label: MatchLabel
     explanation: Explanation
 
 
@@ -118,12 +120,15 @@ def rank_partners(
         mentor, mentee = int(features.mentor_idx[position]), int(features.mentee_idx[position])
         is_mentor = bool(candidates.person_is_mentor[position])
         matches = top_item_matches(roster, mentor, mentee, mode=mode)
+        score = float(scores[position])
+        label = match_label(score, scorer.kind)
         explanation = explain_pair(
             scorer.factor_names,
             row,
             features.names,
             features.matrix[position],
             matches,
+            label=label,
             mentor_id=roster.ids[mentor],
             mentee_id=roster.ids[mentee],
             mode=mode,
@@ -135,7 +140,8 @@ def rank_partners(
                 rank=rank,
                 partner_id=roster.ids[int(candidates.partners[position])],
                 role=partner_role,
-                score=float(scores[position]),
+                score=score,
+                label=label,
                 explanation=explanation,
             )
         )
