@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from sqlalchemy import select
 
 from recomentor.matching.cohort import NO_ELIGIBLE_MENTOR
+from recomentor.matching.export import matching_csv, matching_xlsx, people_in
 from recomentor.matching.rules import load_rules
 from recomentor.matching.service import Matching, create_matching
 from recomentor.matching.solver import PARTICIPATION, SCORE
+from recomentor.ranking.explain import label_words
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
+from recomentor.store.participants import read_contacts
 from recomentor.store.tables import ParticipantRow
 from tests.conftest import EXAMPLES
 
@@ -83,3 +89,22 @@ def test_the_example_rules_apply_to_the_sample(sample_store: Store, sample_roste
         assert (pair.mentor_id, pair.mentee_id) != ("E1001", "E1042")
         names = {f.name for f in pair.explanation.factors}
         assert {"rule:same_location", "rule:seniority_gap"} <= names
+
+
+def test_exports_name_everyone_with_their_accents(matching: Matching, sample_store: Store) -> None:
+    with sample_store.session() as session:
+        people = read_contacts(session, people_in(matching))
+    data = matching_csv(matching, people, lang="fr")
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    pairs, _, unpaired = text.partition("\r\n\r\n")
+    rows = list(csv.reader(io.StringIO(pairs), delimiter=";"))[1:]
+    assert len(rows) == len(matching.pairs)
+    for row, pair in zip(rows, matching.pairs, strict=True):
+        assert (row[0], row[4]) == (pair.mentor_id, pair.mentee_id)
+        assert (row[1], row[5]) == (people[pair.mentor_id].name, people[pair.mentee_id].name)
+        assert row[9] == label_words(pair.label, "fr")
+    # E1003 and E1010 stay unpaired (examples/README.md); the file names them, accents kept.
+    assert "E1003;Inès Benali;ines.benali@exemple.fr;DSI;no_eligible_mentor;" in unpaired
+    workbook = matching_xlsx(matching, people, lang="fr")
+    assert workbook.startswith(b"PK") and len(workbook) > 1_000

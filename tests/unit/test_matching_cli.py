@@ -28,6 +28,9 @@ from recomentor.errors import (
 from recomentor.store.participants import upsert_participants
 from tests.fakes import FakeEncoder, person
 
+JEANNE = "[b]Jeanne[/b]"
+SERGE = "Serge Noël"
+
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
@@ -39,8 +42,11 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunne
         upsert_participants(
             session,
             [
-                person("J1", years=1, skills="@Instagram stories", max_mentees=2),
-                person("S1", role=F.MENTEE, years=25, goals="Instagram"),
+                # A name the terminal must show as typed, not as rich markup.
+                person("J1", years=1, skills="@Instagram stories", max_mentees=2)
+                | {F.NAME: JEANNE, F.EMAIL: "jeanne@ex.fr"},
+                person("S1", role=F.MENTEE, years=25, goals="Instagram") | {F.NAME: SERGE},
+                # No name: shown by id alone.
                 person("S2", role=F.MENTEE, years=20, goals="TikTok", languages="de"),
             ],
         )
@@ -57,10 +63,23 @@ def test_match_show_export_and_approve(runner: CliRunner, tmp_path: Path) -> Non
     assert payload["status"] == "draft" and payload["objective"] == "participation"
     assert [(p["mentor_id"], p["mentee_id"]) for p in payload["pairs"]] == [("J1", "S1")]
     assert [u["mentee_id"] for u in payload["unpaired"]] == ["S2"]
-    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
-    assert rows[0]["matches"].startswith("'@Instagram stories")  # cannot run as a formula
+    assert JEANNE not in created.output and SERGE not in created.output  # JSON: ids only
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";"))
+    assert (rows[0]["Mentor"], rows[0]["Mentor e-mail"], rows[0]["Mentee"]) == (
+        JEANNE,
+        "jeanne@ex.fr",
+        SERGE,
+    )
+    assert rows[0]["Matched phrases"].startswith("'@Instagram stories")  # cannot run as formula
     shown = runner.invoke(app, ["matching", "show", payload["id"]])
-    assert shown.exit_code == 0 and "1 pairs" in shown.output and "S2" in shown.output
+    assert shown.exit_code == 0 and "1 pairs" in shown.output
+    # Names beside ids, as typed (no markup); an id alone for someone without a name.
+    assert f"J1 ({JEANNE})" in shown.output and f"S1 ({SERGE})" in shown.output
+    assert "unpaired S2: no_eligible_mentor" in shown.output
+    workbook = tmp_path / "pairs.xlsx"
+    exported = runner.invoke(app, ["matching", "show", payload["id"], "--out", str(workbook)])
+    assert exported.exit_code == 0, exported.output
+    assert workbook.read_bytes().startswith(b"PK") and "Written to" in exported.output
     approved = runner.invoke(app, ["matching", "approve", payload["id"]])
     assert approved.exit_code == 0 and "1 pairings recorded" in approved.output
     again = runner.invoke(app, ["matching", "approve", payload["id"]])
@@ -107,6 +126,12 @@ def test_bad_inputs_raise_errors_the_cli_maps_once(runner: CliRunner, tmp_path: 
     assert "mode must be one of" in str(bad_mode)
     unknown = _error(runner.invoke(app, ["matching", "show", "nope"]))
     assert isinstance(unknown, NotFoundError) and exit_code_for(unknown) == 2
+    # Refused before the matching is computed: nothing is stored, nothing written.
+    bad_out = _error(runner.invoke(app, ["match", "--out", str(tmp_path / "pairs.txt")]))
+    assert "must end in .csv, .xlsx, .json" in str(bad_out)
+    bad_lang = _error(runner.invoke(app, ["match", "--lang", "de"]))
+    assert "lang must be one of" in str(bad_lang)
+    assert _json(runner.invoke(app, ["matching", "list", "--json"])) == []
 
 
 def _json(result: Result) -> Any:
@@ -180,3 +205,4 @@ def test_pairings_add_pairs_by_hand_and_feedback_then_imports(
     assert imported["inserted"] == 2
     unknown = runner.invoke(app, ["pairings", "add", "J1", "NOBODY"])
     assert isinstance(unknown.exception, NotFoundError)
+

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from recomentor import fields as F
 from recomentor.cli import context
+from recomentor.cli.people import contacts, who
 
 if TYPE_CHECKING:
     from recomentor.matching.service import Matching
+    from recomentor.store.participants import Contact
 
 # Named here, not imported: the matching stack (scipy, the model) loads only when a command runs.
 PARTICIPATION = "participation"
@@ -21,10 +25,14 @@ app = typer.Typer(
     help="List, review, export, approve or discard cohort matchings.", no_args_is_help=True
 )
 
-_OUT_HELP = "Also write the matching to this file: CSV, or JSON when it ends in .json."
+_OUT_HELP = (
+    "Also write the matching to this file, by its extension: .csv (';', UTF-8 with BOM) or "
+    ".xlsx with names and e-mails, .json with ids only."
+)
+_LANG_HELP = "Language of the summaries (match only), labels and export headers: en or fr."
 
 
-def _print_matching(matching: Matching, *, rows: int = 20) -> None:
+def _print_matching(matching: Matching, people: Mapping[str, Contact], *, rows: int = 20) -> None:
     console = context.console
     model = matching.model
     full = sum(1 for load in matching.mentor_load if load.assigned >= load.capacity)
@@ -46,7 +54,10 @@ def _print_matching(matching: Matching, *, rows: int = 20) -> None:
             table.add_column(column, overflow="fold")
         for pair in matching.pairs[:rows]:
             table.add_row(
-                pair.mentor_id, pair.mentee_id, f"{pair.score:.3f}", pair.explanation.summary
+                who(pair.mentor_id, people),
+                who(pair.mentee_id, people),
+                f"{pair.score:.3f}",
+                Text(pair.explanation.summary),  # answers' phrases: never markup
             )
         console.print(table)
         if len(matching.pairs) > rows:
@@ -54,22 +65,38 @@ def _print_matching(matching: Matching, *, rows: int = 20) -> None:
                 f"[dim]... and {len(matching.pairs) - rows} more pairs (--out or --json).[/dim]"
             )
     for entry in matching.unpaired[:rows]:
-        console.print(f"unpaired {entry.mentee_id}: {entry.reason} ({entry.detail})", markup=False)
+        console.print(
+            f"unpaired {who(entry.mentee_id, people)}: {entry.reason} ({entry.detail})",
+            markup=False,
+        )
     if len(matching.unpaired) > rows:
         console.print(f"[dim]... and {len(matching.unpaired) - rows} more unpaired.[/dim]")
 
 
-def _show(matching: Matching, *, as_json: bool, out: Path | None) -> None:
-    from recomentor.matching.export import write_matching
+def _check_options(out: Path | None, lang: str) -> None:
+    """Refuse an output name of no known format, or an unknown language, before any work."""
+    from recomentor.matching.export import export_format
+    from recomentor.ranking.explain import check_lang
 
+    check_lang(lang)
     if out is not None:
-        write_matching(matching, out)
+        export_format(out)
+
+
+def _show(matching: Matching, *, as_json: bool, out: Path | None, lang: str) -> None:
+    from recomentor.matching.export import JSON, export_format, people_in, write_matching
+
+    # Names only where a person reads them: the table and the CSV or XLSX, not the JSON.
+    needs_names = not as_json or (out is not None and export_format(out) != JSON)
+    people = contacts(people_in(matching)) if needs_names else {}
+    if out is not None:
+        write_matching(matching, out, people, lang=lang)
     if as_json:
         context.print_json(matching)
         return
-    _print_matching(matching)
+    _print_matching(matching, people)
     if out is not None:
-        context.console.print(f"Written to {out}.")
+        context.console.print(f"Written to {out}.", markup=False)
     if matching.status == "draft":
         context.console.print(f"Approve with: recomentor matching approve {matching.id}")
 
@@ -90,15 +117,17 @@ def match(
         typer.Option("--rules", help="Program rules (TOML), e.g. examples/program_rules.toml."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
-    lang: Annotated[str | None, typer.Option(help="Summary language: en or fr.")] = None,
+    lang: Annotated[str | None, typer.Option(help=_LANG_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
     """Pair every mentee that can be paired under capacities and rules; saved as a draft."""
     from recomentor.matching.rules import NO_RULES, load_rules
     from recomentor.matching.service import create_matching
 
-    program = load_rules(rules) if rules is not None else NO_RULES
     settings = context.settings()
+    chosen_lang = lang or settings.lang
+    _check_options(out, chosen_lang)
+    program = load_rules(rules) if rules is not None else NO_RULES
     matching = create_matching(
         context.store(),
         context.roster(progress=not as_json),
@@ -107,21 +136,25 @@ def match(
         objective=objective.lower(),
         rules=program,
         min_gap=settings.min_gap,
-        lang=lang or settings.lang,
+        lang=chosen_lang,
     )
-    _show(matching, as_json=as_json, out=out)
+    _show(matching, as_json=as_json, out=out, lang=chosen_lang)
 
 
 @app.command("show")
 def show(
     matching_id: Annotated[str, typer.Argument(help="Matching id.")],
     out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
+    lang: Annotated[str | None, typer.Option(help=_LANG_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
 ) -> None:
     """Show a stored matching, draft or approved."""
     from recomentor.matching.service import get_matching
 
-    _show(get_matching(context.store(), matching_id), as_json=as_json, out=out)
+    chosen_lang = lang or context.settings().lang
+    _check_options(out, chosen_lang)
+    matching = get_matching(context.store(), matching_id)
+    _show(matching, as_json=as_json, out=out, lang=chosen_lang)
 
 
 @app.command("list")
