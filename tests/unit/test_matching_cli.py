@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,27 @@ def test_pairings_add_pairs_by_hand_and_feedback_then_imports(
     unknown = runner.invoke(app, ["pairings", "add", "J1", "NOBODY"])
     assert isinstance(unknown.exception, NotFoundError)
 
+
+def test_tables_name_people_for_the_operator_and_logs_never_do(
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(context.console, "_width", 200)  # no folded cells to search across
+    caplog.set_level(logging.DEBUG)
+    suggested = runner.invoke(app, ["suggest", "S1"])
+    assert suggested.exit_code == 0, suggested.output
+    assert f"Suggestions for S1 ({SERGE})" in suggested.output
+    assert f"J1 ({JEANNE})" in suggested.output  # the markup-like name as typed
+    alone = runner.invoke(app, ["suggest", "S2"])
+    assert "No eligible partner for S2 in reverse mode." in alone.output
+    assert runner.invoke(app, ["pairings", "add", "J1", "S1"]).exit_code == 0
+    listed = runner.invoke(app, ["pairings", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert f"J1 ({JEANNE})" in listed.output and f"S1 ({SERGE})" in listed.output
+    matched = runner.invoke(app, ["match", "--out", str(tmp_path / "round.csv")])
+    assert matched.exit_code == 0, matched.output
+    assert "unpaired S2: no_eligible_mentor" in matched.output
+    logged = caplog.text
+    assert JEANNE not in logged and SERGE not in logged and "jeanne@ex.fr" not in logged

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from recomentor import fields as F
 from recomentor.cli import context
+from recomentor.cli.people import contacts, who
 
 if TYPE_CHECKING:
     from recomentor.matching.pairings import Pairing
@@ -45,13 +46,14 @@ def list_command(
     if as_json:
         context.print_json(pairings)
         return
+    people = contacts({p.mentor_id for p in pairings} | {p.mentee_id for p in pairings})
     table = Table(title=f"{len(pairings)} pairings")
     for column in ("id", "mentor", "mentee", "mode", "status", "since", "ended", "matching"):
         table.add_column(column, overflow="fold")
     for p in pairings:
         ended = f"{p.ended_at:%Y-%m-%d} ({p.end_reason})" if p.ended_at else ""
         table.add_row(
-            str(p.id), p.mentor_id, p.mentee_id, p.mode, p.status,
+            str(p.id), who(p.mentor_id, people), who(p.mentee_id, people), p.mode, p.status,
             f"{p.created_at:%Y-%m-%d}", ended, p.matching_id or "by hand",
         )  # fmt: skip
     context.console.print(table)

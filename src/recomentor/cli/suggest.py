@@ -8,6 +8,7 @@ import typer
 
 from recomentor import fields as F
 from recomentor.cli import context
+from recomentor.cli.people import contacts, who
 
 if TYPE_CHECKING:
     from recomentor.ranking.rank import SuggestionResult
@@ -30,18 +31,25 @@ _LINES = {
 
 
 def print_suggestions(result: SuggestionResult, *, lang: str) -> None:
-    """Rich table of ranked partners with reasons; why the others are not candidates, in `lang`."""
+    """Rich table of ranked partners, named, with reasons; why the others are not candidates,
+    in `lang`."""
     from rich.table import Table
+    from rich.text import Text
 
     from recomentor.ranking.explain import check_lang, describe_exclusions
 
     console = context.console
+    people = contacts([result.person_id, *(s.partner_id for s in result.suggestions)])
     lines = _LINES[check_lang(lang)]
     excluded = describe_exclusions(result.excluded, lang) or lines["nobody"]
     model = result.model
-    title = f"Suggestions for {result.person_id} ({result.mode}, {model.name} v{model.version})"
+    title = Text(
+        f"Suggestions for {who(result.person_id, people)} "
+        f"({result.mode}, {model.name} v{model.version})"
+    )
     if not result.suggestions:
-        console.print(lines["none"].format(person=result.person_id, mode=result.mode))
+        person = who(result.person_id, people)
+        console.print(lines["none"].format(person=person, mode=result.mode), markup=False)
         console.print(lines["excluded"].format(reasons=excluded))
         return
     table = Table(title=title, show_lines=True)
@@ -59,11 +67,12 @@ def print_suggestions(result: SuggestionResult, *, lang: str) -> None:
         )
         table.add_row(
             str(suggestion.rank),
-            suggestion.partner_id,
+            who(suggestion.partner_id, people),
             suggestion.role,
             f"{suggestion.score:.3f}",
-            f"{explanation.summary}\n[dim]{reasons}[/dim]",
-            matches,
+            # Texts, not markup: the summary and phrases quote the participants' answers.
+            Text.assemble(explanation.summary, "\n", (reasons, "dim")),
+            Text(matches),
         )
     console.print(table)
     console.print(lines["not_candidates"].format(reasons=excluded), style="dim")
