@@ -15,6 +15,7 @@ from recomentor.store.tables import (
     EmbeddingRow,
     FeedbackRow,
     MatchingPairRow,
+    MatchingRemovedPairRow,
     MatchingRow,
     MatchingUnpairedRow,
     PairingRow,
@@ -33,6 +34,7 @@ ERASED_TABLES = tuple(
         MatchingRow,
         MatchingPairRow,
         MatchingUnpairedRow,
+        MatchingRemovedPairRow,
         EmbeddingRow,
     )
 )
@@ -74,6 +76,10 @@ def erase_participant(store: Store, participant_id: str, key: ErasureKey) -> Era
         entries = affected_rows(session.execute(delete(MatchingPairRow).where(in_pairs)))
         unpaired = MatchingUnpairedRow.mentee_id == participant_id
         entries += affected_rows(session.execute(delete(MatchingUnpairedRow).where(unpaired)))
+        removed = (MatchingRemovedPairRow.mentor_id == participant_id) | (
+            MatchingRemovedPairRow.mentee_id == participant_id
+        )
+        entries += affected_rows(session.execute(delete(MatchingRemovedPairRow).where(removed)))
         _drop_from_mentor_loads(session, participant_id)
         counts = delete_participant_rows(session, participant_id)
         record_erasure(session, participant_id, key, utcnow())

@@ -23,8 +23,9 @@ class RecomentorError(Exception):
 class NotFoundError(RecomentorError):
     """A participant, matching or other record id that does not exist."""
 
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"unknown {kind} id {key!r}")
+    def __init__(self, kind: str, key: str, *, message: str | None = None) -> None:
+        # `message` when "unknown id" would mislead, e.g. a person who is no mentee of a draft.
+        super().__init__(message or f"unknown {kind} id {key!r}")
         self.kind = kind
         self.key = key
 

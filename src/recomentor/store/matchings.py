@@ -1,4 +1,4 @@
-"""Matching queries: store a draft, read it back, list them, move one along its statuses."""
+"""Matching queries: store a draft, read, edit and list them, move one along its statuses."""
 
 from __future__ import annotations
 
@@ -7,12 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from recomentor.errors import NotFoundError
 from recomentor.store.db import affected_rows, batches
-from recomentor.store.tables import MatchingPairRow, MatchingRow, MatchingUnpairedRow, utcnow
+from recomentor.store.tables import (
+    MatchingPairRow,
+    MatchingRemovedPairRow,
+    MatchingRow,
+    MatchingUnpairedRow,
+    utcnow,
+)
 
 # A draft is approved (its pairs become pairings) or discarded; an approved matching is
 # superseded once none of its pairings is active any more.
@@ -42,15 +48,25 @@ def insert_matching(
     pairs: Sequence[dict[str, Any]],
     unpaired: Sequence[tuple[str, str]],
 ) -> None:
-    """A new draft with its pairs (mentor_id, mentee_id, score, explanation) and unpaired
-    mentees (mentee_id, reason)."""
+    """A new draft with its pairs (mentor_id, mentee_id, score, explanation, locked) and
+    unpaired mentees (mentee_id, reason)."""
     session.add(
         MatchingRow(id=matching_id, status=DRAFT, mode=mode, objective=objective, params=params)
     )
     session.flush()
+    insert_pairs(session, matching_id, pairs)
+    insert_unpaired(session, matching_id, unpaired)
+
+
+def insert_pairs(session: Session, matching_id: str, pairs: Sequence[dict[str, Any]]) -> None:
     rows = [{**pair, "matching_id": matching_id} for pair in pairs]
     for chunk in batches(rows, _CHUNK):
         session.execute(insert(MatchingPairRow), chunk)
+
+
+def insert_unpaired(
+    session: Session, matching_id: str, unpaired: Sequence[tuple[str, str]]
+) -> None:
     reasons = [
         {"matching_id": matching_id, "mentee_id": mentee_id, "reason": reason[:_REASON_CHARS]}
         for mentee_id, reason in unpaired
@@ -151,3 +167,86 @@ def change_status(session: Session, matching_id: str, *, before: str, after: str
         .values(**values)
     )
     return affected_rows(changed) == 1
+
+
+def lock_matching(session: Session, matching_id: str) -> StoredMatching:
+    """Take a matching for a change: bump its version, then read it; call it first in the unit.
+
+    The write comes first on purpose. It locks the row on PostgreSQL and takes SQLite's write
+    lock, so a second edit or an approval of the same matching waits until this transaction
+    ends, and the reads that follow see every change committed before. NotFoundError when
+    there is no such matching.
+    """
+    session.execute(
+        update(MatchingRow)
+        .where(MatchingRow.id == matching_id)
+        .values(version=MatchingRow.version + 1)
+    )
+    return read_matching(session, matching_id)
+
+
+def set_params(session: Session, matching_id: str, params: dict[str, Any]) -> None:
+    session.execute(update(MatchingRow).where(MatchingRow.id == matching_id).values(params=params))
+
+
+def set_pair_locked(session: Session, pair_id: int, locked: bool) -> None:
+    session.execute(
+        update(MatchingPairRow).where(MatchingPairRow.id == pair_id).values(locked=locked)
+    )
+
+
+def delete_pairs(session: Session, pair_ids: Sequence[int]) -> None:
+    for chunk in batches(list(pair_ids), _CHUNK):
+        session.execute(delete(MatchingPairRow).where(MatchingPairRow.id.in_(chunk)))
+
+
+def delete_unpaired(session: Session, matching_id: str, mentee_ids: Sequence[str]) -> None:
+    for chunk in batches(list(mentee_ids), _CHUNK):
+        session.execute(
+            delete(MatchingUnpairedRow).where(
+                MatchingUnpairedRow.matching_id == matching_id,
+                MatchingUnpairedRow.mentee_id.in_(chunk),
+            )
+        )
+
+
+def removed_pairs(session: Session, matching_id: str) -> set[tuple[str, str]]:
+    """(mentor_id, mentee_id) of the pairs HR took out of this matching."""
+    rows = session.execute(
+        select(MatchingRemovedPairRow.mentor_id, MatchingRemovedPairRow.mentee_id).where(
+            MatchingRemovedPairRow.matching_id == matching_id
+        )
+    )
+    return {(mentor_id, mentee_id) for mentor_id, mentee_id in rows}
+
+
+def add_removed_pair(session: Session, matching_id: str, mentor_id: str, mentee_id: str) -> None:
+    """Remember a pair HR took out; the caller holds the matching (lock_matching), so checking
+    first cannot race."""
+    if (mentor_id, mentee_id) not in removed_pairs(session, matching_id):
+        removed = MatchingRemovedPairRow(
+            matching_id=matching_id, mentor_id=mentor_id, mentee_id=mentee_id
+        )
+        session.add(removed)
+        session.flush()
+
+
+def forget_removed_pair(session: Session, matching_id: str, mentor_id: str, mentee_id: str) -> None:
+    """HR formed this pair again by hand: it is no longer one they took out."""
+    session.execute(
+        delete(MatchingRemovedPairRow).where(
+            MatchingRemovedPairRow.matching_id == matching_id,
+            MatchingRemovedPairRow.mentor_id == mentor_id,
+            MatchingRemovedPairRow.mentee_id == mentee_id,
+        )
+    )
+
+
+def pair_keys(session: Session, matching_id: str) -> list[tuple[str, str]]:
+    """(mentor_id, mentee_id) of every pair of the matching."""
+    rows = session.execute(
+        select(MatchingPairRow.mentor_id, MatchingPairRow.mentee_id).where(
+            MatchingPairRow.matching_id == matching_id
+        )
+    )
+    return [(mentor_id, mentee_id) for mentor_id, mentee_id in rows]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -127,6 +129,10 @@ class MatchingRow(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Counts the changes made to the matching. Every edit and the approval bump it first: the
+    # write locks the row (and SQLite's database) until the change commits, so edits and an
+    # approval of one draft run one after the other (store.matchings.lock_matching).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MatchingPairRow(Base):
@@ -144,6 +150,28 @@ class MatchingPairRow(Base):
     )
     score: Mapped[float] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Kept as it is when the rest of the draft is matched again (HR locked or chose it).
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class MatchingRemovedPairRow(Base):
+    """A pair HR took out of a draft: matching the rest again does not propose it again."""
+
+    __tablename__ = "matching_removed_pairs"
+    __table_args__ = (
+        UniqueConstraint("matching_id", "mentor_id", "mentee_id", name="uq_matching_removed_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    matching_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("matchings.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
 
 
 class MatchingUnpairedRow(Base):
