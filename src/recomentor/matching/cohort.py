@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
@@ -23,7 +23,13 @@ from recomentor.matching.rules import (
 from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
 from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
 from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
-from recomentor.ranking.explain import Explanation, check_lang, describe_exclusions, explain_pair
+from recomentor.ranking.explain import (
+    Explanation,
+    check_lang,
+    describe_exclusions,
+    explain_pair,
+    reason_words,
+)
 from recomentor.ranking.labels import MatchLabel, match_label
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
@@ -33,6 +39,8 @@ from recomentor.ranking.scorers import Scorer, scorer_features
 NO_ELIGIBLE_MENTOR: Final = "no_eligible_mentor"
 CAPACITY_EXHAUSTED: Final = "capacity_exhausted"
 NOT_WORTH_PAIRING: Final = "score_not_positive"
+# HR took the mentee's pair out of a draft (matching.edits).
+REMOVED_BY_HR: Final = "removed_by_hr"
 # Pairs checked and scored per block: bounds memory whatever the cohort size.
 _BLOCK_PAIRS: Final = 1_000_000
 # Why a mentee stays unpaired, in the matching's language: sentences by reason code, and a
@@ -47,6 +55,7 @@ _UNPAIRED_WORDS: Final = {
             "{count} eligible {partners} still have room, but no pair scores above 0"
         ),
         RULE_PREFIX: "rule {criterion}",
+        REMOVED_BY_HR: "pair removed from the draft by HR",
     },
     "fr": {
         NO_ELIGIBLE_MENTOR: "aucun {partner} éligible",
@@ -59,6 +68,7 @@ _UNPAIRED_WORDS: Final = {
             "score supérieur à 0"
         ),
         RULE_PREFIX: "règle {criterion}",
+        REMOVED_BY_HR: "binôme retiré du brouillon par les RH",
     },
 }
 # The other side of an unpaired person, singular and plural: a mentor, or a partner (mutual).
@@ -98,11 +108,14 @@ class MatchedPair(msgspec.Struct, frozen=True):
     score: float
     label: MatchLabel  # labels.match_label of `score`, for the scorer that scored the matching
     explanation: Explanation
+    # In a draft: HR locked or chose the pair, and matching the rest again keeps it.
+    locked: bool = False
 
 
 class UnpairedMentee(msgspec.Struct, frozen=True):
     mentee_id: str
-    reason: str  # a stable code: NO_ELIGIBLE_MENTOR, CAPACITY_EXHAUSTED, NOT_WORTH_PAIRING
+    # A stable code: NO_ELIGIBLE_MENTOR, CAPACITY_EXHAUSTED, NOT_WORTH_PAIRING, REMOVED_BY_HR
+    reason: str
     detail: str  # one sentence with the counts behind the reason, in the matching's language
 
 
@@ -150,7 +163,7 @@ def _blocks(
         yield mentor, mentee, row
 
 
-def _score(
+def score_pairs(
     roster: Roster,
     scorer: Scorer,
     rules: ProgramRules,
@@ -158,6 +171,8 @@ def _score(
     mentee: np.ndarray,
     mode: str,
 ) -> np.ndarray:
+    """Scores of (mentor, mentee) pairs under the rules: the values score_and_explain_pairs
+    reports, without the cost of explaining every pair."""
     features = scorer_features(scorer, roster, mentor, mentee, mode=mode)
     score = scorer.score(features.select(scorer.feature_names))
     if rules.bonuses:
@@ -182,7 +197,7 @@ def _score_by_mentor(
     bounds = [*np.flatnonzero(np.diff(mentor, prepend=-1)).tolist(), mentor.size]
     for begin, end in pairwise(bounds):
         part = slice(begin, end)
-        score[part] = _score(roster, scorer, rules, mentor[part], mentee[part], mode)
+        score[part] = score_pairs(roster, scorer, rules, mentor[part], mentee[part], mode)
     return score
 
 
@@ -205,11 +220,14 @@ def build_cohort(
     rules: ProgramRules = NO_RULES,
     min_gap: float = 5.0,
     pairings: PairingState = NO_PAIRINGS,
+    kept: Sequence[tuple[str, str]] = (),
 ) -> Cohort:
     """Check every (mentor, mentee) pair of the roster and score the eligible ones.
 
     The round starts from what active `pairings` leave: mentors keep only their free slots,
     mentees who already have a mentor are left out, and no pair is formed a second time.
+    `kept` (mentor_id, mentee_id) pairs of a draft stay as they are: they use slots and take
+    their mentees like active pairings, but do not count as mentees already paired.
     """
     check_mode(mode)
     _check_exclusions(roster, rules)
@@ -218,14 +236,20 @@ def build_cohort(
     # Mutual pairs have no direction: each person joins at most one pair.
     declared = np.ones(len(roster), dtype=np.int64) if pool else roster.max_mentees
     room = room_left(roster, pairings, mode, capacity=declared)
+    already_paired = room.mentee_taken
+    if kept:
+        with_kept = PairingState(
+            formed=pairings.formed | frozenset(kept), active=(*pairings.active, *kept)
+        )
+        room = room_left(roster, with_kept, mode, capacity=declared)
     free = ~room.mentee_taken
     if pool:
         mentors = mentees = everyone[free]
-        mentees_already_paired = int(np.count_nonzero(room.mentee_taken))
+        mentees_already_paired = int(np.count_nonzero(already_paired))
     else:
         mentors = everyone[roster.can_mentor]
         mentees = everyone[roster.can_be_mentee & free]
-        mentees_already_paired = int(np.count_nonzero(roster.can_be_mentee & room.mentee_taken))
+        mentees_already_paired = int(np.count_nonzero(roster.can_be_mentee & already_paired))
     capacity = np.maximum(room.mentor_slots[mentors], 0)
     paired = list(pairings.formed)
     reason_names = (*REASONS, *(RULE_PREFIX + name for name in rules.require))
@@ -283,6 +307,16 @@ def _joined(parts: list[np.ndarray], dtype: type[np.generic]) -> np.ndarray:
     return joined
 
 
+def removed_by_hr(mentee_id: str, lang: str) -> UnpairedMentee:
+    """Why a mentee whose pair HR removed from a draft has none, in the draft's language."""
+    return UnpairedMentee(mentee_id, REMOVED_BY_HR, _UNPAIRED_WORDS[lang][REMOVED_BY_HR])
+
+
+def exclusion_words(name: str, lang: str) -> str:
+    """One exclusion reason of a cohort (a candidates' reason or a must-filter) in words."""
+    return reason_words(_reason_key(name, lang), lang)
+
+
 def _reason_key(name: str, lang: str) -> str:
     """A must-filter's reason in words; the candidates' own reasons stay codes for explain.py."""
     if not name.startswith(RULE_PREFIX):
@@ -323,7 +357,7 @@ def _unpaired(
     return UnpairedMentee(person_id, NOT_WORTH_PAIRING, detail)
 
 
-def _oriented(
+def oriented(
     roster: Roster, first: np.ndarray, second: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mentor and mentee sides of mutual pairs: as roles allow, else the less senior mentors."""
@@ -466,7 +500,7 @@ def _solve_pool(
     )
     everyone = np.arange(len(roster))
     first = np.flatnonzero((partner != UNPAIRED) & (partner > everyone))
-    mentors, mentees = _oriented(roster, first, partner[first])
+    mentors, mentees = oriented(roster, first, partner[first])
     matched = score_and_explain_pairs(
         roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang
     )

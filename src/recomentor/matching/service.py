@@ -37,6 +37,7 @@ from recomentor.store.matchings import (
     change_status,
     insert_matching,
     list_matching_rows,
+    lock_matching,
     read_matching,
 )
 from recomentor.store.pairings import insert_pairings, lock_pairings, pairing_rows
@@ -60,6 +61,9 @@ class Matching(msgspec.Struct, frozen=True, kw_only=True):
     rules: dict[str, Any]
     created_at: datetime | None
     approved_at: datetime | None
+    # Counts the changes made since it was drafted (edits, approval): a page that shows another
+    # version is out of date.
+    version: int
     total_score: float  # the sum of the pairs' scores
     pairs: list[MatchedPair]
     unpaired: list[UnpairedMentee]
@@ -80,11 +84,16 @@ def _params(
     }
 
 
-def _stored_pair(pair: MatchedPair) -> dict[str, Any]:
+def stored_pair(pair: MatchedPair) -> dict[str, Any]:
     """A pair's row: the label is left out, it follows from the score (_from_stored)."""
     row: dict[str, Any] = msgspec.to_builtins(pair)
     del row["label"]
     return row
+
+
+def stored_reason(entry: UnpairedMentee) -> str:
+    """How an unpaired mentee's reason is stored: "code: detail"."""
+    return entry.reason + _REASON_SEPARATOR + entry.detail
 
 
 def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) -> Matching:
@@ -108,6 +117,7 @@ def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) ->
             # Not stored: read off the score, so drafts from before labels existed get one too.
             match_label(p.score, model.kind),
             msgspec.convert(p.explanation, Explanation),
+            locked=p.locked,
         )
         for p in stored.pairs
     ]
@@ -122,6 +132,7 @@ def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) ->
         rules=dict(params.get("rules", {})),
         created_at=row.created_at,
         approved_at=row.approved_at,
+        version=row.version,
         total_score=float(sum(pair.score for pair in pairs)),
         pairs=pairs,
         unpaired=unpaired,
@@ -164,10 +175,8 @@ def create_matching(
             mode=mode,
             objective=objective,
             params=_params(assignment, scorer, rules, min_gap, lang),
-            pairs=[_stored_pair(pair) for pair in assignment.pairs],
-            unpaired=[
-                (u.mentee_id, u.reason + _REASON_SEPARATOR + u.detail) for u in assignment.unpaired
-            ],
+            pairs=[stored_pair(pair) for pair in assignment.pairs],
+            unpaired=[(u.mentee_id, stored_reason(u)) for u in assignment.unpaired],
         )
     return get_matching(store, matching_id)
 
@@ -187,12 +196,13 @@ def approve_matching(store: Store, roster: Roster, matching_id: str) -> Matching
     The draft is checked again against everything in force now (pairings approved or made by
     hand since it was drafted, capacities, the hard rules and its program rules, on the current
     `roster`): PairsConflictError lists every pair that conflicts, and nothing is formed.
-    ConflictError when the matching is not a draft.
+    ConflictError when the matching is not a draft. It holds the draft while it checks, so an
+    edit in progress finishes first and the pairs formed are the edited ones.
     """
     with store.session() as session:
         lock_pairings(session)
-        stored = read_matching(session, matching_id)
-        _require_draft(stored, "approved")
+        stored = lock_matching(session, matching_id)
+        require_draft(stored, "approved")
         params = stored.row.params or {}
         pairs = [(pair.mentor_id, pair.mentee_id) for pair in stored.pairs]
         conflicts = find_conflicts(
@@ -219,13 +229,14 @@ def discard_matching(store: Store, matching_id: str) -> Matching:
     """Set a draft aside for good; it stays readable. ConflictError when it is not a draft."""
     with store.session() as session:
         stored = read_matching(session, matching_id)
-        _require_draft(stored, "discarded")
+        require_draft(stored, "discarded")
         if not change_status(session, matching_id, before=DRAFT, after=DISCARDED):
             raise ConflictError(f"matching {matching_id} is no longer a draft")
     return get_matching(store, matching_id)
 
 
-def _require_draft(stored: StoredMatching, action: str) -> None:
+def require_draft(stored: StoredMatching, action: str) -> None:
+    """ConflictError naming the status when the matching is no draft (any more)."""
     if stored.row.status != DRAFT:
         raise ConflictError(
             f"matching {stored.row.id} is {stored.row.status}; only a draft can be {action}"
