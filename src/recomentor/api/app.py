@@ -7,7 +7,16 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 
 from recomentor import __version__
-from recomentor.api import feedback, health, matchings, model, pairings, participants, suggestions
+from recomentor.api import (
+    feedback,
+    health,
+    matching_edits,
+    matchings,
+    model,
+    pairings,
+    participants,
+    suggestions,
+)
 from recomentor.api.access_log import access_log_middleware
 from recomentor.api.auth import require_scope
 from recomentor.api.dependencies import provide_runtime
@@ -42,6 +51,7 @@ def create_app(
             suggestions.suggestions,
             feedback.record_feedback,
             matchings.MatchingController,
+            matching_edits.MatchingEditController,
             pairings.PairingController,
             model.model,
         ],

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from recomentor.matching.eligibility import MentorEligibility as MentorEligibility
+from recomentor.matching.eligibility import ReplacementCandidates as ReplacementCandidates
 from recomentor.matching.pairings import EndReason
 from recomentor.matching.pairings import Pairing as Pairing
 
@@ -153,6 +155,12 @@ class MatchingIn(_In):
     rules: Annotated[str, msgspec.Meta(max_length=65_536)] | None = None
     min_gap: Annotated[float, msgspec.Meta(ge=0, le=70)] | None = None
     lang: Literal["en", "fr"] | None = None
+
+
+class MentorIn(_In):
+    """The mentor a draft's mentee gets, in place of the one they have, if any."""
+
+    mentor_id: ParticipantId
 
 
 class MatchingPage(msgspec.Struct):
