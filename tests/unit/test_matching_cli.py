@@ -26,6 +26,7 @@ from recomentor.errors import (
     RecomentorError,
     RowsRejectedError,
 )
+from recomentor.matching.edits import lock_pair
 from recomentor.store.participants import upsert_participants
 from tests.fakes import FakeEncoder, person
 
@@ -81,6 +82,10 @@ def test_match_show_export_and_approve(runner: CliRunner, tmp_path: Path) -> Non
     exported = runner.invoke(app, ["matching", "show", payload["id"], "--out", str(workbook)])
     assert exported.exit_code == 0, exported.output
     assert workbook.read_bytes().startswith(b"PK") and "Written to" in exported.output
+    assert "locked" not in shown.output  # no column while no pair is locked
+    lock_pair(context.store(), payload["id"], "S1")
+    locked = runner.invoke(app, ["matching", "show", payload["id"]])
+    assert "locked" in locked.output and "yes" in locked.output
     approved = runner.invoke(app, ["matching", "approve", payload["id"]])
     assert approved.exit_code == 0 and "1 pairings recorded" in approved.output
     again = runner.invoke(app, ["matching", "approve", payload["id"]])

@@ -50,13 +50,17 @@ def _print_matching(matching: Matching, people: Mapping[str, Contact], *, rows: 
         )
     if matching.pairs:
         table = Table(show_lines=False)
-        for column in ("mentor", "mentee", "score", "why"):
+        # Only a draft HR edited has locked pairs: the column shows when it says something.
+        locks = any(pair.locked for pair in matching.pairs)
+        for column in ("mentor", "mentee", "score", *(("locked",) if locks else ()), "why"):
             table.add_column(column, overflow="fold")
         for pair in matching.pairs[:rows]:
+            locked = ("yes" if pair.locked else "",) if locks else ()
             table.add_row(
                 who(pair.mentor_id, people),
                 who(pair.mentee_id, people),
                 f"{pair.score:.3f}",
+                *locked,
                 Text(pair.explanation.summary),  # answers' phrases: never markup
             )
         console.print(table)
