@@ -110,3 +110,48 @@ def test_a_database_at_the_erasure_revision_gets_the_lifecycle_too(store: Store)
         columns = {c["name"] for c in inspect(connection).get_columns("pairings")}
         tables = set(inspect(connection).get_table_names())
     assert {"status", "ended_at", "end_reason"} <= columns and "erasures" in tables
+
+
+def test_stored_matchings_survive_the_matching_edits_revision_both_ways(store: Store) -> None:
+    # 0007 adds columns to `matchings` and `matching_pairs` in place: a rebuilt `matchings` on
+    # SQLite would cascade its drop to every stored pair.
+    config = _alembic_config(store.engine)
+    command.downgrade(config, "0004")
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO participants (id, department, years_experience, role, max_mentees, "
+                "created_at, updated_at) VALUES (:id, 'IT', :years, :role, 1, :now, :now)"
+            ),
+            [
+                {"id": "J1", "years": 2.0, "role": "mentor", "now": NOW},
+                {"id": "S1", "years": 25.0, "role": "mentee", "now": NOW},
+            ],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO matchings (id, status, mode, objective, params, created_at) "
+                "VALUES ('m1', 'draft', 'reverse', 'score', '{}', :now)"
+            ),
+            {"now": NOW},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO matching_pairs (matching_id, mentor_id, mentee_id, score, "
+                "explanation) VALUES ('m1', 'J1', 'S1', 0.5, '{}')"
+            )
+        )
+    store.upgrade()
+    with store.engine.begin() as connection:
+        version = connection.execute(text("SELECT version FROM matchings")).scalar_one()
+        locked = connection.execute(text("SELECT locked FROM matching_pairs")).scalar_one()
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert (version, bool(locked)) == (0, False)
+    assert differences == []
+    command.downgrade(config, "0004")
+    with store.engine.begin() as connection:
+        pairs = connection.execute(text("SELECT count(*) FROM matching_pairs")).scalar_one()
+        tables = set(inspect(connection).get_table_names())
+    assert pairs == 1 and "matching_removed_pairs" not in tables
+    store.upgrade()
+    assert store.current_revision() == store.head_revision()

@@ -111,7 +111,8 @@ def test_the_erasure_migration_keeps_the_data_of_an_existing_database(store: Sto
     with store.session() as session:
         upsert_participants(session, [_person(1)])
     store.upgrade()
-    assert store.current_revision() == store.head_revision() == "0004"
+    # Later revisions follow the merge; the head is wherever the chain ends now.
+    assert store.current_revision() == store.head_revision()
     with store.session() as session:
         assert get_participant(session, "P00001").skills == "SQL"
         session.add(ErasureRow(id_hash="0" * 64, key_id="k" * 16, erased_at=utcnow()))
