@@ -112,11 +112,16 @@ def test_a_database_at_the_erasure_revision_gets_the_lifecycle_too(store: Store)
     assert {"status", "ended_at", "end_reason"} <= columns and "erasures" in tables
 
 
+# The revision just before 0007, whichever lands before it.
+BEFORE_EDITS = "0007-1"
+
+
 def test_stored_matchings_survive_the_matching_edits_revision_both_ways(store: Store) -> None:
     # 0007 adds columns to `matchings` and `matching_pairs` in place: a rebuilt `matchings` on
     # SQLite would cascade its drop to every stored pair.
     config = _alembic_config(store.engine)
-    command.downgrade(config, "0004")
+    command.downgrade(config, BEFORE_EDITS)
+    assert "version" not in {c["name"] for c in inspect(store.engine).get_columns("matchings")}
     with store.engine.begin() as connection:
         connection.execute(
             text(
@@ -148,7 +153,7 @@ def test_stored_matchings_survive_the_matching_edits_revision_both_ways(store: S
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert (version, bool(locked)) == (0, False)
     assert differences == []
-    command.downgrade(config, "0004")
+    command.downgrade(config, BEFORE_EDITS)
     with store.engine.begin() as connection:
         pairs = connection.execute(text("SELECT count(*) FROM matching_pairs")).scalar_one()
         tables = set(inspect(connection).get_table_names())
