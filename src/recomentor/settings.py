@@ -55,6 +55,14 @@ class Settings:
     min_feedback: int = 50
     # Keys the hashes of erased ids; empty: a random key kept in `home` (see suppression.py).
     erasure_key: str = field(default="", repr=False)
+    # Where browsers reach the web app; an https URL makes the session cookie Secure.
+    public_url: str = ""
+    # A web session ends after this long without a request, and at the latest after its
+    # lifetime, however active.
+    session_idle_minutes: float = 30.0
+    session_lifetime_hours: float = 12.0
+    # Failed sign-ins per account and minute (the per-address count is auth_failures_per_minute).
+    sign_in_failures_per_minute: int = 5
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -81,6 +89,10 @@ class Settings:
             max_text_chars=int(_env_number(env, "MAX_TEXT_CHARS", 2_000)),
             min_feedback=int(_env_number(env, "MIN_FEEDBACK", 50)),
             erasure_key=_env(env, "ERASURE_KEY", ""),
+            public_url=_env(env, "PUBLIC_URL", ""),
+            session_idle_minutes=_env_number(env, "SESSION_IDLE_MINUTES", 30.0),
+            session_lifetime_hours=_env_number(env, "SESSION_LIFETIME_HOURS", 12.0),
+            sign_in_failures_per_minute=int(_env_number(env, "SIGN_IN_FAILURES_PER_MINUTE", 5)),
         )
 
     @property
@@ -90,6 +102,11 @@ class Settings:
     @property
     def resolved_tracking_uri(self) -> str:
         return self.mlflow_tracking_uri or f"sqlite:///{(self.home / 'mlflow.db').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over TLS when browsers reach the app through https."""
+        return self.public_url.lower().startswith("https://")
 
     @property
     def models_dir(self) -> Path:

@@ -40,6 +40,7 @@ def _register_commands() -> None:
         suggest,
         synth,
         train,
+        users,
     )
 
     app.add_typer(imports.app, name="import")
@@ -53,6 +54,7 @@ def _register_commands() -> None:
     app.command("serve")(serve.serve)
     app.add_typer(apikey.app, name="apikey")
     app.add_typer(db_commands.app, name="db")
+    app.add_typer(users.app, name="user")
     app.command("demo")(demo.demo)
 
 

@@ -248,3 +248,36 @@ class ErasureRow(Base):
     # Which key made the hash: a changed or lost key is noticed instead of matching nothing.
     key_id: Mapped[str] = mapped_column(String(16))
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UserRow(Base):
+    """A person who signs in to the web app; `email` is stored lower-cased, so it is unique
+    whatever its case."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    # argon2id, with its parameters and salt (the PHC string argon2-cffi writes).
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its sha256."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # Sent back in every form of this session; a forged cross-site form cannot know it.
+    csrf_secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Messages for the next page (a list of [level, message key, parameters]); message keys and
+    # ids only, never what someone typed.
+    flashes: Mapped[list[Any]] = mapped_column(JSON, default=list)
