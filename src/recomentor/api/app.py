@@ -28,6 +28,7 @@ from recomentor.embeddings import TextEncoder
 from recomentor.ranking.scorers import Scorer
 from recomentor.settings import Settings
 from recomentor.store import Store
+from recomentor.web.app import page_aware, template_config, web_routers
 
 JSON_MAX_BYTES = 1024 * 1024
 
@@ -39,7 +40,8 @@ def create_app(
     encoder: TextEncoder | None = None,
     scorer: Scorer | None = None,
 ) -> Litestar:
-    """The service; tests inject a store, a fake encoder or a scorer, the rest is loaded once."""
+    """The service (API and pages); tests inject a store, a fake encoder or a scorer, the rest
+    is loaded once."""
     settings = settings or Settings.from_env()
     api = Router(
         path="/api/v1",
@@ -57,10 +59,12 @@ def create_app(
         ],
     )
     return Litestar(
-        route_handlers=[health.health, health.ready, api],
+        route_handlers=[health.health, health.ready, api, *web_routers()],
         lifespan=[services(settings, store=store, encoder=encoder, scorer=scorer)],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        # Pages answer their errors with HTML pages, the API with problem documents.
+        exception_handlers=page_aware(EXCEPTION_HANDLERS),
+        template_config=template_config(),
         middleware=[access_log_middleware],
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins

@@ -47,8 +47,11 @@ class Runtime:
         self.encoder = encoder
         self.scorer = scorer
         self.rate_limiter = rate_limiter
-        # Keyed by client address: counted before any key is known.
+        # Keyed by client address: counted before any key is known. Failed web sign-ins count
+        # here too, so guessing keys and guessing passwords share one allowance per address.
         self.auth_failures = RateLimiter(settings.auth_failures_per_minute)
+        # Failed web sign-ins per account (keyed by a hash of the address, not the address).
+        self.sign_in_failures = RateLimiter(settings.sign_in_failures_per_minute)
         self._roster: Roster | None = None
         self._roster_fingerprint: tuple[int, datetime | None] | None = None
         self._checked_at = 0.0

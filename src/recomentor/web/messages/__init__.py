@@ -1,0 +1,1 @@
+"""Message catalogs, one module per feature (see recomentor.web.i18n)."""

@@ -1,0 +1,115 @@
+"""Jinja set-up of the pages: autoescaped templates under web/templates, and the functions
+every template can call (`t`, `can`, `user`, `csrf_secret`, `flashes`, `lang_url`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template import TemplateConfig
+
+from recomentor import __version__
+from recomentor.accounts.roles import allows
+from recomentor.api.runtime import Runtime
+from recomentor.web.guards import signed_in
+from recomentor.web.i18n import LANG_COOKIE, LANGS, choose_lang, translate
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+_LANG_STATE = "page_lang"
+
+
+def page_lang(request: Request[Any, Any, Any]) -> str:
+    """The language of this request's page, chosen once (see i18n.choose_lang)."""
+    state = request.scope["state"]
+    if _LANG_STATE not in state:
+        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+        default = runtime.settings.lang if runtime else "en"
+        state[_LANG_STATE] = choose_lang(
+            request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language", ""), default
+        )
+    return str(state[_LANG_STATE])
+
+
+def page(name: str, status: int = 200, **context: Any) -> Template:
+    """The response of a page handler: template `name` (e.g. "overview/index.html")."""
+    return Template(template_name=name, context=context, status_code=status)
+
+
+def _request(context: Context) -> Request[Any, Any, Any]:
+    request: Request[Any, Any, Any] = context["request"]
+    return request
+
+
+@pass_context
+def _t(context: Context, key: str, **params: Any) -> str:
+    return translate(page_lang(_request(context)), key, **params)
+
+
+@pass_context
+def _lang(context: Context) -> str:
+    return page_lang(_request(context))
+
+
+@pass_context
+def _user(context: Context) -> Any:
+    session = signed_in(_request(context))
+    return session.user if session else None
+
+
+@pass_context
+def _can(context: Context, permission: str) -> bool:
+    session = signed_in(_request(context))
+    return session is not None and allows(session.user.role, permission)
+
+
+@pass_context
+def _csrf_secret(context: Context) -> str:
+    session = signed_in(_request(context))
+    return session.csrf_secret if session else ""
+
+
+@pass_context
+def _flashes(context: Context) -> list[tuple[str, str]]:
+    """(level, text) of the messages left for this page, in its language."""
+    session = signed_in(_request(context))
+    lang = page_lang(_request(context))
+    if session is None:
+        return []
+    return [(f.level, translate(lang, f.message, **f.params)) for f in session.flashes]
+
+
+@pass_context
+def _lang_url(context: Context, lang: str) -> str:
+    """The switch link: sets the `lang` cookie, then back to this page."""
+    url = _request(context).url
+    here = url.path + (f"?{url.query}" if url.query else "")
+    return f"/lang/{lang}?{urlencode({'next': here})}"
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        # A misspelt variable fails the page's test instead of rendering as nothing.
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals.update(
+        t=_t,
+        lang=_lang,
+        user=_user,
+        can=_can,
+        csrf_secret=_csrf_secret,
+        flashes=_flashes,
+        lang_url=_lang_url,
+        langs=LANGS,
+        version=__version__,
+    )
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))

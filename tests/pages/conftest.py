@@ -1,0 +1,58 @@
+"""Page fixtures: the whole app on a SQLite store, and clients signed in by role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import replace
+
+import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from recomentor.accounts import users
+from recomentor.api import create_app
+from recomentor.settings import Settings
+from recomentor.store import Store
+from tests.fakes import FakeEncoder
+from tests.web_client import SignIn, add_user, sign_in
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its cheapest: the real parameters cost tens of milliseconds a hash."""
+    cheap = PasswordHasher.from_parameters(CHEAPEST)
+    monkeypatch.setattr(users, "password_hasher", lambda: cheap)
+
+
+@pytest.fixture
+def web_settings(settings: Settings) -> Settings:
+    return replace(settings, lang="en")
+
+
+@pytest.fixture
+def web_app(web_settings: Settings, sqlite_store: Store) -> Litestar:
+    return create_app(web_settings, store=sqlite_store, encoder=FakeEncoder())
+
+
+@pytest.fixture
+def client(web_app: Litestar) -> Iterator[TestClient]:
+    """A browser with no session."""
+    with TestClient(web_app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def signed_in(web_app: Litestar, sqlite_store: Store) -> Iterator[SignIn]:
+    """`signed_in(role)`: a new browser signed in as a new user with this role."""
+    with ExitStack() as stack:
+
+        def make(role: str) -> TestClient:
+            test_client = stack.enter_context(TestClient(web_app))
+            email = add_user(sqlite_store, role, f"{role}-{id(test_client)}@example.org")
+            sign_in(test_client, email)
+            return test_client
+
+        yield make
