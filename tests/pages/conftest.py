@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import replace
 
 import pytest
@@ -45,14 +44,19 @@ def client(web_app: Litestar) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def signed_in(web_app: Litestar, sqlite_store: Store) -> Iterator[SignIn]:
-    """`signed_in(role)`: a new browser signed in as a new user with this role."""
-    with ExitStack() as stack:
+def signed_in(web_app: Litestar, sqlite_store: Store, client: TestClient) -> SignIn:
+    """`signed_in(role)`: a new browser signed in as a new user with this role.
 
-        def make(role: str) -> TestClient:
-            test_client = stack.enter_context(TestClient(web_app))
-            email = add_user(sqlite_store, role, f"{role}-{id(test_client)}@example.org")
-            sign_in(test_client, email)
-            return test_client
+    Each browser is a TestClient of its own (its own cookies) on the one app whose lifespan
+    `client` runs: a second lifespan on the same app hangs at shutdown.
+    """
+    browsers: list[TestClient] = []  # numbers the users
 
-        yield make
+    def make(role: str) -> TestClient:
+        browser = TestClient(web_app)
+        browsers.append(browser)
+        email = add_user(sqlite_store, role, f"{role}-{len(browsers)}@example.org")
+        sign_in(browser, email)
+        return browser
+
+    return make

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.params import PathParameter
 from litestar.response import Redirect, Template
 
 from recomentor.accounts.roles import ADMINISTER, ROLES
@@ -19,6 +20,7 @@ from recomentor.web.session import flash, redirect
 from recomentor.web.templates import page
 
 _ADMIN = {PERMISSION: ADMINISTER}
+RecordId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 
 
 class UsersController(Controller):
@@ -56,7 +58,7 @@ class UsersController(Controller):
 
     @post("/{user_id:int}/disable", opt=_ADMIN, sync_to_thread=True, status_code=303)
     def disable(
-        self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], user_id: int
+        self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], user_id: RecordId
     ) -> Template | Redirect:
         """Disables a user: their sessions end at once."""
         try:
@@ -103,7 +105,7 @@ class KeysController(Controller):
 
     @post("/{key_id:int}/revoke", opt=_ADMIN, sync_to_thread=True, status_code=303)
     def revoke(
-        self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], key_id: int
+        self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], key_id: RecordId
     ) -> Redirect:
         """Revokes a key: the API refuses it from now on."""
         revoke_key(runtime.store, key_id)

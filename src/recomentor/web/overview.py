@@ -6,6 +6,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from recomentor import fields as F
 from recomentor.accounts.roles import VIEW
 from recomentor.api.runtime import Runtime
 from recomentor.overview import program_overview
@@ -21,4 +22,5 @@ def overview(runtime: NamedDependency[Runtime]) -> Template:
         "overview/index.html",
         overview=program_overview(runtime.store),
         scorer=describe_scorer(runtime.scorer),
+        participant_roles=F.ROLES,
     )

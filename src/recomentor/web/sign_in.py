@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
 from recomentor.accounts.roles import VIEW
@@ -37,7 +37,7 @@ from recomentor.web.templates import page
 
 log = logging.getLogger(__name__)
 
-Next = Annotated[str, Parameter(query="next", max_length=2000)]
+Next = Annotated[str, QueryParameter(name="next", max_length=2000)]
 _FORM = "sign_in/form.html"
 
 
@@ -57,7 +57,10 @@ class SignInController(Controller):
 
     @get("/sign-in", opt={PUBLIC: True}, sync_to_thread=False)
     def form(
-        self, request: Request[Any, Any, Any], next_: Next = "/", signed_out: bool = False
+        self,
+        request: Request[Any, Any, Any],
+        next_: Next = "/",
+        signed_out: Annotated[bool, QueryParameter()] = False,
     ) -> Template | Redirect:
         """The sign-in form; a signed-in browser goes straight on."""
         if signed_in(request):
@@ -114,7 +117,9 @@ class SignInController(Controller):
         return response
 
     @get("/lang/{code:str}", opt={PUBLIC: True}, sync_to_thread=False)
-    def switch_language(self, code: str, next_: Next = "/") -> Redirect:
+    def switch_language(
+        self, code: Annotated[str, PathParameter(max_length=8)], next_: Next = "/"
+    ) -> Redirect:
         """The switch on every page: remembers the language a year, back to the page."""
         response = redirect(next_)
         chosen = supported(code)
