@@ -281,3 +281,91 @@ class WebSessionRow(Base):
     # Messages for the next page (a list of [level, message key, parameters]); message keys and
     # ids only, never what someone typed.
     flashes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class FeedbackRequestRow(Base):
+    """One person's request to rate one pairing at one check-in (e.g. "week-4", "end")."""
+
+    __tablename__ = "feedback_requests"
+    __table_args__ = (
+        UniqueConstraint(
+            "pairing_id", "participant_id", "checkin", name="uq_feedback_requests_checkin"
+        ),
+        CheckConstraint("reminders >= 0", name="reminders"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pairing_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("pairings.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    checkin: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # First e-mailed; last listed in a dry-run CSV (handed to a mail merge); last reminded.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class FeedbackTokenRow(Base):
+    """A link to a request: only the SHA-256 of the token, which exists in clear only in the
+    message or CSV that carried it. A reminder adds a token; earlier links keep working."""
+
+    __tablename__ = "feedback_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("feedback_requests.id", ondelete="CASCADE"), index=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FeedbackAnswerRow(Base):
+    """The answer to one request; revising replaces it. The comment is personal data."""
+
+    __tablename__ = "feedback_answers"
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint("outcome IN ('ongoing', 'completed', 'dropped')", name="outcome"),
+        CheckConstraint("meetings >= 0", name="meetings"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("feedback_requests.id", ondelete="CASCADE"), unique=True
+    )
+    rating: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    meetings: Mapped[int] = mapped_column(Integer)
+    # The learner's own goal phrases they reported as progressed, out of `goals_offered` shown.
+    goals_progressed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    goals_offered: Mapped[int] = mapped_column(Integer, default=0)
+    comment: Mapped[str | None] = mapped_column(Text)
+    first_answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The training row this answer wrote (the pairing's latest answer); null for older ones.
+    feedback_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("feedback.id", ondelete="SET NULL")
+    )
+
+
+class ChampionChangeRow(Base):
+    """Audit trail of the registry's champion alias: who moved it, when, why, from and to."""
+
+    __tablename__ = "champion_changes"
+    __table_args__ = (
+        CheckConstraint("action IN ('train', 'promote', 'rollback')", name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    action: Mapped[str] = mapped_column(String(16))
+    from_version: Mapped[str | None] = mapped_column(String(32))
+    to_version: Mapped[str] = mapped_column(String(32))
+    # As given: the OS user or --by for the CLI, the signed-in account for the web page.
+    actor: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str] = mapped_column(String(500))
