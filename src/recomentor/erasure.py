@@ -10,10 +10,14 @@ from sqlalchemy.orm import Session
 from recomentor.embeddings import erase_participant_embeddings
 from recomentor.store import Store
 from recomentor.store.db import affected_rows
+from recomentor.store.feedback_requests import delete_requests_of_person
 from recomentor.store.participants import delete_participant_rows, get_participant
 from recomentor.store.tables import (
     EmbeddingRow,
+    FeedbackAnswerRow,
+    FeedbackRequestRow,
     FeedbackRow,
+    FeedbackTokenRow,
     MatchingPairRow,
     MatchingRemovedPairRow,
     MatchingRow,
@@ -30,6 +34,9 @@ ERASED_TABLES = tuple(
     for row in (
         ParticipantRow,
         FeedbackRow,
+        FeedbackAnswerRow,
+        FeedbackTokenRow,
+        FeedbackRequestRow,
         PairingRow,
         MatchingRow,
         MatchingPairRow,
@@ -46,6 +53,8 @@ class ErasureReport:
     pairings: int
     matching_entries: int
     embeddings: int
+    # Answers through feedback links (with their comments) about the person's pairings.
+    feedback_answers: int
     # False when the old bytes could not be overwritten yet (see Store.scrub); logged.
     scrubbed: bool
 
@@ -60,7 +69,9 @@ def _drop_from_mentor_loads(session: Session, participant_id: str) -> None:
 
 
 def erase_participant(store: Store, participant_id: str, key: ErasureKey) -> ErasureReport:
-    """Remove the person's answers, feedback, pairings, matching entries and cached vectors.
+    """Remove the person's answers, feedback, pairings, matching entries and cached vectors,
+    and the feedback requests, links and answers (comments included) of their pairings, the
+    partner's as well: those are about the person too.
 
     A cached vector is kept only when another participant's answers embed the very same text,
     because the cache is keyed by text, not by person. One transaction: all or nothing; it
@@ -81,7 +92,15 @@ def erase_participant(store: Store, participant_id: str, key: ErasureKey) -> Era
         )
         entries += affected_rows(session.execute(delete(MatchingRemovedPairRow).where(removed)))
         _drop_from_mentor_loads(session, participant_id)
+        answers = delete_requests_of_person(session, participant_id)
         counts = delete_participant_rows(session, participant_id)
         record_erasure(session, participant_id, key, utcnow())
     scrubbed = store.scrub(ERASED_TABLES)
-    return ErasureReport(counts["feedback"], counts["pairings"], entries, embeddings, scrubbed)
+    return ErasureReport(
+        feedback=counts["feedback"],
+        pairings=counts["pairings"],
+        matching_entries=entries,
+        embeddings=embeddings,
+        feedback_answers=answers,
+        scrubbed=scrubbed,
+    )

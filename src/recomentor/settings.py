@@ -55,7 +55,8 @@ class Settings:
     min_feedback: int = 50
     # Keys the hashes of erased ids; empty: a random key kept in `home` (see suppression.py).
     erasure_key: str = field(default="", repr=False)
-    # Where browsers reach the web app; an https URL makes the session cookie Secure.
+    # Where browsers reach the web app; an https URL makes the session cookie Secure. Also the
+    # base of the links in feedback requests (`{public_url}/feedback/{token}`).
     public_url: str = ""
     # A web session ends after this long without a request, and at the latest after its
     # lifetime, however active.
@@ -63,6 +64,18 @@ class Settings:
     session_lifetime_hours: float = 12.0
     # Failed sign-ins per account and minute (the per-address count is auth_failures_per_minute).
     sign_in_failures_per_minute: int = 5
+    # Outgoing mail for feedback requests; no host: only `feedback send --dry-run` works.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    # Messages per second: mail servers throttle or block bursts from one sender.
+    mail_per_second: float = 5.0
+    # A feedback link works this many days after it was sent; answers stay revisable until
+    # then, and at most `feedback_grace_days` after the pairing ended.
+    feedback_link_days: int = 30
+    feedback_grace_days: int = 14
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,6 +106,15 @@ class Settings:
             session_idle_minutes=_env_number(env, "SESSION_IDLE_MINUTES", 30.0),
             session_lifetime_hours=_env_number(env, "SESSION_LIFETIME_HOURS", 12.0),
             sign_in_failures_per_minute=int(_env_number(env, "SIGN_IN_FAILURES_PER_MINUTE", 5)),
+            smtp_host=_env(env, "SMTP_HOST", ""),
+            smtp_port=int(_env_number(env, "SMTP_PORT", 587)),
+            smtp_user=_env(env, "SMTP_USER", ""),
+            # Not stripped: a password may begin or end with a space.
+            smtp_password=env.get(PREFIX + "SMTP_PASSWORD", ""),
+            smtp_from=_env(env, "SMTP_FROM", ""),
+            mail_per_second=_env_number(env, "MAIL_PER_SECOND", 5.0),
+            feedback_link_days=int(_env_number(env, "FEEDBACK_LINK_DAYS", 30)),
+            feedback_grace_days=int(_env_number(env, "FEEDBACK_GRACE_DAYS", 14)),
         )
 
     @property

@@ -69,13 +69,15 @@ def delete(
     participant_id: str = typer.Argument(..., metavar="ID"),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    """Erase a person everywhere (GDPR): answers, cached embeddings, feedback, pairings."""
+    """Erase a person everywhere (GDPR): answers, cached embeddings, feedback, pairings and
+    the answers to their pairings' feedback requests."""
     if not yes:
         typer.confirm(f"Erase {participant_id} and everything that involves them?", abort=True)
     report = erase_participant(store(), participant_id, load_erasure_key(settings()))
     console.print(
         f"erased {participant_id}: {report.feedback} feedback, {report.pairings} pairings, "
-        f"{report.matching_entries} draft matching entries, {report.embeddings} cached embeddings"
+        f"{report.matching_entries} draft matching entries, {report.embeddings} cached embeddings, "
+        f"{report.feedback_answers} answers to feedback requests"
     )
     if not report.scrubbed:
         console.print(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Final, Literal
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from recomentor import fields as F
@@ -90,3 +90,17 @@ def upsert_one_feedback(session: Session, record: dict[str, Any]) -> tuple[int, 
 
 def all_feedback(session: Session) -> list[FeedbackRow]:
     return list(session.scalars(select(FeedbackRow).order_by(FeedbackRow.id)))
+
+
+def replace_feedback_rows(session: Session, old_ids: Sequence[int], record: dict[str, Any]) -> int:
+    """Delete the feedback rows `old_ids` and insert `record`; the new row's id.
+
+    For answers through feedback links: a pairing's link answers keep one training row, its
+    latest answer's, whatever imported rows it has beside it.
+    """
+    if old_ids:
+        session.execute(delete(FeedbackRow).where(FeedbackRow.id.in_(list(old_ids))))
+    row = FeedbackRow(**record)
+    session.add(row)
+    session.flush()
+    return row.id

@@ -357,9 +357,7 @@ class ChampionChangeRow(Base):
     """Audit trail of the registry's champion alias: who moved it, when, why, from and to."""
 
     __tablename__ = "champion_changes"
-    __table_args__ = (
-        CheckConstraint("action IN ('train', 'promote', 'rollback')", name="action"),
-    )
+    __table_args__ = (CheckConstraint("action IN ('train', 'promote', 'rollback')", name="action"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
