@@ -32,6 +32,7 @@ def _register_commands() -> None:
         apikey,
         db_commands,
         demo,
+        feedback,
         imports,
         match,
         pairings,
@@ -50,6 +51,7 @@ def _register_commands() -> None:
     app.add_typer(match.app, name="matching")
     app.add_typer(pairings.app, name="pairings")
     app.command("train")(train.train)
+    app.add_typer(feedback.app, name="feedback")
     app.command("synth")(synth.synth)
     app.command("serve")(serve.serve)
     app.add_typer(apikey.app, name="apikey")

@@ -45,7 +45,7 @@ class _Template:
 
 _TEMPLATES: Final = {
     "en": _Template(
-        subject="Your mentoring pairing: how is it going? ({checkin})",
+        subject="How is your mentoring pairing going? ({checkin})",
         reminder_prefix="Reminder: ",
         greeting="Hello,",
         greeting_named="Hello {name},",
@@ -143,8 +143,9 @@ class RequestMessage:
         message["Date"] = formatdate(localtime=False)
         domain = parseaddr(sender)[1].rpartition("@")[2]
         message["Message-ID"] = make_msgid(domain=domain or None)
-        message["Content-Language"] = self.language
         # Out-of-office robots do not answer an automatic message.
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(self.text())
+        # After set_content, which replaces every Content-* header.
+        message["Content-Language"] = self.language
         return message

@@ -189,7 +189,7 @@ class _EmailRun:
                 remove_token(session, hashed)
                 if not self.plan.reminder:
                     release_first_send(session, request_id)
-            log.warning("feedback request %d not sent: %s", request_id, error.reason)
+            log.info("feedback request %d not sent: %s", request_id, error.reason)
             return FAILED, error.reason
         if self.plan.reminder:
             with self.store.session() as session:
