@@ -35,6 +35,7 @@ def _register_commands() -> None:
         feedback,
         imports,
         match,
+        model,
         pairings,
         participants,
         serve,
@@ -51,6 +52,7 @@ def _register_commands() -> None:
     app.add_typer(match.app, name="matching")
     app.add_typer(pairings.app, name="pairings")
     app.command("train")(train.train)
+    app.add_typer(model.app, name="model")
     app.add_typer(feedback.app, name="feedback")
     app.command("synth")(synth.synth)
     app.command("serve")(serve.serve)

@@ -56,3 +56,13 @@ def print_json(payload: Any) -> None:
     """Indented JSON of a result Struct (or plain data), encoded as the API encodes it."""
     encoded = msgspec.json.encode(payload, enc_hook=str)
     sys.stdout.write(msgspec.json.format(encoded, indent=2).decode() + "\n")
+
+
+def os_user() -> str:
+    """Who runs the command, for audit trails: the login name, else `unknown`."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return "unknown"

@@ -104,5 +104,6 @@ def train(
         chosen,
         force=force,
         progress=context.console.is_terminal,
+        actor=context.os_user(),
     )
     _print_report(report)

@@ -15,6 +15,7 @@ from recomentor.ranking.roster import Roster, load_roster
 from recomentor.ranking.scorers import HeuristicScorer, Scorer
 from recomentor.settings import Settings
 from recomentor.training.association import fit_phrase_association
+from recomentor.training.champion import TRAINING_ACTOR, record_training_promotion
 from recomentor.training.config import TrainingConfig
 from recomentor.training.dataset import (
     SOFT,
@@ -187,8 +188,12 @@ def train_and_register(
     *,
     force: bool = False,
     progress: bool = False,
+    actor: str = TRAINING_ACTOR,
 ) -> TrainingReport:
-    """Train on all feedback, compare on held-out mentees, log to MLflow, promote if better."""
+    """Train on all feedback, compare on held-out mentees, log to MLflow, promote if better.
+
+    A promotion is added to the champion's audit trail under `actor` (who started training).
+    """
     clock = _PhaseClock()
     roster = load_roster(store, encoder, progress=progress)
     clock.lap("roster")
@@ -232,6 +237,14 @@ def train_and_register(
     promotion = decide_promotion(evaluation, min_improvement=config.min_improvement, force=force)
     clock.lap("evaluate")
     run = log_training_run(settings, config, dataset, learned, evaluation, promotion)
+    if promotion.promote:
+        record_training_promotion(
+            store,
+            from_version=previous,
+            to_version=run.version,
+            reason=promotion.reason,
+            actor=actor,
+        )
     clock.lap("log")
     return TrainingReport(
         rows=len(dataset),
