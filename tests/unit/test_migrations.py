@@ -1,4 +1,5 @@
-"""Migrations: an existing 0001 database with data upgrades to the pairing lifecycle (0002)."""
+"""Migrations: an existing 0001 database with data upgrades to the pairing lifecycle (0002),
+and the feedback request tables (0006) come and go without touching pairings or feedback."""
 
 from __future__ import annotations
 
@@ -158,5 +159,30 @@ def test_stored_matchings_survive_the_matching_edits_revision_both_ways(store: S
         pairs = connection.execute(text("SELECT count(*) FROM matching_pairs")).scalar_one()
         tables = set(inspect(connection).get_table_names())
     assert pairs == 1 and "matching_removed_pairs" not in tables
+
+
+def test_a_database_with_pairings_gets_the_feedback_request_tables_and_back(store: Store) -> None:
+    # 0006 adds tables that reference pairings and feedback; going down and up keeps both.
+    config = _alembic_config(store.engine)
+    command.downgrade(config, "0001")
+    _seed_0001(store)
+    command.upgrade(config, "0004")
+    store.upgrade()
+    new_tables = {"feedback_requests", "feedback_tokens", "feedback_answers", "champion_changes"}
+    assert new_tables <= set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as connection:
+        pairing_id = connection.execute(text("SELECT id FROM pairings")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO feedback_requests (pairing_id, participant_id, checkin, created_at, "
+                "reminders) VALUES (:pairing, 'S1', 'end', :now, 0)"
+            ),
+            {"pairing": pairing_id, "now": NOW},
+        )
+    command.downgrade(config, "0004")
+    assert not new_tables & set(inspect(store.engine).get_table_names())
+    with store.engine.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM pairings")).scalar_one() == 1
+        assert connection.execute(text("SELECT count(*) FROM feedback")).scalar_one() == 3
     store.upgrade()
     assert store.current_revision() == store.head_revision()
