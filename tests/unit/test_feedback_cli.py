@@ -99,10 +99,22 @@ def test_a_dry_run_writes_working_links_and_sends_nothing(
     assert by_id["S2"]["name"] == "Sarah O'Neil" and by_id["S2"]["email"] == "s2@example.com"
     form = open_request(store, token_of(by_id["S1"]["link"]), SENT)
     assert form.partner_name == "Jeanne Martin"
-    # Listed counts as sent: neither a second dry run nor a real send repeats it.
+    # Listed counts as sent: a second dry run does not repeat it (nor does e-mail, see
+    # test_feedback_send).
     again = tmp_path / "again.csv"
     code, out, _ = _send(["--all-active", "--dry-run", "--out", str(again)], capsys, monkeypatch)
     assert code == 0 and read_links_csv(again) == []
+
+
+def test_a_links_file_that_cannot_be_written_leaves_the_requests_undelivered(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "no-such-folder" / "links.csv"
+    code, _, err = _send(["--all-active", "--dry-run", "--out", str(missing)], capsys, monkeypatch)
+    assert code == 1 and "cannot write the links file" in err and "FileNotFoundError" in err
+    written = tmp_path / "links.csv"
+    code, _, _ = _send(["--all-active", "--dry-run", "--out", str(written)], capsys, monkeypatch)
+    assert code == 0 and len(read_links_csv(written)) == 6
 
 
 def test_usage_and_configuration_errors_are_one_line_each(

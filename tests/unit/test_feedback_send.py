@@ -33,6 +33,7 @@ from tests.feedback_data import (
     PUBLIC_URL,
     SENT,
     Program,
+    issue_links,
     link_settings,
     seed_program,
     token_of,
@@ -186,6 +187,21 @@ def test_reminders_go_only_to_those_who_have_not_answered(
             ).all()
         )
     assert counts == {"J1": 1, "S1": 0, "J2": 0, "S2": 1, "J3": 1, "S3": 1}
+
+
+def test_links_handed_out_in_a_csv_are_not_e_mailed_again_but_reminded(
+    store: Store, program: Program, collector: Collector, port: int, tmp_path: Path
+) -> None:
+    settings = _settings(tmp_path / "home", port)
+    listed = issue_links(store, settings, tmp_path)
+    first = _send(store, settings, now=LATER)
+    assert (first.sent, first.already_sent, collector.received) == (0, 6, [])
+    reminded = _send(store, settings, reminder=True, now=LATER)
+    assert (reminded.sent, reminded.not_sent_yet) == (6, 0)
+    # The mail merge's link and the reminder's open the same request.
+    (received,) = collector.to("s1@example.com")
+    for token in (listed["S1"], token_of(_link(received))):
+        assert open_request(store, token, LATER).partner_name == "Jeanne Martin"
 
 
 def test_a_refused_address_fails_alone_and_is_tried_again_next_time(
