@@ -186,3 +186,14 @@ def test_a_database_with_pairings_gets_the_feedback_request_tables_and_back(stor
         assert connection.execute(text("SELECT count(*) FROM feedback")).scalar_one() == 3
     store.upgrade()
     assert store.current_revision() == store.head_revision()
+
+
+def test_a_database_at_the_matching_edits_revision_gets_the_feedback_tables(store: Store) -> None:
+    # 0006 was written beside 0007 and landed after it: it follows 0007, so a database already
+    # at 0007 is not taken for up to date.
+    config = _alembic_config(store.engine)
+    command.downgrade(config, "0007")
+    assert "feedback_requests" not in inspect(store.engine).get_table_names()
+    store.upgrade()
+    assert store.current_revision() == store.head_revision()
+    assert "feedback_requests" in inspect(store.engine).get_table_names()
