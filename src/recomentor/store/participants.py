@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from recomentor import fields as F
 from recomentor.errors import NotFoundError
 from recomentor.store.db import affected_rows, batches
+from recomentor.store.pairings import ACTIVE
 from recomentor.store.tables import FeedbackRow, PairingRow, ParticipantRow, utcnow
+from recomentor.text import strip_accents
 
 # Fields compared to decide whether an upsert changes a stored participant.
 _DATA_FIELDS = tuple(f for f in F.PARTICIPANT_FIELDS if f != F.ID)
@@ -181,3 +183,125 @@ def delete_participant_rows(session: Session, participant_id: str) -> dict[str, 
     pairings = affected_rows(session.execute(delete(PairingRow).where(paired)))
     session.execute(delete(ParticipantRow).where(ParticipantRow.id == participant_id))
     return {"feedback": feedback, "pairings": pairings}
+
+
+# Search is case- and accent-insensitive: "elodie" finds "Élodie". PostgreSQL folds with
+# translate(); SQLite gets a function of ours on the connection (it has no such built-in).
+_ACCENTED = "àáâäãåāçćčèéêëēėęìíîïīñńòóôöõōùúûüūýÿžšÀÁÂÄÃÅĀÇĆČÈÉÊËĒĖĘÌÍÎÏĪÑŃÒÓÔÖÕŌÙÚÛÜŪÝŸŽŠ"
+_PLAIN = "aaaaaaaccceeeeeeeiiiiinnoooooouuuuuyyzsaaaaaaaccceeeeeeeiiiiinnoooooouuuuuyyzs"
+_SQLITE_FOLD = "recomentor_fold"
+_SEARCH_SEPARATOR = "\x1f"  # between id, name and department: no query matches across two
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    """What the participants page asks for; None means any."""
+
+    text: str | None = None  # part of the id, name or department
+    role: str | None = None
+    department: str | None = None
+    location: str | None = None
+    paired: bool | None = None  # in an active pairing (on either side) or not
+
+
+@dataclass(frozen=True)
+class ParticipantListing:
+    """One page of participants sorted by name, and how many match in all."""
+
+    rows: list[ParticipantRow]
+    total: int
+    # Ids of the page's people who are in an active pairing.
+    paired: set[str]
+
+
+def fold_text(text: str | None) -> str:
+    """Lower case without accents, as the search compares texts."""
+    if not text:
+        return ""
+    if text.isascii():
+        return text.lower()
+    return strip_accents(text).casefold()
+
+
+def _folded(session: Session, column: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        # Registered per query: cheap, and every pooled connection gets it when it is used.
+        raw = session.connection().connection.driver_connection
+        assert raw is not None  # a connection checked out of the pool is open
+        raw.create_function(_SQLITE_FOLD, 1, fold_text, deterministic=True)
+        return getattr(func, _SQLITE_FOLD)(column)
+    return func.translate(func.lower(column), _ACCENTED, _PLAIN)
+
+
+def _active_pairing_of(person: Any) -> Any:
+    return (
+        select(PairingRow.id)
+        .where(
+            PairingRow.status == ACTIVE,
+            (PairingRow.mentor_id == person) | (PairingRow.mentee_id == person),
+        )
+        .exists()
+    )
+
+
+def search_participants(
+    session: Session, filters: ParticipantFilters, *, offset: int, limit: int
+) -> ParticipantListing:
+    """The participants matching `filters`, sorted by name (then id), `limit` from `offset`."""
+    conditions = []
+    if filters.text:
+        haystack = (
+            ParticipantRow.id
+            + _SEARCH_SEPARATOR
+            + func.coalesce(ParticipantRow.name, "")
+            + _SEARCH_SEPARATOR
+            + ParticipantRow.department
+        )
+        conditions.append(
+            _folded(session, haystack).contains(fold_text(filters.text), autoescape=True)
+        )
+    if filters.role:
+        conditions.append(ParticipantRow.role == filters.role)
+    if filters.department:
+        conditions.append(ParticipantRow.department == filters.department)
+    if filters.location:
+        conditions.append(ParticipantRow.location == filters.location)
+    if filters.paired is not None:
+        active = _active_pairing_of(ParticipantRow.id)
+        conditions.append(active if filters.paired else ~active)
+    total = session.scalar(select(func.count()).select_from(ParticipantRow).where(*conditions))
+    # Nameless people last; among equal names the id keeps pages stable.
+    order = (
+        ParticipantRow.name.is_(None),
+        _folded(session, ParticipantRow.name),
+        ParticipantRow.id,
+    )
+    rows = list(
+        session.scalars(
+            select(ParticipantRow).where(*conditions).order_by(*order).offset(offset).limit(limit)
+        )
+    )
+    ids = [row.id for row in rows]
+    paired = (
+        set(
+            session.scalars(
+                select(ParticipantRow.id).where(
+                    ParticipantRow.id.in_(ids), _active_pairing_of(ParticipantRow.id)
+                )
+            )
+        )
+        if ids
+        else set()
+    )
+    return ParticipantListing(rows, int(total or 0), paired)
+
+
+def participant_facets(session: Session) -> tuple[list[str], list[str]]:
+    """Every department and every location given, sorted: the choices of the page's filters."""
+    departments = session.scalars(select(ParticipantRow.department).distinct())
+    locations = session.scalars(
+        select(ParticipantRow.location).where(ParticipantRow.location.is_not(None)).distinct()
+    )
+    return sorted(departments, key=fold_text), sorted(
+        (location for location in locations if location), key=fold_text
+    )
