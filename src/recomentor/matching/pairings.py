@@ -24,6 +24,7 @@ from recomentor.store.pairings import (
     get_pairing,
     list_pairing_rows,
     lock_pairings,
+    pairing_page,
     pairing_rows,
 )
 from recomentor.store.tables import PairingRow, utcnow
@@ -150,3 +151,13 @@ def end_pairing_of(store: Store, mentor_id: str, mentee_id: str, reason: str) ->
     with store.session() as session:
         pairing_id = find_pairing(session, mentor_id, mentee_id).id
     return end_pairing(store, pairing_id, reason)
+
+
+def pairings_page(
+    store: Store, *, status: str, offset: int, limit: int
+) -> tuple[list[Pairing], int]:
+    """One page of the pairings of `status`, latest first, and how many there are in all."""
+    check_pairing_status(status)
+    with store.session() as session:
+        rows, total = pairing_page(session, status=status, offset=offset, limit=limit)
+        return [_pairing(row) for row in rows], total

@@ -152,3 +152,14 @@ def active_count_of_matching(session: Session, matching_id: str) -> int:
         PairingRow.matching_id == matching_id, PairingRow.status == ACTIVE
     )
     return int(session.scalar(query) or 0)
+
+
+def pairing_page(
+    session: Session, *, status: str, offset: int, limit: int
+) -> tuple[list[PairingRow], int]:
+    """One page of the pairings of one status, latest first (formed or ended), and their count."""
+    latest = PairingRow.ended_at.desc() if status == ENDED else PairingRow.created_at.desc()
+    query = select(PairingRow).where(PairingRow.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(latest, PairingRow.id.desc()).offset(offset).limit(limit))
+    return list(rows), int(total or 0)
