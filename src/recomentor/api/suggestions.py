@@ -46,16 +46,31 @@ def suggestions(
 ) -> SuggestionResult:
     """The k best partners with the reasons behind each score; pairs formed before and people
     the pairings in force leave without room are left out (counted in `excluded`)."""
-    settings = runtime.settings
+    return suggest_partners(
+        runtime, participant_id, k=k, mode=mode, lang=lang or runtime.settings.lang, role=as_role
+    )
+
+
+def suggest_partners(
+    runtime: Runtime,
+    participant_id: str,
+    *,
+    k: int,
+    mode: str,
+    lang: str,
+    role: str | None = None,
+) -> SuggestionResult:
+    """The ranking this route and the person page show: the runtime's roster and scorer, and
+    the pairings as stored now."""
     return rank_partners(
         runtime.roster(),
         runtime.scorer,
         participant_id,
         k=k,
         mode=mode,
-        min_gap=settings.min_gap,
-        lang=lang or settings.lang,
-        role=as_role,
+        min_gap=runtime.settings.min_gap,
+        lang=lang,
+        role=role,
         # Read per request: pairings change without any participant changing.
         pairings=read_pairing_state(runtime.store),
     )
