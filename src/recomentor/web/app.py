@@ -10,7 +10,7 @@ from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from recomentor.web import admin, overview, sign_in
+from recomentor.web import admin, overview, pairings, participants, sign_in
 from recomentor.web.errors import page_aware
 from recomentor.web.guards import page_guard
 from recomentor.web.templates import template_config
@@ -24,6 +24,8 @@ PAGES: list[ControllerRouterHandler] = [
     overview.overview,
     admin.UsersController,
     admin.KeysController,
+    participants.ParticipantsController,
+    pairings.PairingsController,
 ]
 
 # Pages show names and e-mails: not kept by caches, not framed, nothing loaded from elsewhere.
