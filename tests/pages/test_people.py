@@ -233,7 +233,7 @@ def test_person_page_shows_answers_pairings_and_explained_suggestions(
         "Comprendre TikTok et Instagram",
         "Marketing",
         "Paris",
-        "jusqu'à 1 mentorés",
+        "jusqu'à 1 mentoré",
         "Mentoré",
     ):
         assert shown in page, shown
@@ -403,7 +403,7 @@ def test_pairings_list_and_end_with_a_reason(
     assert _flash(again.text) == [f"Pairing {first.id} had already ended."]
     manager.cookies["lang"] = "fr"
     history = _text(manager.get("/pairings", params={"status": "ended"}))
-    assert "1 binômes terminés" in history and "mentorat achevé" in history
+    assert "1 binôme terminé" in history and "mentorat achevé" in history
     assert "Élodie Béranger" in history and "Yanis Dupont" not in history
     assert (
         manager.post("/pairings/999/end", data={"csrf_token": token, "reason": "other"}).status_code
@@ -469,3 +469,14 @@ def test_names_never_reach_the_logs(
     for name in NAMES.values():
         for part in name.split():
             assert part not in logged, part
+
+
+def test_a_pairing_on_the_person_page_names_the_partner_s_role(
+    signed_in: SignIn, people: Store, web_app: Litestar
+) -> None:
+    pair_by_hand(people, web_app.state.runtime.roster(), "J1", "S1", min_gap=5)
+    viewer = signed_in("viewer")
+    mentee_page = _text(viewer.get("/participants/S1"))
+    assert re.search(r"Élodie Béranger</a> <code>J1</code></td>\s*<td>mentor</td>", mentee_page)
+    mentor_page = _text(viewer.get("/participants/J1"))
+    assert re.search(r"Bernard Lefèvre</a> <code>S1</code></td>\s*<td>mentee</td>", mentor_page)
