@@ -25,7 +25,12 @@ from recomentor import fields as F
 from recomentor.errors import ErasureKeyError
 from recomentor.settings import PREFIX, Settings
 from recomentor.store.erasures import any_erasure, erasure_times, save_erasure
-from recomentor.store.participants import UpsertCounts, as_utc, upsert_participants
+from recomentor.store.participants import (
+    UpsertCounts,
+    as_utc,
+    plan_upsert,
+    upsert_participants,
+)
 
 KEY_FILE = "erasure.key"
 _MIN_KEY_CHARS = 32
@@ -108,11 +113,25 @@ def erased_ids(session: Session, records: Sequence[dict[str, Any]], key: Erasure
     return found
 
 
+def _not_erased(
+    session: Session, records: Sequence[dict[str, Any]], key: ErasureKey
+) -> tuple[list[dict[str, Any]], int]:
+    skipped = erased_ids(session, records, key)
+    return [record for record in records if record[F.ID] not in skipped], len(skipped)
+
+
 def upsert_unless_erased(
     session: Session, records: Sequence[dict[str, Any]], key: ErasureKey
 ) -> UpsertCounts:
     """The one write path of survey answers (import, API): erased ids first, then the upsert
     with its stale rule. A submission newer than the erasure is the person answering again."""
-    skipped = erased_ids(session, records, key)
-    kept = [record for record in records if record[F.ID] not in skipped]
-    return replace(upsert_participants(session, kept), erased=len(skipped))
+    kept, erased = _not_erased(session, records, key)
+    return replace(upsert_participants(session, kept), erased=erased)
+
+
+def plan_unless_erased(
+    session: Session, records: Sequence[dict[str, Any]], key: ErasureKey
+) -> UpsertCounts:
+    """The counts `upsert_unless_erased` would give now, without writing (an import preview)."""
+    kept, erased = _not_erased(session, records, key)
+    return replace(plan_upsert(session, kept).counts, erased=erased)

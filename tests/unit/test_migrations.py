@@ -197,3 +197,46 @@ def test_a_database_at_the_matching_edits_revision_gets_the_feedback_tables(stor
     store.upgrade()
     assert store.current_revision() == store.head_revision()
     assert "feedback_requests" in inspect(store.engine).get_table_names()
+
+
+def test_saved_mappings_and_import_runs_revision_round_trip(store: Store) -> None:
+    # 0008 only adds two tables; the users they point to keep their rows both ways.
+    config = _alembic_config(store.engine)
+    command.downgrade(config, "0008-1")
+    assert {"saved_mappings", "import_runs"}.isdisjoint(inspect(store.engine).get_table_names())
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (email, role, password_hash, created_at) "
+                "VALUES ('hr@example.org', 'manager', 'x', :now)"
+            ),
+            {"now": NOW},
+        )
+    command.upgrade(config, "0008")
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO saved_mappings (name, toml, created_by, created_at) "
+                "VALUES ('forms', '[columns]', 1, :now)"
+            ),
+            {"now": NOW},
+        )
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(
+                text(
+                    "INSERT INTO saved_mappings (name, toml, created_at) "
+                    "VALUES ('forms', '[columns]', :now)"
+                ),
+                {"now": NOW},
+            )
+    store.upgrade()
+    with store.engine.begin() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+    command.downgrade(config, "0008-1")
+    with store.engine.begin() as connection:
+        users = connection.execute(text("SELECT count(*) FROM users")).scalar_one()
+        tables = set(inspect(connection).get_table_names())
+    assert users == 1 and "saved_mappings" not in tables
+    store.upgrade()
+    assert store.current_revision() == store.head_revision()

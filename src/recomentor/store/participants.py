@@ -72,12 +72,18 @@ def _upsert_statement(session: Session) -> Any:
     return statement.on_conflict_do_update(index_elements=[table.id], set_=changes, where=newer)
 
 
-def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> UpsertCounts:
-    """Insert new ids, update changed ones, leave identical ones alone; ids must be unique.
+@dataclass(frozen=True)
+class UpsertPlan:
+    """What an upsert of `records` would do to the rows as stored now, before writing."""
 
-    The counts describe the rows as read before writing; a concurrent writer of the same id
-    can turn an insert into an update (or a no-op when its submission is the later one).
-    """
+    counts: UpsertCounts
+    # Rows to insert or update, in id order (every writer locks rows in that order).
+    writes: list[dict[str, Any]]
+
+
+def plan_upsert(session: Session, records: Sequence[dict[str, Any]]) -> UpsertPlan:
+    """New ids are inserted, changed ones updated unless older than stored, identical ones
+    left alone; reads only, so an import's preview counts exactly as its write will."""
     existing: dict[str, ParticipantRow] = {}
     for chunk in batches([r[F.ID] for r in records], _CHUNK):
         for row in session.scalars(select(ParticipantRow).where(ParticipantRow.id.in_(chunk))):
@@ -99,19 +105,29 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
                 continue
         writes.append({**record, "created_at": now, "updated_at": now})
     if existing:
-        # The ORM identity map holds the old rows; bulk statements below bypass it.
+        # The ORM identity map holds the old rows; bulk statements of a write bypass it.
         session.expunge_all()
-    # Rows are locked in id order by every writer, so two overlapping writes cannot deadlock.
     writes.sort(key=lambda write: str(write[F.ID]))
-    if writes:
+    counts = UpsertCounts(inserted, len(writes) - inserted, unchanged, stale)
+    return UpsertPlan(counts, writes)
+
+
+def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> UpsertCounts:
+    """Insert new ids, update changed ones, leave identical ones alone; ids must be unique.
+
+    The counts describe the rows as read before writing; a concurrent writer of the same id
+    can turn an insert into an update (or a no-op when its submission is the later one).
+    """
+    plan = plan_upsert(session, records)
+    if plan.writes:
         statement = _upsert_statement(session)
-        for chunk in batches(writes, _CHUNK):
+        for chunk in batches(plan.writes, _CHUNK):
             session.execute(statement, list(chunk))
-    if inserted >= _ANALYZE_AFTER:
+    if plan.counts.inserted >= _ANALYZE_AFTER:
         # A freshly bulk-loaded table has no statistics yet; without them PostgreSQL plans the
         # next import's `id IN (...)` lookups as sequential scans of the whole table.
         session.execute(text(f"ANALYZE {ParticipantRow.__tablename__}"))
-    return UpsertCounts(inserted, len(writes) - inserted, unchanged, stale)
+    return plan.counts
 
 
 def get_participant(session: Session, participant_id: str) -> ParticipantRow:

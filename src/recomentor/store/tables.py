@@ -367,3 +367,36 @@ class ChampionChangeRow(Base):
     # As given: the OS user or --by for the CLI, the signed-in account for the web page.
     actor: Mapped[str] = mapped_column(String(320))
     reason: Mapped[str] = mapped_column(String(500))
+
+
+class SavedMappingRow(Base):
+    """A column mapping kept by name for the next wave of the same survey: its TOML as given,
+    checked when saved and parsed again at each use."""
+
+    __tablename__ = "saved_mappings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    toml: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ImportRunRow(Base):
+    """One participant import that went through: when, who (a web user; none from the CLI and
+    the API) and its counts; never the file, its name or its answers."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    rows_read: Mapped[int] = mapped_column(Integer)
+    inserted: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rejected_rows: Mapped[int] = mapped_column(Integer)

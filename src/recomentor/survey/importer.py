@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 import polars as pl
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from recomentor import fields as F
 from recomentor.errors import (
@@ -20,9 +21,15 @@ from recomentor.errors import (
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.feedback import FeedbackStatus, upsert_feedback, upsert_one_feedback
+from recomentor.store.import_runs import ImportRun, record_import_run
 from recomentor.store.pairings import rated_pairs, was_paired
-from recomentor.store.participants import existing_ids
-from recomentor.suppression import load_erasure_key, upsert_unless_erased
+from recomentor.store.participants import UpsertCounts, existing_ids
+from recomentor.store.tables import utcnow
+from recomentor.suppression import (
+    load_erasure_key,
+    plan_unless_erased,
+    upsert_unless_erased,
+)
 from recomentor.survey.checks import control_character_problems, without_control_characters
 from recomentor.survey.feedback import NEVER_PAIRED, validate_feedback
 from recomentor.survey.mapping import ColumnMapping
@@ -147,6 +154,30 @@ def _read_mapped(
     return _Mapped(table, frame, ignored)
 
 
+@dataclass(frozen=True)
+class _CheckedParticipants:
+    mapped: _Mapped
+    latest: pl.DataFrame  # the valid rows, each id's latest submission only
+    problems: list[RowProblem]
+    superseded: list[int]
+
+    def report(self, source: str) -> ImportReport:
+        return self.mapped.report(source, self.problems, self.superseded)
+
+
+def _check_participants(
+    data: bytes, source: str, settings: Settings, mapping: ColumnMapping
+) -> _CheckedParticipants:
+    mapped = _read_mapped(
+        data, source, settings, mapping, F.PARTICIPANT_FIELDS, F.REQUIRED_PARTICIPANT_FIELDS
+    )
+    valid, problems = validate_participants(
+        mapped.frame, mapping, max_text_chars=settings.max_text_chars
+    )
+    latest, superseded = latest_per_id(valid)
+    return _CheckedParticipants(mapped, latest, problems, superseded)
+
+
 def import_participants(
     store: Store,
     data: bytes,
@@ -155,25 +186,85 @@ def import_participants(
     settings: Settings,
     mapping: ColumnMapping | None = None,
     skip_invalid: bool = False,
+    imported_by: int | None = None,
 ) -> ImportReport:
-    """Validate every row, then upsert all valid rows in one transaction (or none when strict)."""
-    mapping = mapping or ColumnMapping()
-    mapped = _read_mapped(
-        data, source, settings, mapping, F.PARTICIPANT_FIELDS, F.REQUIRED_PARTICIPANT_FIELDS
-    )
-    valid, problems = validate_participants(
-        mapped.frame, mapping, max_text_chars=settings.max_text_chars
-    )
-    if problems and not skip_invalid:
-        raise RowsRejectedError(problems, what="rows")
-    latest, superseded = latest_per_id(valid)
-    report = mapped.report(source, problems, superseded)
+    """Validate every row, then upsert all valid rows in one transaction (or none when strict).
+
+    The run is logged in the same transaction (when, `imported_by` a web user, the counts).
+    """
+    checked = _check_participants(data, source, settings, mapping or ColumnMapping())
+    if checked.problems and not skip_invalid:
+        raise RowsRejectedError(checked.problems, what="rows")
+    report = checked.report(source)
     key = load_erasure_key(settings)
-    records = to_records(latest)
-    counts = store.write(lambda session: upsert_unless_erased(session, records, key))
+    records = to_records(checked.latest)
+
+    def store_rows(session: Session) -> UpsertCounts:
+        counts = upsert_unless_erased(session, records, key)
+        run = ImportRun(
+            finished_at=utcnow(),
+            user_id=imported_by,
+            rows_read=report.rows_read,
+            inserted=counts.inserted,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            rejected_rows=report.rejected_rows,
+        )
+        record_import_run(session, run)
+        return counts
+
+    counts = store.write(store_rows)
     report.inserted, report.updated = counts.inserted, counts.updated
     report.unchanged, report.stale, report.erased = counts.unchanged, counts.stale, counts.erased
     return report
+
+
+# Rows of the file a preview shows as mapped, before anything is stored.
+PREVIEW_ROWS = 10
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What `import_participants` would do with a file now, worked out without writing."""
+
+    # Counts as the import would report them with the invalid rows skipped; `rejected` lists
+    # every problem, which a strict import refuses the whole file for.
+    report: ImportReport
+    # The first rows as mapped to canonical fields (text, value aliases applied), with "line".
+    first_rows: list[dict[str, str | int | None]]
+
+    @property
+    def valid_rows(self) -> int:
+        return self.report.rows_read - self.report.rejected_rows
+
+    def importable(self, *, skip_invalid: bool) -> bool:
+        """A strict import stores nothing when any row is invalid; a file with no valid row
+        has nothing to store either way."""
+        if self.valid_rows == 0:
+            return False
+        return skip_invalid or not self.report.rejected
+
+
+def preview_participants(
+    store: Store,
+    data: bytes,
+    *,
+    source: str,
+    settings: Settings,
+    mapping: ColumnMapping | None = None,
+    rows: int = PREVIEW_ROWS,
+) -> ImportPreview:
+    """The import's checks and counts under the same rules and limits, reading only."""
+    checked = _check_participants(data, source, settings, mapping or ColumnMapping())
+    report = checked.report(source)
+    key = load_erasure_key(settings)
+    records = to_records(checked.latest)
+    with store.session() as session:
+        counts = plan_unless_erased(session, records, key)
+    report.inserted, report.updated = counts.inserted, counts.updated
+    report.unchanged, report.stale, report.erased = counts.unchanged, counts.stale, counts.erased
+    first = checked.mapped.frame.head(rows).rename({LINE: "line"})
+    return ImportPreview(report=report, first_rows=first.to_dicts())
 
 
 def import_feedback(
