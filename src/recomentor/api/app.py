@@ -59,7 +59,7 @@ def create_app(
         ],
     )
     return Litestar(
-        route_handlers=[health.health, health.ready, api, *web_routers()],
+        route_handlers=[health.health, health.ready, api, *web_routers(settings.max_upload_bytes)],
         lifespan=[services(settings, store=store, encoder=encoder, scorer=scorer)],
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         # Pages answer their errors with HTML pages, the API with problem documents.

@@ -10,7 +10,7 @@ from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from recomentor.web import admin, overview, pairings, participants, sign_in
+from recomentor.web import admin, imports, overview, pairings, participants, sign_in
 from recomentor.web.errors import page_aware
 from recomentor.web.guards import page_guard
 from recomentor.web.templates import template_config
@@ -26,6 +26,7 @@ PAGES: list[ControllerRouterHandler] = [
     admin.KeysController,
     participants.ParticipantsController,
     pairings.PairingsController,
+    imports.ImportController,
 ]
 
 # Pages show names and e-mails: not kept by caches, not framed, nothing loaded from elsewhere.
@@ -40,11 +41,12 @@ _PAGE_HEADERS = [
 ]
 
 
-def web_routers() -> list[Router]:
+def web_routers(max_upload_bytes: int) -> list[Router]:
+    """The pages; an upload of a survey export may be as large as the API's (the settings')."""
     pages = Router(
         path="/",
         guards=[page_guard],
-        route_handlers=PAGES,
+        route_handlers=[*PAGES, imports.upload_router(max_upload_bytes)],
         response_headers=_PAGE_HEADERS,
         include_in_schema=False,
     )
