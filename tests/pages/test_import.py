@@ -159,7 +159,7 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(
 def test_a_clean_file_imports_without_a_mapping(signed_in: SignIn, sqlite_store: Store) -> None:
     manager = signed_in("manager")
     url = _preview_url(manager, _files(CLEAN, mapping=None))
-    assert "No mapping: the headers are the field names" in _text(manager.get(url))
+    assert "Mapping: none, the headers are the field names" in _text(manager.get(url))
     report = _confirm(manager, url)
     assert report.status_code == 200 and _count(report, "inserted") == 2
     assert _stored(sqlite_store) == 2
@@ -293,7 +293,7 @@ def test_saved_mappings_are_saved_used_by_name_and_deleted(
     assert twice.status_code == 400 and "already saved" in _text(twice)
     url = _preview_url(manager, _files(mapping=None), saved_mapping="Forms FR", skip_invalid="on")
     preview = manager.get(url)
-    assert "Saved mapping “Forms FR”" in _text(preview) and _count(preview, "inserted") == 30
+    assert "Mapping: saved as “Forms FR”" in _text(preview) and _count(preview, "inserted") == 30
     # Only an uploaded mapping file is offered to be saved again.
     assert "save-this-mapping" not in preview.text
     (mapping,) = list_mappings(sqlite_store)
