@@ -10,7 +10,16 @@ from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from recomentor.web import admin, imports, overview, pairings, participants, sign_in
+from recomentor.web import (
+    admin,
+    imports,
+    matching_edits,
+    matchings,
+    overview,
+    pairings,
+    participants,
+    sign_in,
+)
 from recomentor.web.errors import page_aware
 from recomentor.web.guards import page_guard
 from recomentor.web.templates import template_config
@@ -27,6 +36,8 @@ PAGES: list[ControllerRouterHandler] = [
     participants.ParticipantsController,
     pairings.PairingsController,
     imports.ImportController,
+    matchings.MatchingsController,
+    matching_edits.MatchingEditsController,
 ]
 
 # Pages show names and e-mails: not kept by caches, not framed, nothing loaded from elsewhere.
