@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from litestar.testing import TestClient
 
+from recomentor.matching.rules import FILTERS
 from recomentor.matching.service import get_matching, list_matchings
 from recomentor.store import Store
 from recomentor.store.participants import upsert_participants
@@ -123,7 +124,7 @@ def test_draft_from_form_fields_then_review(manager: TestClient, sqlite_store: S
     assert "Finance" in page and "Marketing" in page
     assert f"{matching.pairs[0].score:.3f}" in page
     assert "Reverse (the junior mentors)" in page and "Highest total score" in page
-    assert "Rule: the same site +0.05" in page and "1 pairs excluded" in page
+    assert "Rule: Same site +0.05" in page and "1 pairs excluded" in page
     # The explanation on demand, written again with names in the page's language.
     assert "<details" in page and "Why this pair?" in page
     assert "Léa Martin's skills" in page and "<meter" in page
@@ -142,7 +143,7 @@ def test_review_in_french_says_the_summary_in_french(
     matching_id = _drafted(manager)
     manager.get("/lang/fr")
     page = _text(manager.get(f"/matchings/{matching_id}"))
-    assert "Pourquoi ce binôme ?" in page and "les compétences de Léa Martin" in page
+    assert "Pourquoi ce binôme\u00a0?" in page and "les compétences de Léa Martin" in page
     assert "Aucun mentor éligible" in page
     score = f"{get_matching(sqlite_store, matching_id).pairs[0].score:.3f}".replace(".", ",")
     assert score in page
@@ -451,5 +452,6 @@ def test_catalog_names_every_factor_and_reason() -> None:
     english = catalogs()["en"]
     built = [f"matchings.factor_{name}" for name in NAMED_FACTORS]
     built += [f"matchings.reason_{code}" for code in UNPAIRED_REASONS]
+    built += [f"matchings.{kind}_{c}" for kind in ("bonus", "criterion") for c in FILTERS]
     built += [f"matchings.{kind}_{s}" for kind in ("status",) for s in ("draft", "approved")]
     assert [key for key in built if key not in english] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from recomentor.matching.cohort import (
     CAPACITY_EXHAUSTED,
@@ -71,18 +71,29 @@ def name_of(person_id: str, people: Mapping[str, Contact]) -> str:
 
 
 def factor_label(name: str, lang: str) -> str:
+    """A factor of a score as the page names it: a feature, or a rule's bonus."""
     if name in NAMED_FACTORS:
         return translate(lang, f"matchings.factor_{name}")
     if name.startswith(RULE_PREFIX):
-        criterion = name.removeprefix(RULE_PREFIX)
-        words = (
-            translate(lang, f"matchings.criterion_{criterion}")
-            if criterion in FILTERS
-            else factor_label(criterion, lang)
-        )
-        return translate(lang, "matchings.factor_rule", criterion=words)
+        criterion = criterion_label(name.removeprefix(RULE_PREFIX), lang)
+        return translate(lang, "matchings.factor_rule", criterion=criterion)
     # A factor a newer scorer adds before the catalog knows it: its name, not a blank.
     return name
+
+
+def criterion_label(criterion: str, lang: str) -> str:
+    """A criterion of the program rules (rules.CRITERIA) as a short name."""
+    if criterion in FILTERS:
+        return translate(lang, f"matchings.bonus_{criterion}")
+    return factor_label(criterion, lang)
+
+
+def required_words(rules: Mapping[str, Any], lang: str) -> str:
+    """A stored matching's must-filters in words: 'different departments, a common language'."""
+    return ", ".join(
+        translate(lang, f"matchings.criterion_{c}") if c in FILTERS else str(c)
+        for c in rules.get("require", ())
+    )
 
 
 def conflict_words(code: str, lang: str) -> str:

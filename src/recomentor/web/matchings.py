@@ -45,11 +45,13 @@ from recomentor.web.matching_view import (
     PAIRS_PER_PAGE,
     UNPAIRED_REASONS,
     conflict_words,
+    criterion_label,
     explain_pairs,
     factor_label,
     name_of,
     page_of,
     people_of,
+    required_words,
 )
 from recomentor.web.session import flash, redirect
 from recomentor.web.templates import page, page_lang
@@ -83,7 +85,7 @@ def _after(raw: str | None) -> tuple[datetime, str] | None:
 
 
 def _preference_labels(lang: str) -> dict[str, str]:
-    return {criterion: factor_label(criterion, lang) for criterion in PREFERENCES}
+    return {criterion: criterion_label(criterion, lang) for criterion in PREFERENCES}
 
 
 def _rules_upload(data: dict[str, Any]) -> bytes | None:
@@ -209,7 +211,7 @@ class MatchingsController(Controller):
             last=stop,
             page_number=start // PAIRS_PER_PAGE + 1,
             editable=matching.status == DRAFT,
-            filters=FILTERS,
+            required=required_words(matching.rules, lang),
             reasons=UNPAIRED_REASONS,
             factor_label=factor_label,
         )
