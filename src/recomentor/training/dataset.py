@@ -49,6 +49,9 @@ class FeedbackDataset:
     mode: str
     good_rating: int = GOOD_RATING
     label_kind: str = SOFT  # one of LABEL_KINDS: what `target` holds
+    # When the rows' ratings were given (undated ones left out); None when none is dated.
+    first_rated: datetime | None = None
+    last_rated: datetime | None = None
 
     def __len__(self) -> int:
         return int(self.is_good.size)
@@ -93,8 +96,9 @@ class FeedbackDataset:
         return digest.hexdigest()
 
 
-def _latest_ratings(store: Store) -> dict[tuple[str, str], int]:
-    """The last rating of each pair: a pairing rated mid-way and again at the end counts once."""
+def _latest_rated(store: Store) -> dict[tuple[str, str], tuple[int, datetime | None]]:
+    """The last rating of each pair and when it was given: a pairing rated mid-way and again at
+    the end counts once."""
     statement = select(
         FeedbackRow.mentor_id,
         FeedbackRow.mentee_id,
@@ -109,10 +113,14 @@ def _latest_ratings(store: Store) -> dict[tuple[str, str], int]:
         stamp = row[3]
         return (_EARLIEST if stamp is None else stamp.replace(tzinfo=None), row[4])
 
-    latest: dict[tuple[str, str], int] = {}
-    for mentor_id, mentee_id, rating, _, _ in sorted(rows, key=when):
-        latest[(mentor_id, mentee_id)] = int(rating)
+    latest: dict[tuple[str, str], tuple[int, datetime | None]] = {}
+    for mentor_id, mentee_id, rating, submitted_at, _ in sorted(rows, key=when):
+        latest[(mentor_id, mentee_id)] = (int(rating), submitted_at)
     return latest
+
+
+def _latest_ratings(store: Store) -> dict[tuple[str, str], int]:
+    return {pair: rating for pair, (rating, _) in _latest_rated(store).items()}
 
 
 def build_dataset(
@@ -125,13 +133,18 @@ def build_dataset(
     label_kind: str = SOFT,
 ) -> FeedbackDataset:
     """Join feedback with both participants' features; refuse data a model cannot learn from."""
-    ratings_by_pair = _latest_ratings(store)
+    ratings_by_pair = _latest_rated(store)
     # Feedback on someone no longer in the roster (erased meanwhile) cannot be featurised.
+    kept = {
+        pair: rated
+        for pair, rated in ratings_by_pair.items()
+        if pair[0] in roster.index and pair[1] in roster.index
+    }
     known = [
         (roster.index[mentor], roster.index[mentee], rating)
-        for (mentor, mentee), rating in ratings_by_pair.items()
-        if mentor in roster.index and mentee in roster.index
+        for (mentor, mentee), (rating, _) in kept.items()
     ]
+    dates = sorted(when for _, when in kept.values() if when is not None)
     if len(known) < min_feedback:
         raise TrainingRefusedError(
             f"only {len(known)} rated pairings to learn from; training needs at least "
@@ -152,6 +165,8 @@ def build_dataset(
         mode=mode,
         good_rating=good_rating,
         label_kind=label_kind,
+        first_rated=dates[0] if dates else None,
+        last_rated=dates[-1] if dates else None,
     )
 
 

@@ -38,6 +38,14 @@ ARTIFACTS_DIR: Final = "mlartifacts"
 MODEL_NAME: Final = "ranker"
 PROMOTION_TAG: Final = "promotion"
 PROMOTION_REASON_TAG: Final = "promotion_reason"
+# What a version was trained on, as the /model page reads it back (training/versions.py).
+DATA_HASH_TAG: Final = "data_sha256"
+FIRST_RATED_TAG: Final = "first_rated"
+LAST_RATED_TAG: Final = "last_rated"
+ROWS_PARAM: Final = "rows"
+TRAIN_ROWS_PARAM: Final = "train_rows"
+TEST_ROWS_PARAM: Final = "test_rows"
+TEST_MENTEES_PARAM: Final = "test_mentees"
 _REQUIREMENTS = ("scikit-learn", "numpy", "scipy", "mlflow")
 
 
@@ -139,16 +147,28 @@ def log_training_run(
         tags = {
             EMBEDDING_MODEL_KEY: dataset.roster.model_id,
             TRAINING_MODE_KEY: dataset.mode,
-            "data_sha256": dataset.fingerprint(),
+            DATA_HASH_TAG: dataset.fingerprint(),
             "label": dataset.label_description,
             PROMOTION_TAG: decision,
             PROMOTION_REASON_TAG: promotion.reason,
+            # Dates only: when feedback was given, never by or about whom.
+            **{
+                tag: moment.date().isoformat()
+                for tag, moment in (
+                    (FIRST_RATED_TAG, dataset.first_rated),
+                    (LAST_RATED_TAG, dataset.last_rated),
+                )
+                if moment is not None
+            },
         }
         with mlflow.start_run(experiment_id=experiment_id) as run:
             mlflow.log_params(
                 {
                     **config.params(),
-                    "rows": len(dataset),
+                    ROWS_PARAM: len(dataset),
+                    TRAIN_ROWS_PARAM: len(dataset) - evaluation.test_rows,
+                    TEST_ROWS_PARAM: evaluation.test_rows,
+                    TEST_MENTEES_PARAM: evaluation.test_mentees,
                     "good_share": round(float(dataset.is_good.mean()), 4),
                     "features": ",".join(ranker.feature_names_),
                 }
