@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -51,6 +52,14 @@ if TYPE_CHECKING:
     from recomentor.store import Store
 
 CANDIDATE_VERSION = "candidate"
+# The stages a run goes through, in order, as `on_stage` hears them (the /model page shows them).
+LOADING: Final = "loading"  # participants, their embeddings and the feedback
+FEATURES: Final = "features"  # pair features of every rated pairing
+FITTING: Final = "fitting"
+EVALUATING: Final = "evaluating"  # every scorer on the held-out mentees
+REGISTERING: Final = "registering"  # MLflow run, registry version, aliases
+STAGES: Final = (LOADING, FEATURES, FITTING, EVALUATING, REGISTERING)
+StageListener = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -189,14 +198,19 @@ def train_and_register(
     force: bool = False,
     progress: bool = False,
     actor: str = TRAINING_ACTOR,
+    on_stage: StageListener | None = None,
 ) -> TrainingReport:
     """Train on all feedback, compare on held-out mentees, log to MLflow, promote if better.
 
     A promotion is added to the champion's audit trail under `actor` (who started training).
+    `on_stage` hears each of STAGES as it begins.
     """
+    announce = on_stage or (lambda stage: None)
     clock = _PhaseClock()
+    announce(LOADING)
     roster = load_roster(store, encoder, progress=progress)
     clock.lap("roster")
+    announce(FEATURES)
     dataset = build_dataset(
         store,
         roster,
@@ -206,9 +220,11 @@ def train_and_register(
         label_kind=config.label,
     )
     clock.lap("dataset")
+    announce(FITTING)
     split = grouped_split(dataset.groups, test_size=config.test_size, seed=config.seed)
     learned = fit_ranker(dataset, split.train, config)
     clock.lap("fit")
+    announce(EVALUATING)
     scorers = {
         LEARNED: _scored_by(learned, roster, config.mode),
         HEURISTIC: _scored_by(HeuristicScorer(), roster, config.mode),
@@ -236,6 +252,7 @@ def train_and_register(
     evaluation = evaluate(dataset, split.test, scorers, settings, config)
     promotion = decide_promotion(evaluation, min_improvement=config.min_improvement, force=force)
     clock.lap("evaluate")
+    announce(REGISTERING)
     run = log_training_run(settings, config, dataset, learned, evaluation, promotion)
     if promotion.promote:
         record_training_promotion(
