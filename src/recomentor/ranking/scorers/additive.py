@@ -114,7 +114,10 @@ class AdditiveRanker(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{len(names)} feature names for {matrix.shape[1]} columns")
         self.feature_names_ = tuple(names or (f"x{i}" for i in range(matrix.shape[1])))
         # Knots from the rows that count: a row of weight zero is a row not given.
-        self.expanders_ = self._expanders(matrix[weights > 0])
+        counted = matrix[weights > 0]
+        self.expanders_ = self._expanders(counted)
+        # The training range of each feature, where its shape function was learned.
+        self.feature_ranges_ = np.column_stack([counted.min(axis=0), counted.max(axis=0)])
         blocks = self._expand(matrix)
         widths = [block.shape[1] for block in blocks]
         self.blocks_ = np.cumsum([0, *widths])
@@ -136,6 +139,33 @@ class AdditiveRanker(ClassifierMixin, BaseEstimator):
             start, stop = self.blocks_[position], self.blocks_[position + 1]
             terms[:, position] = block @ coef[start:stop]
         return terms
+
+    def feature_range(self, position: int) -> tuple[float, float]:
+        """Lowest and highest training value of a feature (for models fitted before ranges were
+        kept: the spline's boundary knots, or 0 to 1 for a linear term)."""
+        check_is_fitted(self)
+        ranges = getattr(self, "feature_ranges_", None)
+        if ranges is not None:
+            return float(ranges[position, 0]), float(ranges[position, 1])
+        expander = self.expanders_[position]
+        if expander is None:
+            return 0.0, 1.0
+        knots = expander.bsplines_[0].t
+        return float(knots[self.degree]), float(knots[-self.degree - 1])
+
+    def is_linear(self, position: int) -> bool:
+        """True when the feature is one linear term (binary, or too few values for a spline)."""
+        check_is_fitted(self)
+        return self.expanders_[position] is None
+
+    def shape_function(self, position: int, values: np.ndarray) -> np.ndarray:
+        """g_j(v) - g_j(mean_j) of feature j at each value: the logit the feature adds to a
+        pair's score when it takes that value, the other features held anywhere."""
+        check_is_fitted(self)
+        grid = np.tile(self.feature_means_, (values.size, 1))
+        grid[:, position] = values
+        shape: np.ndarray = self._terms(grid)[:, position] - self.baseline_terms_[position]
+        return shape
 
     def _validated(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
