@@ -94,7 +94,7 @@ def _checked_version(version: str) -> str:
 
 
 @contextmanager
-def _registry(settings: Settings) -> Iterator[Any]:
+def registry_client(settings: Settings) -> Iterator[Any]:
     """An MLflow client on the tracking store, its failures as RegistryUnavailableError;
     None when no model was ever trained (the store is not created by asking)."""
     uri = settings.resolved_tracking_uri
@@ -194,7 +194,7 @@ def rollback_target(settings: Settings, store: Store) -> str | None:
     """The version a rollback would restore now; None when there is none to restore."""
     with store.session() as session:
         changes = champion_changes(session)
-    with _registry(settings) as client:
+    with registry_client(settings) as client:
         current = _current_champion(client)
     try:
         return _rollback_target(changes, current)
@@ -214,7 +214,7 @@ def _move_champion(
 ) -> ChampionChange:
     reason = _one_line(reason, "reason", MAX_REASON_CHARS)
     actor = _one_line(actor, "actor", MAX_ACTOR_CHARS)
-    with store.session() as session, _registry(settings) as client:
+    with store.session() as session, registry_client(settings) as client:
         lock_champion_changes(session)
         current = _current_champion(client)
         if version is None:

@@ -163,6 +163,27 @@ def load_champion(settings: Settings) -> LearnedScorer | None:
     return scorer
 
 
+def load_version(settings: Settings, version: str) -> LearnedScorer:
+    """Any registered version, champion or not (the /model page plots its shape functions);
+    ChampionUnavailableError when it cannot be read."""
+    uri = settings.resolved_tracking_uri
+    if tracking_store_missing(uri):
+        raise ChampionUnavailableError(f"{REGISTERED_MODEL} v{version} does not exist")
+    from mlflow import MlflowClient
+
+    with quiet_mlflow():
+        try:
+            use_tracking_store(uri)
+            client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+            return _load_version(client.get_model_version(REGISTERED_MODEL, version))
+        except ChampionUnavailableError:
+            raise
+        except Exception as error:
+            raise ChampionUnavailableError(
+                f"{REGISTERED_MODEL} v{version} could not be loaded ({type(error).__name__})"
+            ) from error
+
+
 def load_scorer(settings: Settings) -> Scorer:
     """The champion when there is a usable one, else the heuristic, with a warning if broken.
 
