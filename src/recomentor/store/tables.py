@@ -400,3 +400,35 @@ class ImportRunRow(Base):
     updated: Mapped[int] = mapped_column(Integer)
     unchanged: Mapped[int] = mapped_column(Integer)
     rejected_rows: Mapped[int] = mapped_column(Integer)
+
+
+class TrainingJobRow(Base):
+    """A training run started from the /model page: its stage while it runs, its outcome after.
+
+    `running_slot` is the lock shared by every worker: 1 while the job runs, NULL once it ended;
+    its unique index lets one row at most hold it (NULLs never collide), so a second start fails
+    in the database whichever worker tries.
+    """
+
+    __tablename__ = "training_jobs"
+    __table_args__ = (
+        CheckConstraint("state IN ('running', 'finished', 'failed')", name="state"),
+        CheckConstraint("running_slot IS NULL OR running_slot = 1", name="running_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    state: Mapped[str] = mapped_column(String(16))
+    running_slot: Mapped[int | None] = mapped_column(Integer, unique=True)
+    stage: Mapped[str | None] = mapped_column(String(16))
+    # The signed-in account's e-mail, as in champion_changes.actor: the audit names a person.
+    started_by: Mapped[str] = mapped_column(String(320))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Touched while the job runs; a running row whose heartbeat stopped was left by a dead worker.
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[str | None] = mapped_column(String(32))
+    promoted: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Why it failed: refused (the data cannot train a model), crashed, or abandoned (stale).
+    failure: Mapped[str | None] = mapped_column(String(16))
+    # The refusal's own message (a core message: counts and limits, never data); else NULL.
+    detail: Mapped[str | None] = mapped_column(String(500))
