@@ -15,6 +15,7 @@ from recomentor.web import (
     imports,
     matching_edits,
     matchings,
+    model,
     overview,
     pairings,
     participants,
@@ -38,6 +39,7 @@ PAGES: list[ControllerRouterHandler] = [
     imports.ImportController,
     matchings.MatchingsController,
     matching_edits.MatchingEditsController,
+    model.ModelController,
 ]
 
 # Pages show names and e-mails: not kept by caches, not framed, nothing loaded from elsewhere.
