@@ -146,7 +146,11 @@ def test_effects_are_svg_plots_each_with_a_text_alternative(signed_in: SignIn) -
     client = signed_in("viewer")
     page = client.get("/model").text
     plots = _IMG.findall(page)
-    assert len(plots) >= 9  # every feature of the model, phrase association included
+    # Every feature of the model, phrase association included, has a figure; one that took a
+    # single value in training (a common language, here) gets its sentence instead of a dot.
+    assert page.count('<figure class="effect">') == len(FEATURE_NAMES) + 1
+    constant = page.count("every training pair had the same value")
+    assert len(plots) + constant == len(FEATURE_NAMES) + 1 and len(plots) >= 8
     english = catalogs()["en"]
     for source, alternative in plots:
         feature = source.rsplit("/", 1)[1].removesuffix(".svg")
@@ -235,7 +239,7 @@ def test_train_now_runs_in_the_background_one_at_a_time_and_lists_the_new_versio
     page = _text(scientist.get("/model"))
     assert f"Job {ended.id} (started by scientist-1@example.org" in page
     assert "registered v3." in page
-    assert "<td>v3</td>" in page
+    assert '<td data-label="Version"><strong>v3</strong>' in page
     assert scientist.get("/model/job").json()["state"] == "finished"
 
 

@@ -9,7 +9,7 @@ MESSAGES = {
         "serving_learned": "Suggestions and matchings are scored by the learned model "
         "v{version}, trained in {mode} mode; other modes use the heuristic.",
         "serving_heuristic": "Suggestions and matchings are scored by the documented heuristic "
-        "({name} {version}).",
+        "({name}, version {version}).",
         "no_champion": "No version is champion yet: train one below, or promote a version.",
         "champion_not_served": "The champion v{version} is not serving on this server (another "
         "embedding model, or unreadable): the heuristic scores instead.",
@@ -27,7 +27,7 @@ MESSAGES = {
         "rows": "{rows} rated pairings: {train} to fit, {test} held out ({mentees} mentees)",
         "rated_between": "rated from {first} to {last}",
         "data_hash": "Data hash (SHA-256)",
-        "decision": "Decision",
+        "decision": "Training's decision",
         "decision_promoted": "promoted",
         "decision_refused": "not promoted",
         "decision_forced": "promoted (forced)",
@@ -70,6 +70,7 @@ MESSAGES = {
         "live_hint": "This part of the page follows the job by itself.",
         "reload": "Reload to see its progress.",
         "effects_title": "What v{version} learned",
+        "effects_title_none": "What the model learns",
         "effects_hint": "Each plot is one feature's effect on the chance that a pairing goes "
         "well, on the log-odds scale: above the grey line it raises a pair's score, below it "
         "lowers it, compared with the average pair. Drawn over the values seen in training.",
@@ -92,19 +93,19 @@ MESSAGES = {
         "average pair.",
         "alt_constant": "{feature}: every training pair had the same value, so the model "
         "learned no effect.",
+        "binary_axis": "0: no, 1: yes",
         "trend_rises": "rises",
         "trend_falls": "falls",
         "trend_varies": "goes up and down",
         "trend_flat": "stays flat",
         "versions_title": "All versions",
         "col_version": "Version",
-        "col_aliases": "Aliases",
         "col_trained": "Trained",
         "col_mode": "Mode",
         "col_rows": "Pairings",
         "col_ndcg": "NDCG@5",
         "col_ndcg_heuristic": "Heuristic",
-        "col_decision": "Decision",
+        "col_decision": "Training's decision",
         "promote_link": "Promote…",
         "plots_link": "Plots",
         "no_versions": "No version trained yet.",
@@ -146,7 +147,7 @@ MESSAGES = {
         "serving_learned": "Les suggestions et les appariements sont notés par le modèle "
         "appris v{version}, entraîné en mode {mode} ; les autres modes utilisent l'heuristique.",
         "serving_heuristic": "Les suggestions et les appariements sont notés par l'heuristique "
-        "documentée ({name} {version}).",
+        "documentée ({name}, version {version}).",
         "no_champion": "Aucune version n'est championne : entraînez-en une ci-dessous ou "
         "promouvez une version.",
         "champion_not_served": "Le champion v{version} n'est pas utilisé sur ce serveur (autre "
@@ -166,7 +167,7 @@ MESSAGES = {
         "({mentees} mentorés)",
         "rated_between": "notés du {first} au {last}",
         "data_hash": "Empreinte des données (SHA-256)",
-        "decision": "Décision",
+        "decision": "Décision de l'entraînement",
         "decision_promoted": "promu",
         "decision_refused": "non promu",
         "decision_forced": "promu (forcé)",
@@ -213,6 +214,7 @@ MESSAGES = {
         "live_hint": "Cette partie de la page suit l'entraînement d'elle-même.",
         "reload": "Rechargez la page pour voir où il en est.",
         "effects_title": "Ce que la v{version} a appris",
+        "effects_title_none": "Ce que le modèle apprend",
         "effects_hint": "Chaque graphique montre l'effet d'une caractéristique sur la chance "
         "qu'un binôme se passe bien, en log-odds : au-dessus de la ligne grise elle augmente le "
         "score d'une paire, en dessous elle le baisse, par rapport à la paire moyenne. Tracé "
@@ -238,19 +240,19 @@ MESSAGES = {
         "paire moyenne.",
         "alt_constant": "{feature} : toutes les paires d'entraînement avaient la même valeur, "
         "le modèle n'en a appris aucun effet.",
+        "binary_axis": "0 : non, 1 : oui",
         "trend_rises": "monte",
         "trend_falls": "baisse",
         "trend_varies": "monte et descend",
         "trend_flat": "reste plat",
         "versions_title": "Toutes les versions",
         "col_version": "Version",
-        "col_aliases": "Alias",
         "col_trained": "Entraînée le",
         "col_mode": "Mode",
         "col_rows": "Binômes",
         "col_ndcg": "NDCG@5",
         "col_ndcg_heuristic": "Heuristique",
-        "col_decision": "Décision",
+        "col_decision": "Décision de l'entraînement",
         "promote_link": "Promouvoir…",
         "plots_link": "Graphiques",
         "no_versions": "Aucune version entraînée pour l'instant.",
