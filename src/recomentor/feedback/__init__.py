@@ -1,7 +1,8 @@
 """Feedback links: a request per person, pairing and check-in, its answers, and sending them.
 
 The web page `/feedback/{token}` calls open_request and submit_answer; `recomentor feedback
-send` calls plan_requests, then send_requests (e-mail) or export_links (a CSV of links).
+send` calls plan_requests, then send_requests (e-mail) or export_links (a CSV of links);
+the /feedback-requests page does the same, with links_csv for a download.
 """
 
 from recomentor.feedback.answers import submit_answer, validate_answer
@@ -19,6 +20,7 @@ from recomentor.feedback.sending import (
     DEFAULT_CHECKIN,
     SendReport,
     export_links,
+    links_csv,
     plan_requests,
     send_requests,
 )
@@ -36,6 +38,7 @@ __all__ = [
     "SendReport",
     "UnknownLinkError",
     "export_links",
+    "links_csv",
     "open_request",
     "plan_requests",
     "send_requests",

@@ -92,7 +92,8 @@ def checkin_label(checkin: str, language: str) -> str:
     return template.week.format(n=week.group(1)) if week else checkin
 
 
-def _date(moment: datetime, language: str) -> str:
+def long_date(moment: datetime, language: str) -> str:
+    """A date as the person reads it: 2 November 2026 / 2 novembre 2026."""
     months = _FRENCH_MONTHS if language == "fr" else _ENGLISH_MONTHS
     return f"{moment.day} {months[moment.month - 1]} {moment.year}"
 
@@ -129,7 +130,7 @@ class RequestMessage:
         body = template.body.format(
             checkin=checkin_label(self.checkin, self.language),
             link=self.link,
-            until=_date(self.open_until, self.language),
+            until=long_date(self.open_until, self.language),
         )
         return f"{greeting}\n\n{body}"
 

@@ -248,15 +248,15 @@ def _links_csv(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def export_links(
-    store: Store, settings: Settings, plan: RequestPlan, path: Path, now: datetime
+def _issue_links(
+    store: Store,
+    settings: Settings,
+    plan: RequestPlan,
+    now: datetime,
+    deliver: Callable[[str], None],
 ) -> SendReport:
-    """Write the planned requests' links as a `;`-separated UTF-8 CSV (with BOM, for
-    spreadsheet programs) for a mail merge, and count them as delivered; sends no e-mail.
-
-    The tokens are stored before the file is complete: if it cannot be written, nothing is
-    stored, and the links of a written file work.
-    """
+    """Store a fresh token per planned request and hand the links CSV to `deliver` inside the
+    same transaction: if delivering fails, no token is stored and nothing counts as sent."""
     public_url = checked_public_url(settings.public_url)
     expires = now + timedelta(days=LinkRules.from_settings(settings).link_days)
     tokens: list[tuple[str, int, datetime, datetime]] = []
@@ -275,21 +275,47 @@ def export_links(
             ]
         )
     text = _links_csv(rows)
+    with store.session() as session:
+        add_tokens(session, tokens)
+        mark_exported(session, [t.request_id for t in plan.targets], now, reminder=plan.reminder)
+        deliver(text)
+    return plan.report(dry_run=True, sent=len(rows), failed=[])
+
+
+def export_links(
+    store: Store, settings: Settings, plan: RequestPlan, path: Path, now: datetime
+) -> SendReport:
+    """Write the planned requests' links as a `;`-separated UTF-8 CSV (with BOM, for
+    spreadsheet programs) for a mail merge, and count them as delivered; sends no e-mail.
+
+    The tokens are stored before the file is complete: if it cannot be written, nothing is
+    stored, and the links of a written file work.
+    """
     writing = False
+
+    def write(text: str) -> None:
+        nonlocal writing
+        writing = True
+        _write(path, text)
+
     try:
-        with store.session() as session:
-            add_tokens(session, tokens)
-            mark_exported(
-                session, [t.request_id for t in plan.targets], now, reminder=plan.reminder
-            )
-            writing = True
-            _write(path, text)
+        return _issue_links(store, settings, plan, now, write)
     except BaseException:
         # A file whose tokens were not stored would hold dead links.
         if writing and path.is_file():
             path.unlink()
         raise
-    return plan.report(dry_run=True, sent=len(rows), failed=[])
+
+
+def links_csv(
+    store: Store, settings: Settings, plan: RequestPlan, now: datetime
+) -> tuple[bytes, SendReport]:
+    """export_links for a download: the same CSV as bytes (UTF-8 with BOM), its tokens stored."""
+    encoded: list[bytes] = []
+    report = _issue_links(
+        store, settings, plan, now, lambda text: encoded.append(text.encode("utf-8-sig"))
+    )
+    return encoded[0], report
 
 
 def _write(path: Path, text: str) -> None:

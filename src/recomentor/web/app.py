@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 
 from recomentor.web import (
     admin,
+    feedback_link,
     imports,
     matching_edits,
     matchings,
@@ -40,6 +41,7 @@ PAGES: list[ControllerRouterHandler] = [
     matchings.MatchingsController,
     matching_edits.MatchingEditsController,
     model.ModelController,
+    feedback_link.FeedbackLinkController,
 ]
 
 # Pages show names and e-mails: not kept by caches, not framed, nothing loaded from elsewhere.

@@ -3,7 +3,9 @@ session's CSRF token.
 
 A page route declares what it needs in `opt`:
 - `opt={PERMISSION: VIEW}` (or MANAGE_PROGRAM, MANAGE_MODEL, ADMINISTER from accounts.roles);
-- `opt={PUBLIC: True}` for the few pages reached signed out (sign-in, language switch).
+- `opt={PUBLIC: True}` for the few pages reached signed out (sign-in, language switch, a
+  feedback link). They have no session token to check on a POST: the guard checks instead that
+  the browser's Origin, when it sends one, is this site.
 A route that declares neither is refused: a forgotten permission closes a page, not opens it.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
+from urllib.parse import urlsplit
 
 from anyio import to_thread
 from litestar import Request
@@ -25,8 +28,6 @@ from recomentor.web.session import SESSION_COOKIE, session_policy
 
 PERMISSION = "permission"
 PUBLIC = "public"
-# Sign-in has no session yet, hence no token; it checks the request's origin instead.
-CSRF_EXEMPT = "csrf_exempt"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,19 +70,34 @@ async def _check_csrf(connection: ASGIConnection[Any, Any, Any, Any], secret: st
         raise CsrfRefused("the form's CSRF token is missing or wrong")
 
 
+def check_origin(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """A public form has no session token; a browser names the site that posted it, and it
+    must be this one (a forged sign-in would put the victim in the attacker's account).
+    Requests without one (or "null": privacy settings, old browsers, scripts) are let
+    through; browsers send it on every cross-site POST."""
+    origin = connection.headers.get("Origin")
+    if not origin or origin == "null":
+        return
+    runtime: Runtime = connection.app.state.runtime
+    expected = urlsplit(runtime.settings.public_url).netloc or connection.headers.get("Host", "")
+    if urlsplit(origin).netloc != expected:
+        raise CsrfRefused("the form was posted from another site")
+
+
 async def page_guard(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     session = await _find_session(connection)
     connection.scope["state"][_SIGNED_IN] = session
+    unsafe = connection.scope.get("method", "GET") not in _SAFE_METHODS
     if handler.opt.get(PUBLIC):
+        if unsafe:
+            check_origin(connection)
         return
     if session is None:
         raise SignInRequired("sign in to see this page")
     needed = handler.opt.get(PERMISSION)
     if not needed or not allows(session.user.role, needed):
         raise PermissionDeniedException("your role does not allow this")
-    if connection.scope.get("method", "GET") not in _SAFE_METHODS and not handler.opt.get(
-        CSRF_EXEMPT
-    ):
+    if unsafe:
         await _check_csrf(connection, session.csrf_secret)

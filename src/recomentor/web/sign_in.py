@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -17,10 +16,8 @@ from recomentor.accounts.web_sessions import end_session, open_session
 from recomentor.api.runtime import Runtime
 from recomentor.web.forms import FormData, field
 from recomentor.web.guards import (
-    CSRF_EXEMPT,
     PERMISSION,
     PUBLIC,
-    CsrfRefused,
     session_token,
     signed_in,
 )
@@ -41,17 +38,6 @@ Next = Annotated[str, QueryParameter(name="next", max_length=2000)]
 _FORM = "sign_in/form.html"
 
 
-def _check_origin(request: Request[Any, Any, Any], runtime: Runtime) -> None:
-    """Sign-in has no session token to check; a browser names the page that posted the form,
-    and it must be this site (a forged sign-in would put the victim in the attacker's account)."""
-    origin = request.headers.get("Origin")
-    if not origin or origin == "null":
-        return
-    expected = urlsplit(runtime.settings.public_url).netloc or request.headers.get("Host", "")
-    if urlsplit(origin).netloc != expected:
-        raise CsrfRefused("the sign-in form was posted from another site")
-
-
 class SignInController(Controller):
     include_in_schema = False
 
@@ -68,12 +54,11 @@ class SignInController(Controller):
         notice = "sign_in.signed_out" if signed_out else None
         return page(_FORM, next=local_target(next_), email="", error=None, notice=notice)
 
-    @post("/sign-in", opt={PUBLIC: True, CSRF_EXEMPT: True}, sync_to_thread=True, status_code=303)
+    @post("/sign-in", opt={PUBLIC: True}, sync_to_thread=True, status_code=303)
     def sign_in(
         self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], data: FormData
     ) -> Response[Any]:
         """Checks the password (throttled per account and per address), opens a session."""
-        _check_origin(request, runtime)
         email, password = field(data, "email"), field(data, "password")
         target = local_target(field(data, "next"))
         address = request.client.host if request.client else "unknown"

@@ -36,6 +36,11 @@ def page_lang(request: Request[Any, Any, Any]) -> str:
     return str(state[_LANG_STATE])
 
 
+def set_page_lang(request: Request[Any, Any, Any], lang: str) -> None:
+    """For a page whose language is not the browser's: a feedback link speaks its person's."""
+    request.scope["state"][_LANG_STATE] = lang
+
+
 def page(name: str, status: int = 200, **context: Any) -> Template:
     """The response of a page handler: template `name` (e.g. "overview/index.html")."""
     return Template(template_name=name, context=context, status_code=status)
