@@ -1,0 +1,332 @@
+"""What the program achieved, from feedback answers: response rates, ratings, completion and
+drop-out, meetings, learners' goals progressed, participation by department, cross-department
+pairs; overall and per matching, department, check-in and month.
+
+Any group of fewer than MIN_GROUP people is not shown on its own (`small_group`): small groups
+are merged into one "other" row, which is dropped too when it is still small; answer figures
+(ratings, outcomes, meetings, goals) are shown only for groups with MIN_GROUP respondents.
+Aggregation is vectorised in polars over two queries (requests with answers, pairings).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Final, Literal
+
+import msgspec
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from recomentor.matching.export import escape_cell
+from recomentor.store import Store
+from recomentor.store.tables import (
+    FeedbackAnswerRow,
+    FeedbackRequestRow,
+    PairingRow,
+    ParticipantRow,
+)
+
+# Fewer people than this in a group, and its figures could point at a person.
+MIN_GROUP: Final = 5
+RATINGS: Final = (1, 2, 3, 4, 5)
+SECTIONS: Final = ("matching", "department", "checkin", "month")
+GroupKind = Literal["all", "group", "by_hand", "other"]
+_OTHER: Final = "\x00other"  # a group label no survey answer or id can be
+_BY_HAND: Final = "\x00by_hand"
+
+
+def small_group(people: int) -> bool:
+    """The one rule: a group of fewer than MIN_GROUP people is not shown on its own."""
+    return people < MIN_GROUP
+
+
+class GroupOutcomes(msgspec.Struct, kw_only=True):
+    """One row: a group's participation and, with enough respondents, its answers."""
+
+    kind: GroupKind
+    group: str  # the matching id, department, check-in or month ("" for all, other, by hand)
+    people: int
+    asked: int  # requests delivered (e-mailed or listed in a links CSV)
+    answers: int
+    respondents: int
+    response_rate: float | None
+    # None below, when fewer than MIN_GROUP people answered.
+    mean_rating: float | None = None
+    ratings: list[int] | None = None  # how many gave 1..5 (each person's latest answer)
+    pairings_answered: int | None = None
+    completed: float | None = None  # shares of the answered pairings, by their latest answer
+    ongoing: float | None = None
+    dropped: float | None = None
+    mean_meetings: float | None = None  # per pairing, the most meetings reported
+    goals_progressed: float | None = None  # share of learners' goals ticked as progressed
+    pairings: int | None = None  # pairings of the group (matchings only)
+    cross_department: float | None = None  # share of them across departments
+
+    @property
+    def answers_shown(self) -> bool:
+        return self.mean_rating is not None
+
+
+class Breakdown(msgspec.Struct, kw_only=True):
+    section: str
+    rows: list[GroupOutcomes]
+    hidden_people: int  # in small groups left out, "other" included when small
+
+
+class ProgramOutcomes(msgspec.Struct, kw_only=True):
+    matching_id: str | None
+    checkin: str | None
+    overall: GroupOutcomes
+    breakdowns: list[Breakdown]
+    checkins: list[str]  # every check-in asked, for the filter
+
+
+_REQUESTS_SCHEMA = {
+    "pairing_id": pl.Int64,
+    "participant_id": pl.Utf8,
+    "checkin": pl.Utf8,
+    "delivered": pl.Boolean,
+    "rating": pl.Int64,
+    "outcome": pl.Utf8,
+    "meetings": pl.Int64,
+    "goals_offered": pl.Int64,
+    "goals_done": pl.Int64,
+    "answered_at": pl.Datetime("us", "UTC"),
+    "matching": pl.Utf8,
+    "department": pl.Utf8,
+}
+_PAIRINGS_SCHEMA = {
+    "pairing_id": pl.Int64,
+    "matching": pl.Utf8,
+    "mentor_id": pl.Utf8,
+    "mentee_id": pl.Utf8,
+    "mentor_department": pl.Utf8,
+    "mentee_department": pl.Utf8,
+}
+
+
+def _load(
+    store: Store, matching_id: str | None, checkin: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    request, answer, pairing, person = (
+        FeedbackRequestRow,
+        FeedbackAnswerRow,
+        PairingRow,
+        ParticipantRow,
+    )
+    requests = (
+        select(
+            request.pairing_id,
+            request.participant_id,
+            request.checkin,
+            (request.sent_at.is_not(None) | request.exported_at.is_not(None)),
+            answer.rating,
+            answer.outcome,
+            answer.meetings,
+            answer.goals_offered,
+            func.json_array_length(answer.goals_progressed),
+            answer.answered_at,
+            func.coalesce(pairing.matching_id, _BY_HAND),
+            person.department,
+        )
+        .join(pairing, pairing.id == request.pairing_id)
+        .join(person, person.id == request.participant_id)
+        .outerjoin(answer, answer.request_id == request.id)
+    )
+    mentor, mentee = aliased(ParticipantRow), aliased(ParticipantRow)
+    pairings = (
+        select(
+            pairing.id,
+            func.coalesce(pairing.matching_id, _BY_HAND),
+            pairing.mentor_id,
+            pairing.mentee_id,
+            mentor.department,
+            mentee.department,
+        )
+        .join(mentor, mentor.id == pairing.mentor_id)
+        .join(mentee, mentee.id == pairing.mentee_id)
+    )
+    if matching_id is not None:
+        requests = requests.where(pairing.matching_id == matching_id)
+        pairings = pairings.where(pairing.matching_id == matching_id)
+    checkins_query = select(request.checkin).distinct().order_by(request.checkin)
+    if checkin is not None:
+        requests = requests.where(request.checkin == checkin)
+    with store.session() as session:
+        request_rows = session.execute(requests).all()
+        pairing_rows = session.execute(pairings).all()
+        checkins = list(session.scalars(checkins_query))
+    frame = pl.DataFrame(request_rows, schema=_REQUESTS_SCHEMA, orient="row")
+    frame = frame.with_columns(
+        answered=pl.col("rating").is_not_null(),
+        month=pl.col("answered_at").dt.strftime("%Y-%m"),
+        goals_done=pl.col("goals_done").fill_null(0),
+    )
+    return frame, pl.DataFrame(pairing_rows, schema=_PAIRINGS_SCHEMA, orient="row"), checkins
+
+
+def _people_of_pairings(pairings: pl.DataFrame) -> pl.DataFrame:
+    """One row per person and pairing: (participant_id, department, matching)."""
+    mentors = pairings.select(
+        participant_id="mentor_id", department="mentor_department", matching="matching"
+    )
+    mentees = pairings.select(
+        participant_id="mentee_id", department="mentee_department", matching="matching"
+    )
+    return pl.concat([mentors, mentees])
+
+
+def _ratio(part: float | None, whole: float | None) -> float | None:
+    return None if not whole or part is None else float(part) / float(whole)
+
+
+def _answer_figures(answered: pl.DataFrame) -> dict[str, object]:
+    """Figures of one group's answers: each person's latest per pairing, each pairing's latest."""
+    ordered = answered.sort("answered_at")
+    latest = ordered.unique(["pairing_id", "participant_id"], keep="last", maintain_order=True)
+    per_pairing = ordered.group_by("pairing_id").agg(
+        pl.col("outcome").last(), pl.col("meetings").max()
+    )
+    counts = dict(latest.group_by("rating").len().iter_rows())
+    outcomes = dict(per_pairing.group_by("outcome").len().iter_rows())
+    learners = latest.filter(pl.col("goals_offered") > 0)
+    n_pairings = per_pairing.height
+    return {
+        "mean_rating": float(latest["rating"].mean()),  # type: ignore[arg-type]
+        "ratings": [int(counts.get(r, 0)) for r in RATINGS],
+        "pairings_answered": n_pairings,
+        "completed": outcomes.get("completed", 0) / n_pairings,
+        "ongoing": outcomes.get("ongoing", 0) / n_pairings,
+        "dropped": outcomes.get("dropped", 0) / n_pairings,
+        "mean_meetings": float(per_pairing["meetings"].mean()),  # type: ignore[arg-type]
+        "goals_progressed": _ratio(learners["goals_done"].sum(), learners["goals_offered"].sum()),
+    }
+
+
+def _group_row(
+    kind: GroupKind,
+    label: str,
+    people: int,
+    requests: pl.DataFrame,
+    pairings: pl.DataFrame | None,
+) -> GroupOutcomes:
+    asked = int(requests["delivered"].sum())
+    answered = requests.filter(pl.col("answered"))
+    respondents = answered["participant_id"].n_unique()
+    row = GroupOutcomes(
+        kind=kind,
+        group=label,
+        people=people,
+        asked=asked,
+        answers=answered.height,
+        respondents=respondents,
+        response_rate=_ratio(answered.height, asked),
+    )
+    if not small_group(respondents):
+        for name, value in _answer_figures(answered).items():
+            setattr(row, name, value)
+    if pairings is not None:
+        row.pairings = pairings.height
+        cross = pairings["mentor_department"] != pairings["mentee_department"]
+        row.cross_department = _ratio(int(cross.sum()), pairings.height)
+    return row
+
+
+def _kind(label: str) -> GroupKind:
+    return {_OTHER: "other", _BY_HAND: "by_hand"}.get(label, "group")  # type: ignore[return-value]
+
+
+def _breakdown(
+    section: str,
+    requests: pl.DataFrame,
+    people: pl.DataFrame,
+    pairings: pl.DataFrame | None,
+) -> Breakdown:
+    """Rows by `section`'s column; `people` says who belongs to which group (participant_id,
+    section). Small groups become one "other" row, dropped when itself small."""
+    sizes = dict(people.group_by(section).agg(pl.col("participant_id").n_unique()).iter_rows())
+    small = [label for label, size in sizes.items() if small_group(size)]
+    relabel = pl.when(pl.col(section).is_in(small)).then(pl.lit(_OTHER)).otherwise(pl.col(section))
+    requests = requests.with_columns(relabel.alias(section))
+    people = people.with_columns(relabel.alias(section))
+    if pairings is not None:
+        pairings = pairings.with_columns(relabel.alias(section))
+    merged = dict(people.group_by(section).agg(pl.col("participant_id").n_unique()).iter_rows())
+    rows, hidden = [], 0
+    requests_of = requests.partition_by(section, as_dict=True, include_key=True)
+    pairings_of = pairings.partition_by(section, as_dict=True) if pairings is not None else {}
+    for label in sorted(merged, key=lambda g: (g == _OTHER, g == _BY_HAND, g)):
+        size = merged[label]
+        if small_group(size):
+            hidden += size
+            continue
+        group_requests = requests_of.get((label,), requests.clear())
+        group_pairings = pairings_of.get((label,)) if pairings is not None else None
+        shown = "" if label in (_OTHER, _BY_HAND) else label
+        rows.append(_group_row(_kind(label), shown, size, group_requests, group_pairings))
+    return Breakdown(section=section, rows=rows, hidden_people=hidden)
+
+
+def program_outcomes(
+    store: Store, *, matching_id: str | None = None, checkin: str | None = None
+) -> ProgramOutcomes:
+    """The outcomes of every pairing, or of one matching's, at every check-in or one."""
+    requests, pairings, checkins = _load(store, matching_id, checkin)
+    people = _people_of_pairings(pairings)
+    everyone = people["participant_id"].n_unique()
+    overall = _group_row("all", "", everyone, requests, pairings)
+    asked = requests.filter(pl.col("delivered"))
+    answered = requests.filter(pl.col("answered"))
+    breakdowns = [
+        _breakdown("matching", requests, people.select("participant_id", "matching"), pairings),
+        _breakdown("department", requests, people.select("participant_id", "department"), None),
+        _breakdown("checkin", requests, asked.select("participant_id", "checkin"), None),
+        _breakdown("month", answered, answered.select("participant_id", "month"), None),
+    ]
+    return ProgramOutcomes(
+        matching_id=matching_id,
+        checkin=checkin,
+        overall=overall,
+        breakdowns=breakdowns,
+        checkins=checkins,
+    )
+
+
+CSV_COLUMNS: Final = (
+    "section", "group", "people", "asked", "answers", "respondents", "response_rate",
+    "mean_rating", *(f"rating_{r}" for r in RATINGS), "pairings_answered", "completed",
+    "ongoing", "dropped", "mean_meetings", "goals_progressed", "pairings", "cross_department",
+)  # fmt: skip
+_CSV_LABELS: Final = {"all": "all", "other": "other", "by_hand": "by hand"}
+
+
+def _cell(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else f"{value:.4f}"
+
+
+def _csv_row(section: str, row: GroupOutcomes) -> list[str]:
+    ratings: Sequence[int | None] = row.ratings or [None] * len(RATINGS)
+    label = row.group if row.kind == "group" else _CSV_LABELS[row.kind]
+    figures = [
+        row.people, row.asked, row.answers, row.respondents, row.response_rate, row.mean_rating,
+        *ratings, row.pairings_answered, row.completed, row.ongoing, row.dropped,
+        row.mean_meetings, row.goals_progressed, row.pairings, row.cross_department,
+    ]  # fmt: skip
+    return [section, escape_cell(label), *(_cell(v) for v in figures)]
+
+
+def outcomes_csv(outcomes: ProgramOutcomes) -> bytes:
+    """The aggregates as a `;`-separated UTF-8 CSV with BOM: a row per group, small groups
+    left out as on the page, empty cells where answers are too few to show."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(_csv_row("overall", outcomes.overall))
+    for breakdown in outcomes.breakdowns:
+        writer.writerows(_csv_row(breakdown.section, row) for row in breakdown.rows)
+    return buffer.getvalue().encode("utf-8-sig")
