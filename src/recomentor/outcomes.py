@@ -82,35 +82,40 @@ class ProgramOutcomes(msgspec.Struct, kw_only=True):
     overall: GroupOutcomes
     breakdowns: list[Breakdown]
     checkins: list[str]  # every check-in asked, for the filter
+    matchings: list[str]  # every matching that formed pairings, for the filter
 
 
-_REQUESTS_SCHEMA = {
-    "pairing_id": pl.Int64,
-    "participant_id": pl.Utf8,
-    "checkin": pl.Utf8,
-    "delivered": pl.Boolean,
-    "rating": pl.Int64,
-    "outcome": pl.Utf8,
-    "meetings": pl.Int64,
-    "goals_offered": pl.Int64,
-    "goals_done": pl.Int64,
-    "answered_at": pl.Datetime("us", "UTC"),
-    "matching": pl.Utf8,
-    "department": pl.Utf8,
-}
-_PAIRINGS_SCHEMA = {
-    "pairing_id": pl.Int64,
-    "matching": pl.Utf8,
-    "mentor_id": pl.Utf8,
-    "mentee_id": pl.Utf8,
-    "mentor_department": pl.Utf8,
-    "mentee_department": pl.Utf8,
-}
+_REQUESTS_SCHEMA = pl.Schema(
+    {
+        "pairing_id": pl.Int64(),
+        "participant_id": pl.Utf8(),
+        "checkin": pl.Utf8(),
+        "delivered": pl.Boolean(),
+        "rating": pl.Int64(),
+        "outcome": pl.Utf8(),
+        "meetings": pl.Int64(),
+        "goals_offered": pl.Int64(),
+        "goals_done": pl.Int64(),
+        "answered_at": pl.Datetime("us", "UTC"),
+        "matching": pl.Utf8(),
+        "department": pl.Utf8(),
+    }
+)
+_PAIRINGS_SCHEMA = pl.Schema(
+    {
+        "pairing_id": pl.Int64(),
+        "matching": pl.Utf8(),
+        "mentor_id": pl.Utf8(),
+        "mentee_id": pl.Utf8(),
+        "mentor_department": pl.Utf8(),
+        "mentee_department": pl.Utf8(),
+    }
+)
 
 
 def _load(
     store: Store, matching_id: str | None, checkin: str | None
-) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str], list[str]]:
     request, answer, pairing, person = (
         FeedbackRequestRow,
         FeedbackAnswerRow,
@@ -153,19 +158,27 @@ def _load(
         requests = requests.where(pairing.matching_id == matching_id)
         pairings = pairings.where(pairing.matching_id == matching_id)
     checkins_query = select(request.checkin).distinct().order_by(request.checkin)
+    matchings_query = (
+        select(pairing.matching_id)
+        .where(pairing.matching_id.is_not(None))
+        .distinct()
+        .order_by(pairing.matching_id)
+    )
     if checkin is not None:
         requests = requests.where(request.checkin == checkin)
     with store.session() as session:
         request_rows = session.execute(requests).all()
         pairing_rows = session.execute(pairings).all()
         checkins = list(session.scalars(checkins_query))
+        matchings = [str(m) for m in session.scalars(matchings_query)]
     frame = pl.DataFrame(request_rows, schema=_REQUESTS_SCHEMA, orient="row")
     frame = frame.with_columns(
         answered=pl.col("rating").is_not_null(),
         month=pl.col("answered_at").dt.strftime("%Y-%m"),
         goals_done=pl.col("goals_done").fill_null(0),
     )
-    return frame, pl.DataFrame(pairing_rows, schema=_PAIRINGS_SCHEMA, orient="row"), checkins
+    pairing_frame = pl.DataFrame(pairing_rows, schema=_PAIRINGS_SCHEMA, orient="row")
+    return frame, pairing_frame, checkins, matchings
 
 
 def _people_of_pairings(pairings: pl.DataFrame) -> pl.DataFrame:
@@ -202,7 +215,9 @@ def _answer_figures(answered: pl.DataFrame) -> dict[str, object]:
         "ongoing": outcomes.get("ongoing", 0) / n_pairings,
         "dropped": outcomes.get("dropped", 0) / n_pairings,
         "mean_meetings": float(per_pairing["meetings"].mean()),  # type: ignore[arg-type]
-        "goals_progressed": _ratio(learners["goals_done"].sum(), learners["goals_offered"].sum()),
+        "goals_progressed": _ratio(
+            float(learners["goals_done"].sum()), float(learners["goals_offered"].sum())
+        ),
     }
 
 
@@ -274,7 +289,7 @@ def program_outcomes(
     store: Store, *, matching_id: str | None = None, checkin: str | None = None
 ) -> ProgramOutcomes:
     """The outcomes of every pairing, or of one matching's, at every check-in or one."""
-    requests, pairings, checkins = _load(store, matching_id, checkin)
+    requests, pairings, checkins, matchings = _load(store, matching_id, checkin)
     people = _people_of_pairings(pairings)
     everyone = people["participant_id"].n_unique()
     overall = _group_row("all", "", everyone, requests, pairings)
@@ -292,6 +307,7 @@ def program_outcomes(
         overall=overall,
         breakdowns=breakdowns,
         checkins=checkins,
+        matchings=matchings,
     )
 
 

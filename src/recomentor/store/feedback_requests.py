@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from recomentor.errors import NotFoundError
@@ -221,3 +221,29 @@ def delete_requests_of_person(session: Session, participant_id: str) -> int:
         session.execute(delete(FeedbackTokenRow).where(FeedbackTokenRow.request_id.in_(chunk)))
         session.execute(delete(FeedbackRequestRow).where(FeedbackRequestRow.id.in_(chunk)))
     return answers
+
+
+@dataclass(frozen=True)
+class SendableMatching:
+    """A matching whose pairings can be asked for feedback: it has active ones."""
+
+    id: str
+    approved_at: datetime | None
+    active_pairings: int
+
+
+def sendable_matchings(session: Session) -> list[SendableMatching]:
+    """Matchings with active pairings, newest approval first."""
+    query = (
+        select(MatchingRow.id, MatchingRow.approved_at, func.count(PairingRow.id))
+        .join(PairingRow, PairingRow.matching_id == MatchingRow.id)
+        .where(PairingRow.status == ACTIVE)
+        .group_by(MatchingRow.id, MatchingRow.approved_at)
+        .order_by(MatchingRow.approved_at.desc(), MatchingRow.id)
+    )
+    return [SendableMatching(mid, at, int(n)) for mid, at, n in session.execute(query)]
+
+
+def count_active_pairings(session: Session) -> int:
+    query = select(func.count()).select_from(PairingRow).where(PairingRow.status == ACTIVE)
+    return int(session.scalar(query) or 0)

@@ -13,10 +13,12 @@ from litestar.types import ControllerRouterHandler
 from recomentor.web import (
     admin,
     feedback_link,
+    feedback_requests,
     imports,
     matching_edits,
     matchings,
     model,
+    outcomes,
     overview,
     pairings,
     participants,
@@ -42,6 +44,8 @@ PAGES: list[ControllerRouterHandler] = [
     matching_edits.MatchingEditsController,
     model.ModelController,
     feedback_link.FeedbackLinkController,
+    feedback_requests.FeedbackRequestsController,
+    outcomes.OutcomesController,
 ]
 
 # Pages show names and e-mails: not kept by caches, not framed, nothing loaded from elsewhere.

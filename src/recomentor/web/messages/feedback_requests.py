@@ -1,0 +1,83 @@
+"""Asking pairings for feedback: links for a mail merge, e-mails, reminders."""
+
+MESSAGES = {
+    "en": {
+        "title": "Feedback requests",
+        "intro": "Each person of the chosen active pairings gets their own link to rate their "
+        "pairing, once per check-in. Reminders go only to those who have not answered.",
+        "which": "Pairings",
+        "all_active": "All active pairings ({n})",
+        "matching_option": "Matching {id} ({n} active pairings)",
+        "checkin": "Check-in",
+        "checkin_hint": "Lower-case letters, digits and dashes, e.g. week-4 or end.",
+        "by_csv": "Links for a mail merge",
+        "by_csv_hint": "A CSV (semicolons, UTF-8) with each person's name, e-mail, language "
+        "and link. No e-mail is sent; the listed requests count as sent.",
+        "download": "Download links (CSV)",
+        "download_reminders": "Download reminder links (CSV)",
+        "by_email": "By e-mail",
+        "by_email_hint": "Sent now from this server, in each person's language.",
+        "no_smtp": "E-mail is not set up on this server (RECOMENTOR_SMTP_HOST and "
+        "RECOMENTOR_SMTP_FROM): download the links for a mail merge instead.",
+        "send": "Send e-mails",
+        "remind": "Send reminders",
+        "no_public_url": "Links need the address people reach this app at: set "
+        "RECOMENTOR_PUBLIC_URL (e.g. https://mentoring.example.com) and restart.",
+        "read_only": "Your role can see this page but not send requests.",
+        "no_action": "Choose one of the buttons.",
+        "report_requests": "Requests, check-in {checkin}",
+        "report_reminders": "Reminders, check-in {checkin}",
+        "pairings": "Active pairings",
+        "created": "Requests created",
+        "listed": "Listed in the CSV",
+        "sent": "Sent",
+        "skipped_already": "Skipped: sent before",
+        "skipped_answered": "Skipped: answered already",
+        "skipped_not_sent": "Skipped: no request sent yet",
+        "failed": "Failed",
+        "nobody": "Nobody to write to: everyone was asked already at this check-in.",
+        "failures": "Not sent",
+        "participant": "Participant",
+        "reason": "Why",
+    },
+    "fr": {
+        "title": "Demandes de retour",
+        "intro": "Chaque personne des binômes actifs choisis reçoit son propre lien pour évaluer "
+        "son binôme, une fois par étape. Les relances ne vont qu'à ceux qui n'ont pas répondu.",
+        "which": "Binômes",
+        "all_active": "Tous les binômes actifs ({n})",
+        "matching_option": "Appariement {id} ({n} binômes actifs)",
+        "checkin": "Étape",
+        "checkin_hint": "Minuscules, chiffres et tirets, par ex. week-4 ou end.",
+        "by_csv": "Liens pour un publipostage",
+        "by_csv_hint": "Un CSV (points-virgules, UTF-8) avec le nom, l'e-mail, la langue et le "
+        "lien de chaque personne. Aucun e-mail n'est envoyé ; les demandes listées comptent "
+        "comme envoyées.",
+        "download": "Télécharger les liens (CSV)",
+        "download_reminders": "Télécharger les liens de relance (CSV)",
+        "by_email": "Par e-mail",
+        "by_email_hint": "Envoyés maintenant par ce serveur, dans la langue de chacun.",
+        "no_smtp": "L'e-mail n'est pas configuré sur ce serveur (RECOMENTOR_SMTP_HOST et "
+        "RECOMENTOR_SMTP_FROM) : téléchargez plutôt les liens pour un publipostage.",
+        "send": "Envoyer les e-mails",
+        "remind": "Envoyer les relances",
+        "no_public_url": "Les liens ont besoin de l'adresse de cette application : définissez "
+        "RECOMENTOR_PUBLIC_URL (par ex. https://mentorat.exemple.fr) et redémarrez.",
+        "read_only": "Votre rôle permet de voir cette page, pas d'envoyer des demandes.",
+        "no_action": "Choisissez l'un des boutons.",
+        "report_requests": "Demandes, étape {checkin}",
+        "report_reminders": "Relances, étape {checkin}",
+        "pairings": "Binômes actifs",
+        "created": "Demandes créées",
+        "listed": "Listées dans le CSV",
+        "sent": "Envoyées",
+        "skipped_already": "Ignorées : déjà envoyées",
+        "skipped_answered": "Ignorées : déjà répondu",
+        "skipped_not_sent": "Ignorées : aucune demande envoyée",
+        "failed": "En échec",
+        "nobody": "Personne à qui écrire : tout le monde a déjà été sollicité à cette étape.",
+        "failures": "Non envoyées",
+        "participant": "Participant",
+        "reason": "Pourquoi",
+    },
+}
