@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import msgspec
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Connection, cast, func, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from recomentor.matching.export import escape_cell
 from recomentor.store import Store
@@ -36,6 +38,7 @@ SECTIONS: Final = ("matching", "department", "checkin", "month")
 GroupKind = Literal["all", "group", "by_hand", "other"]
 _OTHER: Final = "\x00other"  # a group label no survey answer or id can be
 _BY_HAND: Final = "\x00by_hand"
+_ALL: Final = "\x00all"
 
 
 def small_group(people: int) -> bool:
@@ -96,9 +99,8 @@ _REQUESTS_SCHEMA = pl.Schema(
         "meetings": pl.Int64(),
         "goals_offered": pl.Int64(),
         "goals_done": pl.Int64(),
-        "answered_at": pl.Datetime("us", "UTC"),
-        "matching": pl.Utf8(),
-        "department": pl.Utf8(),
+        "answered_at": pl.Int64(),  # seconds since 1970, UTC
+        "answer_id": pl.Int64(),
     }
 )
 _PAIRINGS_SCHEMA = pl.Schema(
@@ -113,15 +115,25 @@ _PAIRINGS_SCHEMA = pl.Schema(
 )
 
 
+def _fetch_tuples(connection: Connection, query: ClauseElement) -> list[tuple[Any, ...]]:
+    """The driver's own tuples: wrapping 50,000 rows as SQLAlchemy rows costs more than
+    reading them. The query's columns are plain numbers and texts; its parameters ids."""
+    compiled = query.compile(dialect=connection.dialect)
+    assert isinstance(compiled, SQLCompiler)  # a select compiles to SQL
+    params = compiled.params
+    arguments = [params[n] for n in compiled.positiontup or ()] if compiled.positional else params
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), arguments)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _load(
     store: Store, matching_id: str | None, checkin: str | None
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[str], list[str]]:
-    request, answer, pairing, person = (
-        FeedbackRequestRow,
-        FeedbackAnswerRow,
-        PairingRow,
-        ParticipantRow,
-    )
+    request, answer, pairing = FeedbackRequestRow, FeedbackAnswerRow, PairingRow
     requests = (
         select(
             request.pairing_id,
@@ -133,19 +145,18 @@ def _load(
             answer.meetings,
             answer.goals_offered,
             func.json_array_length(answer.goals_progressed),
-            answer.answered_at,
-            func.coalesce(pairing.matching_id, _BY_HAND),
-            person.department,
+            # Seconds, not datetimes: 50,000 of them would cost more to convert than all else.
+            cast(func.extract("epoch", answer.answered_at), BigInteger),
+            answer.id,
         )
         .join(pairing, pairing.id == request.pairing_id)
-        .join(person, person.id == request.participant_id)
         .outerjoin(answer, answer.request_id == request.id)
     )
     mentor, mentee = aliased(ParticipantRow), aliased(ParticipantRow)
     pairings = (
         select(
             pairing.id,
-            func.coalesce(pairing.matching_id, _BY_HAND),
+            pairing.matching_id,
             pairing.mentor_id,
             pairing.mentee_id,
             mentor.department,
@@ -167,27 +178,39 @@ def _load(
     if checkin is not None:
         requests = requests.where(request.checkin == checkin)
     with store.session() as session:
-        request_rows = session.execute(requests).all()
-        pairing_rows = session.execute(pairings).all()
+        connection = session.connection()
+        request_rows = _fetch_tuples(connection, requests)
+        pairing_rows = _fetch_tuples(connection, pairings)
         checkins = list(session.scalars(checkins_query))
         matchings = [str(m) for m in session.scalars(matchings_query)]
     frame = pl.DataFrame(request_rows, schema=_REQUESTS_SCHEMA, orient="row")
     frame = frame.with_columns(
         answered=pl.col("rating").is_not_null(),
-        month=pl.col("answered_at").dt.strftime("%Y-%m"),
+        month=pl.from_epoch("answered_at", time_unit="s").dt.strftime("%Y-%m"),
         goals_done=pl.col("goals_done").fill_null(0),
     )
     pairing_frame = pl.DataFrame(pairing_rows, schema=_PAIRINGS_SCHEMA, orient="row")
+    pairing_frame = pairing_frame.with_columns(pl.col("matching").fill_null(_BY_HAND))
+    # Each request's matching and person's department, from the pairings already read.
+    frame = frame.join(
+        _people_of_pairings(pairing_frame), on=["pairing_id", "participant_id"], how="left"
+    )
     return frame, pairing_frame, checkins, matchings
 
 
 def _people_of_pairings(pairings: pl.DataFrame) -> pl.DataFrame:
-    """One row per person and pairing: (participant_id, department, matching)."""
+    """One row per person and pairing: (pairing_id, participant_id, department, matching)."""
     mentors = pairings.select(
-        participant_id="mentor_id", department="mentor_department", matching="matching"
+        "pairing_id",
+        participant_id="mentor_id",
+        department="mentor_department",
+        matching="matching",
     )
     mentees = pairings.select(
-        participant_id="mentee_id", department="mentee_department", matching="matching"
+        "pairing_id",
+        participant_id="mentee_id",
+        department="mentee_department",
+        matching="matching",
     )
     return pl.concat([mentors, mentees])
 
@@ -196,62 +219,74 @@ def _ratio(part: float | None, whole: float | None) -> float | None:
     return None if not whole or part is None else float(part) / float(whole)
 
 
-def _answer_figures(answered: pl.DataFrame) -> dict[str, object]:
-    """Figures of one group's answers: each person's latest per pairing, each pairing's latest."""
-    ordered = answered.sort("answered_at")
-    latest = ordered.unique(["pairing_id", "participant_id"], keep="last", maintain_order=True)
-    per_pairing = ordered.group_by("pairing_id").agg(
-        pl.col("outcome").last(), pl.col("meetings").max()
+_LATEST_PERSON = pl.col("latest_person")
+_LATEST_PAIRING = pl.col("latest_pairing")
+
+
+def _figures(requests: pl.DataFrame, key: str) -> dict[str, dict[str, Any]]:
+    """Per value of `key`, in one pass each: requests asked and answered, respondents, and the
+    answer figures (each person's latest answer per pairing, each pairing's latest answer,
+    within the group)."""
+    asked = requests.group_by(key).agg(asked=pl.col("delivered").sum())
+    answered = requests.filter(pl.col("answered")).sort("answered_at", "answer_id")
+    answered = answered.with_columns(
+        latest_person=pl.struct(key, "pairing_id", "participant_id").is_last_distinct(),
+        latest_pairing=pl.struct(key, "pairing_id").is_last_distinct(),
     )
-    counts = dict(latest.group_by("rating").len().iter_rows())
-    outcomes = dict(per_pairing.group_by("outcome").len().iter_rows())
-    learners = latest.filter(pl.col("goals_offered") > 0)
-    n_pairings = per_pairing.height
-    return {
-        "mean_rating": float(latest["rating"].mean()),  # type: ignore[arg-type]
-        "ratings": [int(counts.get(r, 0)) for r in RATINGS],
-        "pairings_answered": n_pairings,
-        "completed": outcomes.get("completed", 0) / n_pairings,
-        "ongoing": outcomes.get("ongoing", 0) / n_pairings,
-        "dropped": outcomes.get("dropped", 0) / n_pairings,
-        "mean_meetings": float(per_pairing["meetings"].mean()),  # type: ignore[arg-type]
-        "goals_progressed": _ratio(
-            float(learners["goals_done"].sum()), float(learners["goals_offered"].sum())
-        ),
-    }
+    rating = pl.col("rating").filter(_LATEST_PERSON)
+    outcome = pl.col("outcome").filter(_LATEST_PAIRING)
+    figures = answered.group_by(key).agg(
+        answers=pl.len(),
+        respondents=pl.col("participant_id").n_unique(),
+        mean_rating=rating.mean(),
+        ratings=pl.concat_list([(rating == r).sum() for r in RATINGS]),
+        pairings_answered=_LATEST_PAIRING.sum(),
+        **{name: (outcome == name).mean() for name in ("completed", "ongoing", "dropped")},
+        goals_done=pl.col("goals_done").filter(_LATEST_PERSON).sum(),
+        goals_offered=pl.col("goals_offered").filter(_LATEST_PERSON).sum(),
+    )
+    meetings = (
+        answered.group_by(key, "pairing_id")
+        .agg(pl.col("meetings").max())
+        .group_by(key)
+        .agg(mean_meetings=pl.col("meetings").mean())
+    )
+    joined = asked.join(figures, on=key, how="left").join(meetings, on=key, how="left")
+    return {row[key]: row for row in joined.iter_rows(named=True)}
 
 
-def _group_row(
-    kind: GroupKind,
-    label: str,
-    people: int,
-    requests: pl.DataFrame,
-    pairings: pl.DataFrame | None,
-) -> GroupOutcomes:
-    asked = int(requests["delivered"].sum())
-    answered = requests.filter(pl.col("answered"))
-    respondents = answered["participant_id"].n_unique()
+def _cross(pairings: pl.DataFrame, key: str) -> dict[str, tuple[int, float]]:
+    """Per value of `key`: the pairings, and the share across departments."""
+    cross = pl.col("mentor_department") != pl.col("mentee_department")
+    table = pairings.group_by(key).agg(pairings=pl.len(), cross=cross.mean())
+    return {row[0]: (row[1], row[2]) for row in table.iter_rows()}
+
+
+def _row(kind: GroupKind, label: str, people: int, found: dict[str, Any] | None) -> GroupOutcomes:
+    found = found or {}
+    answers, asked = found.get("answers") or 0, found.get("asked") or 0
+    respondents = found.get("respondents") or 0
     row = GroupOutcomes(
         kind=kind,
         group=label,
         people=people,
         asked=asked,
-        answers=answered.height,
+        answers=answers,
         respondents=respondents,
-        response_rate=_ratio(answered.height, asked),
+        response_rate=_ratio(answers, asked),
     )
     if not small_group(respondents):
-        for name, value in _answer_figures(answered).items():
-            setattr(row, name, value)
-    if pairings is not None:
-        row.pairings = pairings.height
-        cross = pairings["mentor_department"] != pairings["mentee_department"]
-        row.cross_department = _ratio(int(cross.sum()), pairings.height)
+        row.mean_rating = found["mean_rating"]
+        row.ratings = list(found["ratings"])
+        row.pairings_answered = found["pairings_answered"]
+        row.completed, row.ongoing = found["completed"], found["ongoing"]
+        row.dropped, row.mean_meetings = found["dropped"], found["mean_meetings"]
+        row.goals_progressed = _ratio(found["goals_done"], found["goals_offered"])
     return row
 
 
 def _kind(label: str) -> GroupKind:
-    return {_OTHER: "other", _BY_HAND: "by_hand"}.get(label, "group")  # type: ignore[return-value]
+    return {_OTHER: "other", _BY_HAND: "by_hand", _ALL: "all"}.get(label, "group")  # type: ignore[return-value]
 
 
 def _breakdown(
@@ -265,23 +300,24 @@ def _breakdown(
     sizes = dict(people.group_by(section).agg(pl.col("participant_id").n_unique()).iter_rows())
     small = [label for label, size in sizes.items() if small_group(size)]
     relabel = pl.when(pl.col(section).is_in(small)).then(pl.lit(_OTHER)).otherwise(pl.col(section))
-    requests = requests.with_columns(relabel.alias(section))
-    people = people.with_columns(relabel.alias(section))
-    if pairings is not None:
-        pairings = pairings.with_columns(relabel.alias(section))
+    if small:
+        requests = requests.with_columns(relabel.alias(section))
+        people = people.with_columns(relabel.alias(section))
+        pairings = None if pairings is None else pairings.with_columns(relabel.alias(section))
     merged = dict(people.group_by(section).agg(pl.col("participant_id").n_unique()).iter_rows())
+    figures = _figures(requests, section)
+    cross = _cross(pairings, section) if pairings is not None else {}
     rows, hidden = [], 0
-    requests_of = requests.partition_by(section, as_dict=True, include_key=True)
-    pairings_of = pairings.partition_by(section, as_dict=True) if pairings is not None else {}
     for label in sorted(merged, key=lambda g: (g == _OTHER, g == _BY_HAND, g)):
         size = merged[label]
         if small_group(size):
             hidden += size
             continue
-        group_requests = requests_of.get((label,), requests.clear())
-        group_pairings = pairings_of.get((label,)) if pairings is not None else None
         shown = "" if label in (_OTHER, _BY_HAND) else label
-        rows.append(_group_row(_kind(label), shown, size, group_requests, group_pairings))
+        row = _row(_kind(label), shown, size, figures.get(label))
+        if label in cross:
+            row.pairings, row.cross_department = cross[label]
+        rows.append(row)
     return Breakdown(section=section, rows=rows, hidden_people=hidden)
 
 
@@ -292,7 +328,12 @@ def program_outcomes(
     requests, pairings, checkins, matchings = _load(store, matching_id, checkin)
     people = _people_of_pairings(pairings)
     everyone = people["participant_id"].n_unique()
-    overall = _group_row("all", "", everyone, requests, pairings)
+    whole = pl.lit(_ALL).alias("all")
+    overall = _row("all", "", everyone, _figures(requests.with_columns(whole), "all").get(_ALL))
+    overall.pairings, overall.cross_department = (
+        pairings.height,
+        _cross(pairings.with_columns(whole), "all").get(_ALL, (0, None))[1],
+    )
     asked = requests.filter(pl.col("delivered"))
     answered = requests.filter(pl.col("answered"))
     breakdowns = [

@@ -15,9 +15,10 @@ from tests.outcomes_data import seed_outcomes
 
 
 @pytest.fixture
-def seeded(sqlite_store: Store, tmp_path: Path) -> Store:
-    seed_outcomes(sqlite_store, tmp_path)
-    return sqlite_store
+def seeded(store: Store, tmp_path: Path) -> Store:
+    """On SQLite, and on PostgreSQL when RECOMENTOR_TEST_DATABASE_URL is set."""
+    seed_outcomes(store, tmp_path)
+    return store
 
 
 def test_the_group_rule() -> None:
