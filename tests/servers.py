@@ -46,12 +46,18 @@ def run_recomentor(home: Path, *args: str, stdin: str = "") -> str:
 
 
 @contextmanager
-def serving(home: Path, *options: str) -> Iterator[tuple[str, list[str]]]:
-    """`recomentor serve` until the block ends; then its whole output is in the list."""
+def serving(home: Path, *options: str, public_url: bool = False) -> Iterator[tuple[str, list[str]]]:
+    """`recomentor serve` until the block ends; then its whole output is in the list.
+
+    `public_url`: RECOMENTOR_PUBLIC_URL is the server's own address (feedback links need one,
+    and public forms check the browser's Origin against it)."""
     port = free_port()
+    environment = _environment(home)
+    if public_url:
+        environment["RECOMENTOR_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [*RECOMENTOR, "serve", "--port", str(port), *options],
-        env=_environment(home),
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -25,7 +25,7 @@ OUTCOME_COLOURS: Final = ("#1e7a46", "#1f5fa8", "#a32020")
 _RC: Final[dict[str, Any]] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "recomentor",
-    "font.size": 11,
+    "font.size": 13,
     "axes.edgecolor": "#d9dee5",
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -37,6 +37,14 @@ _RC: Final[dict[str, Any]] = {
 _LOCK = threading.Lock()
 _SVG_START = re.compile(r"<svg\b")
 _NOT_DRAWING: Final = frozenset({"script", "foreignObject", "iframe", "image", "a"})
+_SVG_NS: Final = "http://www.w3.org/2000/svg"
+_XLINK_NS: Final = "http://www.w3.org/1999/xlink"
+# The properties matplotlib writes in style attributes, all of them SVG presentation attributes.
+_PRESENTATION: Final = frozenset({
+    "fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity", "stroke-linejoin",
+    "stroke-linecap", "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity",
+    "font-size", "font-family", "font-weight", "font-style", "text-anchor", "clip-path",
+})  # fmt: skip
 
 
 class ChartRefused(Exception):
@@ -48,42 +56,79 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _checked(svg: str) -> Markup:
-    """The <svg> element alone, after checking it holds only drawing: no script, link,
-    embedded document, external reference or event handler."""
+def _presentation(element: ElementTree.Element, style: str) -> None:
+    """`style="fill: #fff; stroke-width: 0.8"` as attributes: the pages' Content-Security-Policy
+    refuses inline styles, not SVG's presentation attributes."""
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name in _PRESENTATION and value:
+            element.set(name, value)
+
+
+def _own_ids(element: ElementTree.Element, prefix: str) -> None:
+    """Ids made unique to this chart: several charts share one page, and matplotlib numbers
+    each figure's ids the same way (`figure_1`, clip paths)."""
+    for attribute, value in element.attrib.items():
+        plain = attribute.rpartition("}")[2]
+        if plain == "id":
+            element.set(attribute, f"{prefix}-{value}")
+        elif plain == "href" and value.startswith("#"):
+            element.set(attribute, f"#{prefix}-{value[1:]}")
+        elif value.startswith("url(#"):
+            element.set(attribute, f"url(#{prefix}-{value[5:]}")
+
+
+def _checked(svg: str, prefix: str) -> Markup:
+    """The <svg> element alone, checked to hold only drawing (no script, link, embedded
+    document, external reference or event handler), its styles made attributes."""
     start = _SVG_START.search(svg)
     if start is None:
         raise ChartRefused("no svg element")
-    body = svg[start.start() :]
-    # matplotlib's own output (it escapes the labels' text), not a document from outside.
-    for element in ElementTree.fromstring(body).iter():  # noqa: S314
+    root = ElementTree.fromstring(svg[start.start() :])  # noqa: S314 - matplotlib's own output
+    for parent in list(root.iter()):
+        for child in list(parent):
+            name = child.tag.rpartition("}")[2]
+            if name in ("style", "metadata"):
+                # `*{stroke-linejoin: round; stroke-linecap: butt}`: inherited from the root.
+                parent.remove(child)
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    for element in root.iter():
         name = element.tag.rpartition("}")[2]
         if name in _NOT_DRAWING:
             raise ChartRefused(f"{name} element")
+        style = element.attrib.pop("style", None)
+        if style is not None:
+            _presentation(element, style)
         for attribute, value in element.attrib.items():
             plain = attribute.rpartition("}")[2].lower()
             if plain.startswith("on") or (plain == "href" and not value.startswith("#")):
                 raise ChartRefused(f"{plain} attribute")
-    return Markup(body)  # noqa: S704 - checked above: matplotlib's drawing only
+        _own_ids(element, prefix)
+    ElementTree.register_namespace("", _SVG_NS)
+    ElementTree.register_namespace("xlink", _XLINK_NS)
+    return Markup(ElementTree.tostring(root, encoding="unicode"))  # noqa: S704 - checked above
 
 
-def _render(draw: Any, height: float) -> Markup:
+def _render(name: str, draw: Any, height: float) -> Markup:
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     # The stubs list every rc name as a literal; these are among them.
     with _LOCK, rc_context(_RC):  # type: ignore[arg-type]
-        figure = Figure(figsize=(6.4, height), layout="constrained")
+        # 5 inches: 480 px, the most a chart is shown at (app.css), so its text is never blown up.
+        figure = Figure(figsize=(5.0, height), layout="constrained")
         FigureCanvasAgg(figure)
         draw(figure)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return _checked(buffer.getvalue())
+    return _checked(buffer.getvalue(), f"chart-{name}")
 
 
 def _bars_with_values(axes: Axes, bars: Any, labels: Sequence[str]) -> None:
-    axes.bar_label(bars, labels=list(labels), padding=2, fontsize=10)
+    axes.bar_label(bars, labels=list(labels), padding=2, fontsize=12)
 
 
 def rating_chart(counts: Sequence[int], words: Sequence[str]) -> Markup:
@@ -92,15 +137,18 @@ def rating_chart(counts: Sequence[int], words: Sequence[str]) -> Markup:
     def draw(figure: Figure) -> None:
         axes = figure.subplots()
         bars = axes.bar(range(len(counts)), counts, color=ACCENT)
-        axes.set_xticks(range(len(counts)), labels=[_plain(w) for w in words])
+        # One word per line under each bar: five labels side by side on 480 px.
+        axes.set_xticks(range(len(counts)), labels=[_plain(w).replace(" ", "\n") for w in words])
         _bars_with_values(axes, bars, [str(c) for c in counts])
         axes.set_yticks([])
         axes.spines["left"].set_visible(False)
 
-    return _render(draw, 2.6)
+    return _render("ratings", draw, 2.8)
 
 
-def share_chart(labels: Sequence[str], shares: Sequence[float], colours: Sequence[str]) -> Markup:
+def share_chart(
+    name: str, labels: Sequence[str], shares: Sequence[float], colours: Sequence[str]
+) -> Markup:
     """Shares (0-1) as horizontal bars with their percentage."""
 
     def draw(figure: Figure) -> None:
@@ -114,11 +162,15 @@ def share_chart(labels: Sequence[str], shares: Sequence[float], colours: Sequenc
         axes.spines["bottom"].set_visible(False)
         _bars_with_values(axes, bars, [f"{share:.0%}" for share in shares])
 
-    return _render(draw, 0.45 * len(shares) + 0.6)
+    return _render(name, draw, 0.45 * len(shares) + 0.6)
 
 
 def counts_chart(
-    labels: Sequence[str], totals: Sequence[int], parts: Sequence[int], legend: Sequence[str]
+    name: str,
+    labels: Sequence[str],
+    totals: Sequence[int],
+    parts: Sequence[int],
+    legend: Sequence[str],
 ) -> Markup:
     """Per group, a total (e.g. people asked) with the part of it (who answered) drawn over."""
 
@@ -132,6 +184,6 @@ def counts_chart(
         _bars_with_values(axes, bars, [f"{p}/{t}" for p, t in zip(parts, totals, strict=True)])
         axes.set_xticks([])
         axes.spines["bottom"].set_visible(False)
-        axes.legend(loc="lower right", frameon=False, fontsize=9)
+        axes.legend(loc="lower right", frameon=False, fontsize=11)
 
-    return _render(draw, 0.45 * len(labels) + 0.9)
+    return _render(name, draw, 0.45 * len(labels) + 0.9)

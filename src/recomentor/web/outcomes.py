@@ -47,13 +47,16 @@ def _charts(lang: str, outcomes: ProgramOutcomes) -> dict[str, Markup | None]:
 
     charts: dict[str, Markup | None] = {"ratings": None, "outcomes": None, "departments": None}
     if overall.ratings is not None:
-        words = [f"{r} · {t(f'rating_{r}')}" for r in RATINGS]
+        words = [f"{r} {t(f'rating_{r}')}" for r in RATINGS]
         charts["ratings"] = rating_chart(overall.ratings, words)
         shares = [getattr(overall, name) or 0.0 for name in _OUTCOMES]
-        charts["outcomes"] = share_chart([t(name) for name in _OUTCOMES], shares, OUTCOME_COLOURS)
+        charts["outcomes"] = share_chart(
+            "outcomes", [t(name) for name in _OUTCOMES], shares, OUTCOME_COLOURS
+        )
     departments = outcomes.breakdowns[1].rows
     if departments:
         charts["departments"] = counts_chart(
+            "departments",
             [_label(lang, row) for row in departments],
             [row.asked for row in departments],
             [row.respondents for row in departments],
