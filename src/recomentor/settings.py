@@ -26,6 +26,14 @@ def _env_number(environ: Mapping[str, str], name: str, default: float) -> float:
         raise InvalidInputError(f"{PREFIX}{name} must be a number, got {raw!r}") from None
 
 
+def _positive(environ: Mapping[str, str], name: str, default: float) -> float:
+    value = _env_number(environ, name, default)
+    # NaN and infinity pass a plain `> 0`; neither is a usable interval.
+    if not 0 < value < 1e9:
+        raise InvalidInputError(f"{PREFIX}{name} must be a positive number of seconds")
+    return value
+
+
 def _env_list(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
     raw = _env(environ, name, "")
     return tuple(item.strip() for item in raw.split(",") if item.strip())
@@ -76,6 +84,9 @@ class Settings:
     # then, and at most `feedback_grace_days` after the pairing ended.
     feedback_link_days: int = 30
     feedback_grace_days: int = 14
+    # How often each `serve` worker looks for a champion moved by another process (the CLI,
+    # another worker, training); one indexed query each time.
+    champion_check_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -115,6 +126,7 @@ class Settings:
             mail_per_second=_env_number(env, "MAIL_PER_SECOND", 5.0),
             feedback_link_days=int(_env_number(env, "FEEDBACK_LINK_DAYS", 30)),
             feedback_grace_days=int(_env_number(env, "FEEDBACK_GRACE_DAYS", 14)),
+            champion_check_seconds=_positive(env, "CHAMPION_CHECK_SECONDS", 5.0),
         )
 
     @property

@@ -9,6 +9,7 @@ import pytest
 from recomentor.api import runtime as runtime_module
 from recomentor.api.ratelimit import RateLimiter
 from recomentor.api.runtime import Runtime
+from recomentor.api.served_scorer import ServedScorer
 from recomentor.erasure import erase_participant
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
@@ -20,7 +21,10 @@ from tests.fakes import FakeEncoder, person
 
 
 def _runtime(settings: Settings, store: Store) -> Runtime:
-    return Runtime(settings, store, FakeEncoder(), HeuristicScorer(), RateLimiter(0))
+    served = ServedScorer(
+        HeuristicScorer(), seen=None, marker=lambda: None, load=HeuristicScorer, check_every_s=5
+    )
+    return Runtime(settings, store, FakeEncoder(), served, RateLimiter(0))
 
 
 def test_roster_is_built_once_and_rebuilt_after_invalidate(

@@ -1,4 +1,5 @@
-"""Loads the store, encoder and scorer once per worker into `app.state.runtime`."""
+"""Loads the store, encoder and scorer once per worker into `app.state.runtime`, and watches
+for a new champion while the worker runs (served_scorer.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from threadpoolctl import threadpool_limits
 
 from recomentor.api.ratelimit import RateLimiter
 from recomentor.api.runtime import Runtime
+from recomentor.api.served_scorer import ServedScorer, watching
 from recomentor.embeddings import SentenceEncoder, TextEncoder
 from recomentor.ranking.scorers import Scorer
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
-from recomentor.training.registry import load_scorer
+from recomentor.store.champion_changes import latest_champion_change
+from recomentor.training.registry import load_champion_or_heuristic, load_scorer
 
 
 def services(
@@ -39,18 +42,34 @@ def services(
             else store
         )
         try:
+
+            def champion_change() -> int | None:
+                with active.session() as session:
+                    return latest_champion_change(session)
+
+            # Read before loading: a move in between is then seen as new at the first check.
+            seen = await to_thread.run_sync(champion_change)
             chosen: Scorer = (
                 await to_thread.run_sync(load_scorer, settings) if scorer is None else scorer
+            )
+            served = ServedScorer(
+                chosen,
+                seen=seen,
+                marker=champion_change,
+                # Unlike at start, a champion that cannot load keeps the scorer in use.
+                load=lambda: load_champion_or_heuristic(settings),
+                check_every_s=settings.champion_check_seconds,
             )
             app.state.runtime = Runtime(
                 settings=settings,
                 store=active,
                 # The model itself loads on the first text that is not cached yet.
                 encoder=encoder or SentenceEncoder.from_settings(settings),
-                scorer=chosen,
+                served=served,
                 rate_limiter=RateLimiter(settings.rate_limit_per_minute),
             )
-            yield
+            with watching(served):
+                yield
         finally:
             if opened:
                 active.dispose()

@@ -118,7 +118,12 @@ class MatchingEditController(Controller):
         capacity is checked again now; 409 lists the pair with the reason code when one
         forbids it. The pair is scored and explained as the draft's pairs and is locked."""
         return assign_mentor(
-            runtime.store, runtime.roster(), runtime.scorer, matching_id, mentee_id, data.mentor_id
+            runtime.store,
+            runtime.roster(),
+            runtime.scorer_now(),
+            matching_id,
+            mentee_id,
+            data.mentor_id,
         )
 
     @get(
@@ -140,7 +145,7 @@ class MatchingEditController(Controller):
         """The mentors who could take the mentee now, best first, each scored and explained as
         the draft's pairs; everyone else counted per reason in `excluded`."""
         return replacement_candidates(
-            runtime.store, runtime.roster(), runtime.scorer, matching_id, mentee_id, k=k
+            runtime.store, runtime.roster(), runtime.scorer_now(), matching_id, mentee_id, k=k
         )
 
     @get(
@@ -160,7 +165,7 @@ class MatchingEditController(Controller):
         """Whether this mentor could take the mentee now: the reason code and its words when
         not, the pair's score and explanation when so."""
         return mentor_eligibility(
-            runtime.store, runtime.roster(), runtime.scorer, matching_id, mentee_id, mentor_id
+            runtime.store, runtime.roster(), runtime.scorer_now(), matching_id, mentee_id, mentor_id
         )
 
     @post(
@@ -175,4 +180,4 @@ class MatchingEditController(Controller):
     def rematch(self, matching_id: MatchingPath, runtime: NamedDependency[Runtime]) -> Matching:
         """Solve the draft again for everyone but its locked pairs, under its own mode, rules
         and objective; no pair removed by HR comes back."""
-        return rematch_draft(runtime.store, runtime.roster(), runtime.scorer, matching_id)
+        return rematch_draft(runtime.store, runtime.roster(), runtime.scorer_now(), matching_id)

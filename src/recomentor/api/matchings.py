@@ -81,7 +81,7 @@ class MatchingController(Controller):
         matching = create_matching(
             runtime.store,
             runtime.roster(),
-            runtime.scorer,
+            runtime.scorer_now(),
             mode=data.mode,
             objective=data.objective,
             rules=rules,

@@ -1,4 +1,5 @@
-"""What the service loads once (store, encoder, scorer) and the roster, rebuilt after writes."""
+"""What the service loads once (store, encoder), the scorer it serves (swapped when the champion
+moves) and the roster, rebuilt after writes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from recomentor.api.ratelimit import RateLimiter
+from recomentor.api.served_scorer import ServedScorer
 from recomentor.embeddings import TextEncoder
 from recomentor.ranking.roster import Roster, load_roster
 from recomentor.ranking.scorers import Scorer
@@ -39,13 +41,13 @@ class Runtime:
         settings: Settings,
         store: Store,
         encoder: TextEncoder,
-        scorer: Scorer,
+        served: ServedScorer,
         rate_limiter: RateLimiter,
     ) -> None:
         self.settings = settings
         self.store = store
         self.encoder = encoder
-        self.scorer = scorer
+        self.served = served
         self.rate_limiter = rate_limiter
         # Keyed by client address: counted before any key is known. Failed web sign-ins count
         # here too, so guessing keys and guessing passwords share one allowance per address.
@@ -56,6 +58,18 @@ class Runtime:
         self._roster_fingerprint: tuple[int, datetime | None] | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
+
+    @property
+    def scorer(self) -> Scorer:
+        """The scorer in use, as of this worker's latest check for a new champion. Read it once
+        per request: what follows in that request is then scored by one model."""
+        return self.served.current
+
+    def scorer_now(self) -> Scorer:
+        """The scorer after checking for a new champion now (one query). Drafts use it: they
+        refuse edits when the scorer changed since they were made, and a worker whose next
+        check is not due yet must not refuse an edit of a draft made by the new champion."""
+        return self.served.refresh()
 
     def invalidate(self) -> None:
         """Participants changed here: the next suggestion rebuilds the roster."""

@@ -1,11 +1,12 @@
-"""Champion audit trail queries: append one change, read them in order, serialise writers."""
+"""Champion audit trail queries: append one change, read them in order, the latest one's id,
+serialise writers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from recomentor.store.tables import ChampionChangeRow
@@ -32,6 +33,12 @@ def lock_champion_changes(session: Session) -> None:
 def champion_changes(session: Session, *, newest_first: bool = False) -> list[ChampionChangeRow]:
     order = ChampionChangeRow.id.desc() if newest_first else ChampionChangeRow.id
     return list(session.scalars(select(ChampionChangeRow).order_by(order)))
+
+
+def latest_champion_change(session: Session) -> int | None:
+    """The newest change's id, None before the first: it moves with every move of the champion
+    that recomentor makes (promote, rollback, training), in whichever process made it."""
+    return session.scalar(select(func.max(ChampionChangeRow.id)))
 
 
 def add_champion_change(

@@ -184,15 +184,21 @@ def load_version(settings: Settings, version: str) -> LearnedScorer:
             ) from error
 
 
+def load_champion_or_heuristic(settings: Settings) -> Scorer:
+    """The champion, the heuristic when none was promoted; ChampionUnavailableError when the
+    registry names one that cannot serve (a running server then keeps the scorer it has)."""
+    champion = load_champion(settings)
+    return HeuristicScorer() if champion is None else champion
+
+
 def load_scorer(settings: Settings) -> Scorer:
     """The champion when there is a usable one, else the heuristic, with a warning if broken.
 
     The champion serves only the mode it was trained in: ranking passes it through scorer_for.
     """
     try:
-        champion = load_champion(settings)
+        return load_champion_or_heuristic(settings)
     except ChampionUnavailableError as error:
         # The message names the model and the error type only: never a participant's data.
         log.warning("%s; scoring with the heuristic instead", error)
         return HeuristicScorer()
-    return HeuristicScorer() if champion is None else champion

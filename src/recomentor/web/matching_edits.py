@@ -122,7 +122,7 @@ class MatchingEditsController(Controller):
         found = replacement_candidates(
             runtime.store,
             runtime.roster(),
-            runtime.scorer,
+            runtime.scorer_now(),
             matching.id,
             mentee_id,
             k=CANDIDATES_SHOWN,
@@ -194,7 +194,7 @@ class MatchingEditsController(Controller):
             assign_mentor(
                 runtime.store,
                 runtime.roster(),
-                runtime.scorer,
+                runtime.scorer_now(),
                 matching.id,
                 mentee_id,
                 mentor_id,
@@ -233,7 +233,7 @@ class MatchingEditsController(Controller):
         """Solves the draft again for all but its locked pairs."""
         matching = read_matching(runtime, matching_id)
         try:
-            rematch_draft(runtime.store, runtime.roster(), runtime.scorer, matching.id)
+            rematch_draft(runtime.store, runtime.roster(), runtime.scorer_now(), matching.id)
         except ConflictError as error:
             _refused(runtime, request, error)
             return redirect(review_url(matching.id))

@@ -172,7 +172,7 @@ class MatchingsController(Controller):
             matching = create_matching(
                 runtime.store,
                 roster,
-                runtime.scorer,
+                runtime.scorer_now(),
                 mode=asked.mode,
                 objective=asked.objective,
                 rules=asked.rules,

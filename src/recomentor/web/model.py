@@ -42,7 +42,6 @@ from recomentor.training.registry import (
     CHALLENGER_ALIAS,
     CHAMPION_ALIAS,
     ChampionUnavailableError,
-    load_scorer,
     load_version,
 )
 from recomentor.training.shapes import ShapeFunction, shape_functions
@@ -118,11 +117,6 @@ def _actor(request: Request[Any, Any, Any]) -> str:
     return session.user.email
 
 
-def _reload_scorer(runtime: Runtime) -> None:
-    """This worker serves the new champion at once; other workers on their next start."""
-    runtime.scorer = load_scorer(runtime.settings)
-
-
 def _training(runtime: Runtime, actor: str) -> Any:
     def train(on_stage: StageListener) -> TrainingReport:
         return train_and_register(
@@ -140,7 +134,8 @@ def _training(runtime: Runtime, actor: str) -> Any:
 def _after_training(runtime: Runtime) -> Any:
     def after(job: TrainingJob) -> None:
         if job.promoted:
-            _reload_scorer(runtime)
+            # This worker at once; the others at their next check (served_scorer.py).
+            runtime.scorer_now()
 
     return after
 
@@ -273,7 +268,8 @@ class ModelController(Controller):
             return self._confirm(
                 runtime, "promote", str(version), status=_status(error), error=error
             )
-        _reload_scorer(runtime)
+        # Served here before the redirected page names it; other workers at their next check.
+        runtime.scorer_now()
         flash(
             runtime, session_token(request), "success", "model.promoted", version=change.to_version
         )
@@ -296,7 +292,8 @@ class ModelController(Controller):
         except RecomentorError as error:
             target = rollback_target(runtime.settings, runtime.store)
             return self._confirm(runtime, "rollback", target, status=_status(error), error=error)
-        _reload_scorer(runtime)
+        # As after a promotion: here at once, elsewhere at the next check.
+        runtime.scorer_now()
         flash(
             runtime,
             session_token(request),
