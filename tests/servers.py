@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,15 +26,18 @@ def free_port() -> int:
 RECOMENTOR = (sys.executable, "-c", "from recomentor.cli import main; main()")
 
 
-def _environment(home: Path) -> dict[str, str]:
-    return {**os.environ, "RECOMENTOR_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+def _environment(home: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, "RECOMENTOR_HOME": str(home), "HF_HUB_OFFLINE": "1", **(env or {})}
 
 
-def run_recomentor(home: Path, *args: str, stdin: str = "") -> str:
-    """`recomentor ARGS` as a process on the data home `home`; its stdout, or a failed test."""
+def run_recomentor(
+    home: Path, *args: str, stdin: str = "", env: Mapping[str, str] | None = None
+) -> str:
+    """`recomentor ARGS` as a process on the data home `home` (and further RECOMENTOR_*
+    variables in `env`); its stdout, or a failed test."""
     done = subprocess.run(
         [*RECOMENTOR, *args],
-        env=_environment(home),
+        env=_environment(home, env),
         input=stdin,
         capture_output=True,
         text=True,
@@ -46,13 +49,19 @@ def run_recomentor(home: Path, *args: str, stdin: str = "") -> str:
 
 
 @contextmanager
-def serving(home: Path, *options: str, public_url: bool = False) -> Iterator[tuple[str, list[str]]]:
+def serving(
+    home: Path,
+    *options: str,
+    public_url: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, list[str]]]:
     """`recomentor serve` until the block ends; then its whole output is in the list.
 
     `public_url`: RECOMENTOR_PUBLIC_URL is the server's own address (feedback links need one,
-    and public forms check the browser's Origin against it)."""
+    and public forms check the browser's Origin against it). `env`: further RECOMENTOR_*
+    variables."""
     port = free_port()
-    environment = _environment(home)
+    environment = _environment(home, env)
     if public_url:
         environment["RECOMENTOR_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
