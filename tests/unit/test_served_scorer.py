@@ -9,7 +9,9 @@ import threading
 import pytest
 
 from recomentor.api.served_scorer import RETRY_FAILED_LOAD_S, ServedScorer
+from recomentor.errors import InvalidInputError
 from recomentor.ranking.scorers import HeuristicScorer, Scorer
+from recomentor.settings import Settings
 from recomentor.training.registry import ChampionUnavailableError
 
 EVERY_S = 5.0
@@ -165,3 +167,12 @@ def test_concurrent_checks_load_the_new_champion_once() -> None:
         thread.join(30)
     assert registry.loads == 1
     assert got == [second] * 4
+
+
+def test_the_interval_comes_from_the_environment_and_must_be_positive() -> None:
+    assert Settings.from_env({}).champion_check_seconds == 5.0
+    quick = Settings.from_env({"RECOMENTOR_CHAMPION_CHECK_SECONDS": "0.5"})
+    assert quick.champion_check_seconds == 0.5
+    for wrong in ("0", "-1", "nan", "inf"):
+        with pytest.raises(InvalidInputError, match="RECOMENTOR_CHAMPION_CHECK_SECONDS must be"):
+            Settings.from_env({"RECOMENTOR_CHAMPION_CHECK_SECONDS": wrong})
