@@ -16,6 +16,7 @@ from recomentor.embeddings import model_id_for
 from recomentor.errors import ConflictError, InvalidInputError, NotFoundError
 from recomentor.settings import Settings
 from recomentor.store import Store
+from recomentor.store.champion_changes import latest_champion_change
 from recomentor.training import (
     champion_history,
     promote_version,
@@ -104,6 +105,27 @@ def test_promotions_and_rollbacks_are_recorded_and_undone_in_turn(
         ("train", None, "1"),
     ]
     assert history[-1].actor == TRAINING_ACTOR
+
+
+def test_every_move_and_only_a_move_advances_the_change_marker_workers_watch(
+    store: Store, settings: Settings, registry: MlflowClient
+) -> None:
+    def marker() -> int | None:
+        with store.session() as session:
+            return latest_champion_change(session)
+
+    assert marker() is None
+    _trained_champion(store, registry)  # training's own promotion counts too
+    seen = [marker()]
+    promote_version(settings, store, "2", reason="better", actor="ds")
+    seen.append(marker())
+    with pytest.raises(ConflictError):
+        promote_version(settings, store, "2", reason="again", actor="ds")
+    assert marker() == seen[-1]
+    roll_back_champion(settings, store, reason="worse", actor="ds")
+    seen.append(marker())
+    first, promoted, rolled_back = (int(change or 0) for change in seen)
+    assert 0 < first < promoted < rolled_back
 
 
 def test_refused_moves_change_nothing(
