@@ -48,9 +48,10 @@ from recomentor.training.shapes import ShapeFunction, shape_functions
 from recomentor.training.versions import ModelVersion, model_versions
 from recomentor.web.forms import FormData, field
 from recomentor.web.guards import PERMISSION, session_token, signed_in
+from recomentor.web.i18n import supported
 from recomentor.web.model_plots import effect_svg
 from recomentor.web.session import flash, redirect
-from recomentor.web.templates import page
+from recomentor.web.templates import page, page_lang
 
 _SEE = {PERMISSION: VIEW}
 _MANAGE = {PERMISSION: MANAGE_MODEL}
@@ -59,6 +60,8 @@ Version = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 AskedVersion = Annotated[int | None, QueryParameter(name="version", ge=1, le=2**31 - 1)]
 # `lexical.svg`: a feature name and the picture's extension.
 PlotName = Annotated[str, PathParameter(max_length=80)]
+# The plot's numbers are written in the page's language, named in its URL so caches keep both.
+PlotLang = Annotated[str | None, QueryParameter(name="lang", max_length=8)]
 # Scorers in the order a reader compares them: the new model, the one it would replace, the
 # documented heuristic, and the floor.
 _SCORERS = ("learned", "champion", "heuristic", "random")
@@ -93,8 +96,10 @@ def _cached_shapes(tracking_uri: str, version: str, settings: Settings) -> dict[
 
 
 @lru_cache(maxsize=256)
-def _cached_svg(tracking_uri: str, version: str, feature: str, settings: Settings) -> str:
-    return effect_svg(_cached_shapes(tracking_uri, version, settings)[feature])
+def _cached_svg(
+    tracking_uri: str, version: str, feature: str, lang: str, settings: Settings
+) -> str:
+    return effect_svg(_cached_shapes(tracking_uri, version, settings)[feature], lang)
 
 
 def _by_alias(versions: list[ModelVersion], alias: str) -> ModelVersion | None:
@@ -210,19 +215,28 @@ class ModelController(Controller):
         media_type="image/svg+xml",
     )
     def effect(
-        self, runtime: NamedDependency[Runtime], version: Version, feature: PlotName
+        self,
+        request: Request[Any, Any, Any],
+        runtime: NamedDependency[Runtime],
+        version: Version,
+        feature: PlotName,
+        plot_lang: PlotLang = None,
     ) -> Response[str]:
-        """One feature's learned effect as an SVG picture (`feature` is e.g. `lexical.svg`)."""
+        """One feature's learned effect as an SVG picture (`feature` is e.g. `lexical.svg`), its
+        numbers in `lang` (else the browser's language)."""
         settings = runtime.settings
         name = feature.removesuffix(".svg")
         shapes = _shapes_of(settings, str(version))
         if shapes is None or name not in shapes:
             raise NotFoundException("no such plot")
-        svg = _cached_svg(settings.resolved_tracking_uri, str(version), name, settings)
-        # The picture of a registry version never changes: browsers may keep it.
-        return Response(
-            svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"}
-        )
+        lang = supported(plot_lang) or page_lang(request)
+        svg = _cached_svg(settings.resolved_tracking_uri, str(version), name, lang, settings)
+        # The picture of a registry version never changes: browsers may keep it (by language
+        # when the URL does not name one).
+        headers = {"Cache-Control": "private, max-age=3600"}
+        if supported(plot_lang) is None:
+            headers["Vary"] = "Cookie, Accept-Language"
+        return Response(svg, media_type="image/svg+xml", headers=headers)
 
     @post("/train", opt=_MANAGE, sync_to_thread=True, status_code=303)
     def train(

@@ -20,9 +20,9 @@ from recomentor.outcomes import (
     outcomes_csv,
     program_outcomes,
 )
-from recomentor.web.charts import OUTCOME_COLOURS, counts_chart, rating_chart, share_chart
 from recomentor.web.guards import PERMISSION
 from recomentor.web.i18n import translate
+from recomentor.web.outcome_charts import OUTCOME_COLOURS, counts_chart, rating_chart, share_chart
 from recomentor.web.templates import page, page_lang
 
 _VIEW = {PERMISSION: VIEW}
@@ -48,10 +48,10 @@ def _charts(lang: str, outcomes: ProgramOutcomes) -> dict[str, Markup | None]:
     charts: dict[str, Markup | None] = {"ratings": None, "outcomes": None, "departments": None}
     if overall.ratings is not None:
         words = [f"{r} {t(f'rating_{r}')}" for r in RATINGS]
-        charts["ratings"] = rating_chart(overall.ratings, words)
+        charts["ratings"] = rating_chart(overall.ratings, words, lang)
         shares = [getattr(overall, name) or 0.0 for name in _OUTCOMES]
         charts["outcomes"] = share_chart(
-            "outcomes", [t(name) for name in _OUTCOMES], shares, OUTCOME_COLOURS
+            "outcomes", [t(name) for name in _OUTCOMES], shares, OUTCOME_COLOURS, lang
         )
     departments = outcomes.breakdowns[1].rows
     if departments:
@@ -61,6 +61,7 @@ def _charts(lang: str, outcomes: ProgramOutcomes) -> dict[str, Markup | None]:
             [row.asked for row in departments],
             [row.respondents for row in departments],
             [t("asked"), t("answered")],
+            lang,
         )
     return charts
 
