@@ -42,7 +42,7 @@ from tests.training_data import (
 )
 from tests.web_client import SignIn, add_user, csrf_token, sign_in
 
-_IMG = re.compile(r'<img src="(/model/versions/\d+/effects/[a-z_]+\.svg)" alt="([^"]*)"')
+_IMG = re.compile(r'<img src="(/model/versions/\d+/effects/[a-z_]+\.svg)\?lang=en" alt="([^"]*)"')
 _JOB_WAIT_S = 120
 
 
@@ -178,6 +178,28 @@ def test_an_alternative_states_the_plotted_numbers(signed_in: SignIn) -> None:
         r'alt="Skills cover goals: the effect (rises|falls|goes up and down|stays flat)', page
     )
     assert curve
+
+
+def test_numbers_of_the_effects_in_the_page_language(signed_in: SignIn) -> None:
+    """A French page writes its effects with a decimal comma, in the text alternatives and in
+    the pictures, which it asks for in French (both languages cached apart)."""
+    client = signed_in("viewer")
+    client.cookies.set("lang", "fr")
+    page = html.unescape(client.get("/model").text)
+    assert re.search(r'alt="Même site : non [+-]\d,\d\d, oui [+-]\d,\d\d en log-odds', page)
+    sources = re.findall(
+        r'<img src="(/model/versions/1/effects/seniority_gap\.svg\?lang=fr)"', page
+    )
+    assert sources
+    french = client.get(sources[0]).text
+    english = client.get(sources[0].replace("lang=fr", "lang=en")).text
+    # Tick labels: 0,5 in French, 0.5 in English; never the other's mark.
+    french_ticks = re.findall(r">(-?\d+[.,]\d+)</text>", french)
+    english_ticks = re.findall(r">(-?\d+[.,]\d+)</text>", english)
+    assert french_ticks and all("," in tick for tick in french_ticks)
+    assert english_ticks and all("." in tick for tick in english_ticks)
+    # The picture is checked like the outcomes charts: drawing only, no inline style.
+    assert french.startswith("<svg") and "style=" not in french
 
 
 def test_without_any_model_the_heuristic_is_in_use(

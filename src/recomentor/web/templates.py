@@ -1,5 +1,6 @@
 """Jinja set-up of the pages: autoescaped templates under web/templates, and the functions
-every template can call (`t`, `can`, `user`, `csrf_secret`, `flashes`, `lang_url`)."""
+every template can call (`t`, `can`, `user`, `csrf_secret`, `flashes`, `lang_url`), and the
+filters writing numbers in the page's language (`number`, `percent`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from recomentor.accounts.roles import allows
 from recomentor.api.runtime import Runtime
 from recomentor.web.guards import signed_in
 from recomentor.web.i18n import LANG_COOKIE, LANGS, choose_lang, translate
+from recomentor.web.numbers import number, percent
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _LANG_STATE = "page_lang"
@@ -97,6 +99,18 @@ def _lang_url(context: Context, lang: str) -> str:
     return f"/lang/{lang}?{urlencode({'next': here})}"
 
 
+@pass_context
+def _number(context: Context, value: float | None, spec: str = ",") -> str:
+    """`{{ 3.456 | number(".1f") }}`: 3.5, or 3,5 on a French page; `spec` as Python's."""
+    return number(value, page_lang(_request(context)), spec)
+
+
+@pass_context
+def _percent(context: Context, share: float | None, digits: int = 0) -> str:
+    """`{{ 0.45 | percent }}`: 45%, or 45 % on a French page."""
+    return percent(share, page_lang(_request(context)), digits)
+
+
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -117,4 +131,5 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         langs=LANGS,
         version=__version__,
     )
+    environment.filters.update(number=_number, percent=_percent)
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))

@@ -87,10 +87,9 @@ MESSAGES = {
         "feature_common_language": "Common language",
         "feature_first_goal_match": "First goal matched",
         "feature_phrase_association": "Learned skill-goal association",
-        "alt_curve": "{feature}: the effect {trend} from {start:+.2f} at {x0:.2g} to "
-        "{end:+.2f} at {x1:.2g}; highest, {high:+.2f}, at {xh:.2g}.",
-        "alt_binary": "{feature}: no {no:+.2f}, yes {yes:+.2f} on the log-odds against the "
-        "average pair.",
+        "alt_curve": "{feature}: the effect {trend} from {start} at {x0} to "
+        "{end} at {x1}; highest, {high}, at {xh}.",
+        "alt_binary": "{feature}: no {no}, yes {yes} on the log-odds against the average pair.",
         "alt_constant": "{feature}: every training pair had the same value, so the model "
         "learned no effect.",
         "binary_axis": "0: no, 1: yes",
@@ -234,10 +233,9 @@ MESSAGES = {
         "feature_common_language": "Langue commune",
         "feature_first_goal_match": "Premier objectif couvert",
         "feature_phrase_association": "Association compétences-objectifs apprise",
-        "alt_curve": "{feature} : l'effet {trend} de {start:+.2f} à {x0:.2g} jusqu'à "
-        "{end:+.2f} à {x1:.2g} ; au plus haut, {high:+.2f}, à {xh:.2g}.",
-        "alt_binary": "{feature} : non {no:+.2f}, oui {yes:+.2f} en log-odds par rapport à la "
-        "paire moyenne.",
+        "alt_curve": "{feature} : l'effet {trend} de {start} à {x0} jusqu'à "
+        "{end} à {x1} ; au plus haut, {high}, à {xh}.",
+        "alt_binary": "{feature} : non {no}, oui {yes} en log-odds par rapport à la paire moyenne.",
         "alt_constant": "{feature} : toutes les paires d'entraînement avaient la même valeur, "
         "le modèle n'en a appris aucun effet.",
         "binary_axis": "0 : non, 1 : oui",
