@@ -3,8 +3,10 @@ drop-out, meetings, learners' goals progressed, participation by department, cro
 pairs; overall and per matching, department, check-in and month.
 
 Any group of fewer than MIN_GROUP people is not shown on its own (`small_group`): small groups
-are merged into one "other" row, which is dropped too when it is still small; answer figures
-(ratings, outcomes, meetings, goals) are shown only for groups with MIN_GROUP respondents.
+are merged into one "other" row; answer figures (ratings, outcomes, meetings, goals) are shown
+only for groups with MIN_GROUP respondents. The whole program's figures minus the rows shown
+would give what is held back, so a second round holds back the next-smallest group too when
+what is held back is under MIN_GROUP (complementary disclosure).
 Aggregation is vectorised in polars over two queries (requests with answers, pairings).
 """
 
@@ -289,6 +291,44 @@ def _kind(label: str) -> GroupKind:
     return {_OTHER: "other", _BY_HAND: "by_hand", _ALL: "all"}.get(label, "group")  # type: ignore[return-value]
 
 
+_ANSWER_FIGURES: Final = (
+    "mean_rating", "ratings", "pairings_answered", "completed", "ongoing", "dropped",
+    "mean_meetings", "goals_progressed",
+)  # fmt: skip
+
+
+def _merged_away(sizes: dict[str, int], people: pl.DataFrame, section: str) -> list[str]:
+    """The groups merged into "other": the small ones and, when those hold fewer than MIN_GROUP
+    people together, the next-smallest group as well, or the program's total minus the rows
+    shown would give the small ones' figures."""
+    small = [label for label, size in sizes.items() if small_group(size)]
+    together = people.filter(pl.col(section).is_in(small))["participant_id"].n_unique()
+    rest = sorted((size, label) for label, size in sizes.items() if label not in small)
+    if together and small_group(together) and rest:
+        small.append(rest[0][1])
+    return small
+
+
+def _withhold_complement(rows: list[GroupOutcomes], answered: pl.DataFrame, section: str) -> None:
+    """The answer figures' second round: when the respondents of the rows without answer figures
+    are fewer than MIN_GROUP, the next-smallest row with answers loses them too (the whole
+    program's answers minus the rows shown would give theirs)."""
+    withheld = [row for row in rows if not row.answers_shown and row.respondents]
+    shown = [row for row in rows if row.answers_shown]
+    if not withheld or not shown:
+        return
+    labels = [_label_of(row) for row in withheld]
+    respondents = answered.filter(pl.col(section).is_in(labels))["participant_id"].n_unique()
+    if small_group(respondents):
+        smallest = min(shown, key=lambda row: (row.respondents, row.kind, row.group))
+        for name in _ANSWER_FIGURES:
+            setattr(smallest, name, None)
+
+
+def _label_of(row: GroupOutcomes) -> str:
+    return {"other": _OTHER, "by_hand": _BY_HAND, "all": _ALL}.get(row.kind, row.group)
+
+
 def _breakdown(
     section: str,
     requests: pl.DataFrame,
@@ -296,9 +336,10 @@ def _breakdown(
     pairings: pl.DataFrame | None,
 ) -> Breakdown:
     """Rows by `section`'s column; `people` says who belongs to which group (participant_id,
-    section). Small groups become one "other" row, dropped when itself small."""
+    section). Small groups become one "other" row (with the next-smallest group when needed),
+    dropped only when every group together is small."""
     sizes = dict(people.group_by(section).agg(pl.col("participant_id").n_unique()).iter_rows())
-    small = [label for label, size in sizes.items() if small_group(size)]
+    small = _merged_away(sizes, people, section)
     relabel = pl.when(pl.col(section).is_in(small)).then(pl.lit(_OTHER)).otherwise(pl.col(section))
     if small:
         requests = requests.with_columns(relabel.alias(section))
@@ -318,6 +359,7 @@ def _breakdown(
         if label in cross:
             row.pairings, row.cross_department = cross[label]
         rows.append(row)
+    _withhold_complement(rows, requests.filter(pl.col("answered")), section)
     return Breakdown(section=section, rows=rows, hidden_people=hidden)
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from recomentor.feedback import submit_answer
 from recomentor.outcomes import MIN_GROUP, outcomes_csv, program_outcomes, small_group
 from recomentor.store import Store
+from recomentor.store.tables import utcnow
 from tests.outcomes_data import seed_outcomes
 
 
@@ -45,16 +48,49 @@ def test_overall_figures(seeded: Store) -> None:
     assert overall.pairings == 6 and overall.cross_department == pytest.approx(5 / 6)
 
 
-def test_matchings_small_ones_hidden(seeded: Store) -> None:
-    by_matching = program_outcomes(seeded).breakdowns[0]
-    assert by_matching.section == "matching"
-    (big,) = by_matching.rows  # m-small has 2 people: not shown, not even as "other"
-    assert by_matching.hidden_people == 2
-    assert (big.group, big.people, big.asked, big.answers) == ("m-big", 10, 10, 5)
-    assert big.ratings == [1, 0, 1, 1, 2] and big.mean_rating == pytest.approx(3.6)
-    assert big.completed == big.ongoing == big.dropped == pytest.approx(1 / 3)
-    assert big.mean_meetings == pytest.approx(10 / 3)
-    assert big.cross_department == 1.0
+def test_a_matching_figures(seeded: Store) -> None:
+    """m-big alone: its breakdown row and its overall give the figures worked out by hand."""
+    big_only = program_outcomes(seeded, matching_id="m-big")
+    (big,) = big_only.breakdowns[0].rows
+    for figures in (big, big_only.overall):
+        assert (figures.people, figures.asked, figures.answers) == (10, 10, 5)
+        assert figures.ratings == [1, 0, 1, 1, 2] and figures.mean_rating == pytest.approx(3.6)
+        assert figures.completed == figures.ongoing == figures.dropped == pytest.approx(1 / 3)
+        assert figures.mean_meetings == pytest.approx(10 / 3)
+        assert figures.cross_department == 1.0
+    assert big.group == "m-big"
+
+
+def test_a_lone_small_group_cannot_be_worked_out_by_difference(seeded: Store) -> None:
+    """Regression (complementary disclosure): m-small (2 people) was hidden while m-big was
+    shown, so the program's figures minus m-big's gave m-small's, down to J6's rating of 4.
+    The next-smallest matching now joins it in "other"."""
+    outcomes = program_outcomes(seeded)
+    by_matching = outcomes.breakdowns[0]
+    (other,) = by_matching.rows
+    assert (other.kind, other.group, other.people) == ("other", "", 12)
+    assert by_matching.hidden_people == 0
+    # Nothing is left for a subtraction to find.
+    overall = outcomes.overall
+    assert (other.asked, other.answers, other.ratings) == (overall.asked, 6, overall.ratings)
+    assert all(not small_group(row.people) for row in by_matching.rows)
+
+
+def test_answers_of_a_few_cannot_be_worked_out_by_difference(store: Store, tmp_path: Path) -> None:
+    """Three more seniors answer: Digital has 4 respondents (no answer figures) and "other" 5.
+    Had "other" shown its ratings, the program's minus other's would give Digital's; both are
+    withheld."""
+    tokens = seed_outcomes(store, tmp_path)
+    for step, pid in enumerate(("S3", "S4", "S5"), 10):
+        answer = {"rating": 2, "outcome": "ongoing", "meetings": 1, "goals_progressed": [],
+                  "comment": None}  # fmt: skip
+        submit_answer(store, tokens[pid], answer, utcnow() + timedelta(seconds=step))
+    outcomes = program_outcomes(store)
+    assert outcomes.overall.respondents == 9 and outcomes.overall.answers_shown
+    rows = {row.kind: row for row in outcomes.breakdowns[1].rows}
+    assert (rows["group"].respondents, rows["other"].respondents) == (4, 5)
+    assert not rows["group"].answers_shown and not rows["other"].answers_shown
+    assert rows["other"].ratings is None and rows["other"].completed is None
 
 
 def test_departments_small_ones_merged_and_few_answers_not_shown(seeded: Store) -> None:
@@ -86,7 +122,7 @@ def test_the_csv_holds_the_rows_of_the_page(seeded: Store) -> None:
     found = {(row["section"], row["group"]): row for row in rows}
     assert set(found) == {
         ("overall", "all"),
-        ("matching", "m-big"),
+        ("matching", "other"),
         ("department", "Digital"),
         ("department", "other"),
         ("checkin", "end"),

@@ -60,7 +60,9 @@ MESSAGES = {
         "too_few": "fewer than {min} answers",
         "hidden": "{n} people in groups of fewer than {min} are not shown here.",
         "small_rule": "Groups of fewer than {min} people are never shown on their own: they are "
-        "counted together as “other”, or left out when still fewer than {min}.",
+        "counted together as “other”, with the next-smallest group when they are fewer than "
+        "{min} together, so that no group can be worked out from the total and the others. "
+        "Ratings and outcomes follow the same rule with the people who answered.",
         "empty": "No feedback requested yet.",
         "chart_ratings": "Chart: how many people gave each rating. The table below holds the "
         "same figures.",
@@ -128,7 +130,10 @@ MESSAGES = {
         "too_few": "moins de {min} réponses",
         "hidden": "{n} personnes de groupes de moins de {min} ne sont pas montrées ici.",
         "small_rule": "Un groupe de moins de {min} personnes n'est jamais montré seul : les petits "
-        "groupes sont comptés ensemble dans « autres », ou omis s'ils restent moins de {min}.",
+        "groupes sont comptés ensemble dans « autres », avec le groupe suivant par la taille "
+        "s'ils restent moins de {min}, pour qu'aucun groupe ne se déduise du total et des "
+        "autres. Les notes et l'état des binômes suivent la même règle pour les personnes "
+        "ayant répondu.",
         "empty": "Aucun retour demandé pour l'instant.",
         "chart_ratings": "Graphique : nombre de personnes par note. Le tableau ci-dessous donne "
         "les mêmes chiffres.",
