@@ -14,7 +14,7 @@ import pytest
 from recomentor.training.shapes import ShapeFunction
 from recomentor.web.charts import ChartRefused, checked_svg, render_svg
 from recomentor.web.model_plots import effect_svg
-from recomentor.web.outcome_charts import counts_chart, rating_chart
+from recomentor.web.outcome_charts import _rating_chart, counts_chart, rating_chart, share_chart
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -99,7 +99,8 @@ def test_the_outcomes_and_model_charts_drawn_at_once_match_their_drawings_alone(
         binary=False,
     )
     jobs = {
-        "ratings": lambda: str(rating_chart([1, 0, 2, 1, 3], ["1", "2", "3", "4", "5"], "fr")),
+        # Drawn each time, not taken from the charts kept.
+        "ratings": lambda: str(_rating_chart.__wrapped__((1, 0, 2, 1, 3), tuple("12345"), "fr")),
         "effect": lambda: effect_svg(shape, "fr"),
     }
     alone = {name: job() for name, job in jobs.items()}
@@ -107,3 +108,16 @@ def test_the_outcomes_and_model_charts_drawn_at_once_match_their_drawings_alone(
         futures = [(name, pool.submit(job)) for _ in range(4) for name, job in jobs.items()]
         assert all(future.result() == alone[name] for name, future in futures)
     assert ">-0,4</text>" in alone["effect"] or ">0,5</text>" in alone["effect"]
+
+
+def test_a_chart_is_drawn_once_for_the_same_figures_and_language() -> None:
+    def outcomes(shares: list[float], lang: str) -> object:
+        return share_chart(
+            "outcomes", ["done", "on", "off"], shares, ["#111", "#222", "#333"], lang
+        )
+
+    first = outcomes([0.25, 0.5, 0.25], "fr")
+    assert outcomes([0.25, 0.5, 0.25], "fr") is first
+    assert ">25\u00a0%</text>" in first
+    assert outcomes([0.5, 0.5, 0.0], "fr") != first
+    assert ">25%</text>" in str(outcomes([0.25, 0.5, 0.25], "en"))

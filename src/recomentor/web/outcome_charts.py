@@ -1,9 +1,15 @@
 """The outcomes page's charts (ratings, where pairings stand, participation by department),
-drawn through web.charts; each has its table beside it on the page."""
+drawn through web.charts; each has its table beside it on the page.
+
+Drawing is most of a page view's time and the figures change only with new answers, so each
+chart is kept by everything it is drawn from (figures, labels, language): the same drawing is
+only ever given for the same figures, which the request was already shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
 from markupsafe import Markup
@@ -36,8 +42,35 @@ def _bars_with_values(axes: Axes, bars: Any, labels: Sequence[str]) -> None:
     axes.bar_label(bars, labels=list(labels), padding=2, fontsize=12)
 
 
+_KEPT: Final = 64  # charts of ~20 kB each
+
+
 def rating_chart(counts: Sequence[int], words: Sequence[str], lang: str) -> Markup:
     """How many people gave each rating, 1 to 5."""
+    return _rating_chart(tuple(counts), tuple(words), lang)
+
+
+def share_chart(
+    name: str, labels: Sequence[str], shares: Sequence[float], colours: Sequence[str], lang: str
+) -> Markup:
+    """Shares (0-1) as horizontal bars with their percentage."""
+    return _share_chart(name, tuple(labels), tuple(shares), tuple(colours), lang)
+
+
+def counts_chart(
+    name: str,
+    labels: Sequence[str],
+    totals: Sequence[int],
+    parts: Sequence[int],
+    legend: Sequence[str],
+    lang: str,
+) -> Markup:
+    """Per group, a total (e.g. people asked) with the part of it (who answered) drawn over."""
+    return _counts_chart(name, tuple(labels), tuple(totals), tuple(parts), tuple(legend), lang)
+
+
+@lru_cache(maxsize=_KEPT)
+def _rating_chart(counts: tuple[int, ...], words: tuple[str, ...], lang: str) -> Markup:
 
     def draw(figure: Figure) -> None:
         axes = figure.subplots()
@@ -51,11 +84,14 @@ def rating_chart(counts: Sequence[int], words: Sequence[str], lang: str) -> Mark
     return render_svg("ratings", draw, (_WIDTH_IN, 2.8), _RC)
 
 
-def share_chart(
-    name: str, labels: Sequence[str], shares: Sequence[float], colours: Sequence[str], lang: str
+@lru_cache(maxsize=_KEPT)
+def _share_chart(
+    name: str,
+    labels: tuple[str, ...],
+    shares: tuple[float, ...],
+    colours: tuple[str, ...],
+    lang: str,
 ) -> Markup:
-    """Shares (0-1) as horizontal bars with their percentage."""
-
     def draw(figure: Figure) -> None:
         axes = figure.subplots()
         positions = range(len(shares))
@@ -70,16 +106,15 @@ def share_chart(
     return render_svg(name, draw, (_WIDTH_IN, 0.45 * len(shares) + 0.6), _RC)
 
 
-def counts_chart(
+@lru_cache(maxsize=_KEPT)
+def _counts_chart(
     name: str,
-    labels: Sequence[str],
-    totals: Sequence[int],
-    parts: Sequence[int],
-    legend: Sequence[str],
+    labels: tuple[str, ...],
+    totals: tuple[int, ...],
+    parts: tuple[int, ...],
+    legend: tuple[str, ...],
     lang: str,
 ) -> Markup:
-    """Per group, a total (e.g. people asked) with the part of it (who answered) drawn over."""
-
     def draw(figure: Figure) -> None:
         axes = figure.subplots()
         positions = range(len(labels))
