@@ -22,30 +22,32 @@ from recomentor.api.runtime import Runtime
 from recomentor.errors import ConflictError, NotFoundError, RecomentorError
 from recomentor.settings import Settings
 from recomentor.training import (
+    METRIC_LABELS,
+    STAGES,
+    ModelVersion,
     RegistryUnavailableError,
+    ShapeFunction,
+    StageListener,
     TrainingConfig,
+    TrainingJob,
+    TrainingReport,
+    TrainingRunningError,
     champion_history,
+    current_job,
+    launch_training_job,
+    model_versions,
     promote_version,
     roll_back_champion,
     rollback_target,
+    shape_functions,
     train_and_register,
 )
-from recomentor.training.evaluation import METRIC_LABELS
-from recomentor.training.jobs import (
-    TrainingJob,
-    TrainingRunningError,
-    current_job,
-    launch_training_job,
-)
-from recomentor.training.pipeline import STAGES, StageListener, TrainingReport
 from recomentor.training.registry import (
     CHALLENGER_ALIAS,
     CHAMPION_ALIAS,
     ChampionUnavailableError,
     load_version,
 )
-from recomentor.training.shapes import ShapeFunction, shape_functions
-from recomentor.training.versions import ModelVersion, model_versions
 from recomentor.web.forms import FormData, field
 from recomentor.web.guards import PERMISSION, session_token, signed_in
 from recomentor.web.i18n import supported

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from recomentor.training.shapes import ShapeFunction
+from recomentor.training import ShapeFunction
 from recomentor.web.charts import numbers_in, render_svg
 from recomentor.web.numbers import number
 
