@@ -333,7 +333,7 @@ def test_a_manager_pairs_a_suggestion_and_a_refusal_gives_the_reason(
     manager.cookies["lang"] = "fr"
     again = manager.post("/participants/S1/pair", data={**form, "mentor_id": "J2"})
     assert again.status_code == 200
-    assert _flash(again.text) == ["Binôme refusé : S1 a déjà un binôme."]
+    assert _flash(again.text) == ["Binôme refusé\u00a0: S1 a déjà un binôme."]
     own_manager = manager.post(
         "/participants/S1/pair", data={**form, "mentor_id": "J3", "mentee_id": "S1"}
     )

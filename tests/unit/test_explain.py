@@ -83,8 +83,10 @@ def test_french_summary() -> None:
     )
     explanation, score = _explain(values, lang="fr")
     assert score == pytest.approx(0.505)
-    assert explanation.summary.startswith("Bonne correspondance: les compétences de E1011")
-    assert "directions différentes" in explanation.summary
+    # French typography: a no-break space before ':' and ';', never a plain one.
+    assert explanation.summary.startswith("Bonne correspondance\u00a0: les compétences de E1011")
+    assert "\u00a0; directions différentes." in explanation.summary
+    assert " :" not in explanation.summary and " ;" not in explanation.summary
 
 
 def test_a_close_phrase_on_a_fair_score_only_touches_on_the_goals() -> None:

@@ -24,6 +24,7 @@ from recomentor.ranking.labels import (
 from recomentor.ranking.phrases import ItemMatch
 from recomentor.ranking.scorers import HEURISTIC, LEARNED, HeuristicScorer
 from recomentor.training.evaluation import GOOD_RELEVANCE
+from recomentor.typography import typeset
 
 SCORES = st.floats(min_value=-2.0, max_value=3.0, allow_nan=False)
 KINDS = st.sampled_from(sorted(THRESHOLDS))
@@ -118,7 +119,7 @@ def test_the_summary_opens_with_the_label_and_claims_coverage_only_when_good(
         lang=lang,
     )
     summary = explanation.summary
-    assert summary.startswith(label_words(label, lang) + ":")
+    assert summary.startswith(typeset(label_words(label, lang) + ":", lang))
     covers, touches, nothing = (
         any(p in summary for p in ps) for ps in (_COVERS, _TOUCHES, _NOTHING)
     )

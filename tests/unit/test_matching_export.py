@@ -115,7 +115,7 @@ def test_csv_is_semicolon_separated_utf8_with_bom_names_and_escaped_formulas(
         "Correspondance moyenne",
         "Correspondance faible",
     }
-    assert row[10] == pair.explanation.summary and row[10].startswith(row[9] + ":")
+    assert row[10] == pair.explanation.summary and row[10].startswith(row[9] + "\u00a0:")
     assert row[11].startswith("'@Instagram stories ↔ Instagram")  # a phrase is escaped too
     title, unpaired_header, *unpaired_rows = unpaired
     assert title == ["Sans binôme"]

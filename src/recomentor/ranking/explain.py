@@ -34,6 +34,7 @@ from recomentor.ranking.features import (
 )
 from recomentor.ranking.labels import FAIR, GOOD, MATCH_LABELS, STRONG, WEAK
 from recomentor.ranking.phrases import ItemMatch
+from recomentor.typography import typeset
 
 LANGS: Final = ("en", "fr")
 _MAX_REASONS: Final = 3
@@ -175,7 +176,8 @@ def summarise(
     """The pair's label, then the factors that raised the score most, strongest first.
 
     The sentence never claims more than the label: below a good match the skills only touch
-    on the goals, whatever one text similarity says.
+    on the goals, whatever one text similarity says. French sentences get French spacing
+    (typography.typeset), here where every summary is built.
     """
     label_text = label_words(label, lang)
     words = _WORDS[lang]
@@ -199,7 +201,7 @@ def summarise(
         phrases.append(phrase)
     if _COVER not in keys[:_MAX_REASONS]:
         phrases.insert(0, words["none"].format(mentor=mentor_id, mentee=mentee_id))
-    return f"{label_text}: {'; '.join(phrases)}."
+    return typeset(f"{label_text}: {'; '.join(phrases)}.", lang)
 
 
 def explain_pair(

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from recomentor.typography import typeset
 from recomentor.web import messages
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def catalogs() -> Mapping[str, Mapping[str, str]]:
         module = importlib.import_module(f"{messages.__name__}.{module_info.name}")
         for lang, entries in module.MESSAGES.items():
             for key, text in entries.items():
-                merged[lang][f"{module_info.name}.{key}"] = text
+                # French spacing set once here, so no catalog has to remember it.
+                merged[lang][f"{module_info.name}.{key}"] = typeset(text, lang)
     return merged
 
 
