@@ -383,6 +383,6 @@ def test_the_page_speaks_french(signed_in: SignIn) -> None:
     manager.cookies.set("lang", "fr")
     preview = manager.get(_preview_url(manager))
     text = _text(preview)
-    assert "Aperçu\u00a0: export.csv" in text and "Rien n'est encore enregistré" in text
+    assert "Aperçu : export.csv" in text and "Rien n'est encore enregistré" in text
     assert "Rien ne peut être importé tant que 2 lignes ne sont pas valides" in text
     assert "33 E1055 Années d'expérience years_experience" in text

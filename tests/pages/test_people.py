@@ -16,14 +16,15 @@ from recomentor import fields as F
 from recomentor.erasure import erase_participant
 from recomentor.matching.pairings import list_pairings, pair_by_hand
 from recomentor.ranking.capacity import read_pairing_state
-from recomentor.ranking.explain import label_words
+from recomentor.ranking.explain import label_words, summarise
 from recomentor.ranking.labels import match_label
-from recomentor.ranking.rank import SuggestionResult, rank_partners
+from recomentor.ranking.rank import Suggestion, SuggestionResult, rank_partners
 from recomentor.settings import Settings
 from recomentor.store import Store
-from recomentor.store.participants import upsert_participants
+from recomentor.store.participants import read_contacts, upsert_participants
 from recomentor.store.tables import PairingRow
 from recomentor.suppression import ErasureKey
+from recomentor.web.participants import pair_action
 from tests.fakes import person
 from tests.web_client import SignIn, csrf_token
 
@@ -204,6 +205,26 @@ def test_signed_out_browsers_are_sent_to_sign_in(client: TestClient, people: Sto
 # --- /participants/{id} ----------------------------------------------------------------------
 
 
+def _named_summary(
+    web_app: Litestar, person_id: str, suggestion: Suggestion, mode: str, lang: str
+) -> str:
+    """The core's summary of a suggestion written with the people's names, as pages show it;
+    the pair oriented as "pair them" stores it."""
+    runtime = web_app.state.runtime
+    action = pair_action(runtime.roster(), person_id, suggestion)
+    with runtime.store.session() as session:
+        names = {i: c.name for i, c in read_contacts(session, action.__dict__.values()).items()}
+    return summarise(
+        suggestion.explanation.factors,
+        suggestion.explanation.matches,
+        label=suggestion.label,
+        mentor_id=names[action.mentor_id],
+        mentee_id=names[action.mentee_id],
+        mode=mode,
+        lang=lang,
+    )
+
+
 def _ranked(web_app: Litestar, person_id: str, mode: str, lang: str) -> SuggestionResult:
     """What the API's route ranks for this person, for comparison with the page."""
     runtime = web_app.state.runtime
@@ -248,8 +269,8 @@ def test_person_page_shows_answers_pairings_and_explained_suggestions(
     assert shown_ids == [s.partner_id for s in expected.suggestions]
     assert "J1" in shown_ids and "J3" not in shown_ids
     for suggestion in expected.suggestions:
-        # The summary in French, as the core words it; the label matches the score.
-        assert suggestion.explanation.summary in page
+        # The summary in French, as the core words it, with names; the label matches the score.
+        assert _named_summary(web_app, "S1", suggestion, "reverse", "fr") in page
         assert suggestion.explanation.summary.startswith(
             label_words(match_label(suggestion.score, "heuristic"), "fr")
         )
@@ -262,7 +283,8 @@ def test_person_page_shows_answers_pairings_and_explained_suggestions(
         r'<td class="num">([^<]+)</td>',
         response.text,
     )
-    factors = [f for s in expected.suggestions for f in s.explanation.factors]
+    # A factor that adds nothing is left out: it says nothing about the pair.
+    factors = [f for s in expected.suggestions for f in s.explanation.factors if f.contribution]
     assert len(bars) == len(factors) > 0
     for (width, contribution, text), factor in zip(bars, factors, strict=True):
         assert int(width) == round(abs(factor.contribution) * 100)
@@ -280,7 +302,7 @@ def test_mode_switch_ranks_in_that_mode(
     expected = _ranked(web_app, "J1", "mutual", "en")
     assert expected.suggestions
     for suggestion in expected.suggestions:
-        assert suggestion.explanation.summary in page
+        assert _named_summary(web_app, "J1", suggestion, "mutual", "en") in page
     # An unknown mode is the default one, not an error.
     other = viewer.get("/participants/J1", params={"mode": "sideways"})
     assert (
@@ -325,7 +347,8 @@ def test_a_manager_pairs_a_suggestion_and_a_refusal_gives_the_reason(
     done = manager.post("/participants/S1/pair", data=form, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/participants/S1?mode=reverse"
     page = manager.get(done.headers["location"]).text
-    assert _flash(page) == ["Paired: J1 mentors S1."]
+    # Names as of the page, ids beside them (the session stored the ids only).
+    assert _flash(page) == ["Paired: Élodie Béranger (J1) mentors Bernard Lefèvre (S1)."]
     assert [(p.mentor_id, p.mentee_id, p.status) for p in list_pairings(people)] == [
         ("J1", "S1", "active")
     ]
@@ -333,7 +356,7 @@ def test_a_manager_pairs_a_suggestion_and_a_refusal_gives_the_reason(
     manager.cookies["lang"] = "fr"
     again = manager.post("/participants/S1/pair", data={**form, "mentor_id": "J2"})
     assert again.status_code == 200
-    assert _flash(again.text) == ["Binôme refusé\u00a0: S1 a déjà un binôme."]
+    assert _flash(again.text) == ["Binôme refusé\u00a0: Bernard Lefèvre (S1) a déjà un binôme."]
     own_manager = manager.post(
         "/participants/S1/pair", data={**form, "mentor_id": "J3", "mentee_id": "S1"}
     )
@@ -477,6 +500,10 @@ def test_a_pairing_on_the_person_page_names_the_partner_s_role(
     pair_by_hand(people, web_app.state.runtime.roster(), "J1", "S1", min_gap=5)
     viewer = signed_in("viewer")
     mentee_page = _text(viewer.get("/participants/S1"))
-    assert re.search(r"Élodie Béranger</a> <code>J1</code></td>\s*<td>mentor</td>", mentee_page)
+    assert re.search(
+        r'Élodie Béranger</a> <code class="id">J1</code></td>\s*<td>mentor</td>', mentee_page
+    )
     mentor_page = _text(viewer.get("/participants/J1"))
-    assert re.search(r"Bernard Lefèvre</a> <code>S1</code></td>\s*<td>mentee</td>", mentor_page)
+    assert re.search(
+        r'Bernard Lefèvre</a> <code class="id">S1</code></td>\s*<td>mentee</td>', mentor_page
+    )

@@ -109,8 +109,16 @@ def test_draft_review_replace_approve_and_export(
     first_pair = page.locator("tbody.pair").first
     expect(first_pair.locator("a[href^='/participants/']").first).to_be_visible()
     first_pair.locator("details.explanation summary").click()
-    expect(first_pair.locator("meter.factor-bar").first).to_be_visible()
-    expect(first_pair.locator(".why-summary")).to_contain_text("correspondance")
+    # The explanation every page draws: bars as long as their contributions, the summary.
+    fills = first_pair.locator("tbody .bar-fill")
+    expect(fills.first).to_be_visible()
+    for n in range(fills.count()):
+        fill = fills.nth(n)
+        contribution = float(fill.get_attribute("data-contribution") or "nan")
+        track = fill.evaluate("e => e.parentElement.clientWidth")
+        width = fill.evaluate("e => e.getBoundingClientRect().width")
+        assert width == pytest.approx(min(abs(contribution), 1) * track, abs=0.02 * track + 1)
+    expect(first_pair.locator(".summary")).to_contain_text("correspondance")
     both("review", opened=True)
 
     # Replace the first pair's mentor by the best candidate.
@@ -124,7 +132,10 @@ def test_draft_review_replace_approve_and_export(
     choice.get_by_role("button", name="Choisir").click()
     expect(page).to_have_url(f"{matching_url}#pair-{mentee_id}")
     expect(
-        page.get_by_text(f"{chosen_mentor} est désormais le mentor de {mentee_id}")
+        # Names as the page knows them now, ids beside them (the flash stored ids only).
+        page.get_by_text(
+            re.compile(rf"\({chosen_mentor}\) est désormais le mentor de .*\({mentee_id}\)")
+        )
     ).to_be_visible()
     replaced = page.locator(f"tbody#pair-{mentee_id}")
     expect(replaced.locator(f"a[href='/participants/{chosen_mentor}']")).to_be_visible()

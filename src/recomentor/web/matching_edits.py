@@ -28,9 +28,10 @@ from recomentor.matching.export import people_in
 from recomentor.matching.service import Matching
 from recomentor.store.matchings import DRAFT
 from recomentor.store.participants import read_contacts
+from recomentor.web.explanations import explain_for_page, name_of
 from recomentor.web.forms import FormData, field
 from recomentor.web.guards import session_token
-from recomentor.web.matching_view import bar_scale, conflict_words, explain_for_page, name_of
+from recomentor.web.matching_view import conflict_words
 from recomentor.web.matchings import MANAGING, VIEWING, read_matching, review_url
 from recomentor.web.session import flash, redirect
 from recomentor.web.templates import page, page_lang
@@ -130,19 +131,18 @@ class MatchingEditsController(Controller):
         ids = people_in(matching) | {c.mentor_id for c in found.candidates}
         with runtime.store.session() as session:
             people = read_contacts(session, ids | {mentee_id})
-        scale = bar_scale(c.explanation for c in found.candidates)
         candidates = [
             (
                 candidate,
                 explain_for_page(
-                    candidate.mentor_id,
-                    mentee_id,
-                    candidate.label,
                     candidate.explanation,
-                    people,
+                    score=candidate.score,
+                    label=candidate.label,
+                    mentor_id=candidate.mentor_id,
+                    mentee_id=mentee_id,
+                    people=people,
                     mode=matching.mode,
                     lang=lang,
-                    scale=scale,
                 ),
             )
             for candidate in found.candidates

@@ -8,7 +8,6 @@ notice a worker that died mid-job, for no gain while a solve takes seconds.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, Response, get, post
@@ -34,6 +33,7 @@ from recomentor.matching.service import (
 )
 from recomentor.matching.solver import OBJECTIVES
 from recomentor.store.matchings import DRAFT, STATUSES
+from recomentor.web.explanations import criterion_label, factor_label, name_of
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.matching_form import (
     PREFERENCES,
@@ -45,24 +45,22 @@ from recomentor.web.matching_view import (
     PAIRS_PER_PAGE,
     UNPAIRED_REASONS,
     conflict_words,
-    criterion_label,
     explain_pairs,
-    factor_label,
-    name_of,
-    page_of,
     people_of,
     required_words,
 )
+from recomentor.web.pagination import PAGE_SIZE, Pages, page_number
 from recomentor.web.session import flash, redirect
 from recomentor.web.templates import page, page_lang
 
 VIEWING: Final = {PERMISSION: VIEW}
 MANAGING: Final = {PERMISSION: MANAGE_PROGRAM}
-MATCHINGS_PER_PAGE: Final = 25
 # Matching ids are UUIDs; anything much longer is no matching, not worth a query.
 _MAX_ID = 64
 MatchingPath = Annotated[str, PathParameter()]
 MultipartForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+PageQuery = Annotated[str | None, QueryParameter(name="page")]
+MATCHINGS_PER_PAGE: Final = PAGE_SIZE
 
 
 def read_matching(runtime: Runtime, matching_id: str) -> Matching:
@@ -73,15 +71,6 @@ def read_matching(runtime: Runtime, matching_id: str) -> Matching:
 
 def review_url(matching_id: str) -> str:
     return f"/matchings/{matching_id}"
-
-
-def _after(raw: str | None) -> tuple[datetime, str] | None:
-    """The list's cursor, `created_at|id` of the last matching seen; a bad one starts over."""
-    created, _, matching_id = (raw or "").partition("|")
-    try:
-        return (datetime.fromisoformat(created), matching_id) if matching_id else None
-    except ValueError:
-        return None
 
 
 def _preference_labels(lang: str) -> dict[str, str]:
@@ -106,23 +95,25 @@ class MatchingsController(Controller):
         self,
         runtime: NamedDependency[Runtime],
         status: Annotated[str, QueryParameter()] = "",
-        after: Annotated[str, QueryParameter()] = "",
+        page_query: PageQuery = None,
     ) -> Template:
-        """Matchings newest first with status, mode, size and total, a page at a time."""
+        """Matchings newest first with status, mode, size and total, numbered pages."""
         chosen = status if status in STATUSES else None
-        listed = list_matchings(
-            runtime.store, status=chosen, after=_after(after), limit=MATCHINGS_PER_PAGE + 1
+        # A program drafts a few matchings a round: all of them cost no more than a page of
+        # them (the pair counts aggregate every pair either way), and give the total.
+        listed = list_matchings(runtime.store, status=chosen)
+        pages = Pages.clamped(
+            page_number(page_query),
+            len(listed),
+            (("status", chosen or ""),),
+            size=MATCHINGS_PER_PAGE,
         )
-        shown = listed[:MATCHINGS_PER_PAGE]
-        more = len(listed) > MATCHINGS_PER_PAGE
-        next_after = f"{shown[-1].created_at.isoformat()}|{shown[-1].id}" if more else None
         return page(
             "matchings/list.html",
-            matchings=shown,
+            matchings=listed[pages.offset : pages.stop],
+            pages=pages,
             statuses=STATUSES,
             chosen_status=chosen or "",
-            next_after=next_after,
-            paged=bool(after),
         )
 
     def _new_page(
@@ -194,22 +185,23 @@ class MatchingsController(Controller):
         request: Request[Any, Any, Any],
         runtime: NamedDependency[Runtime],
         matching_id: MatchingPath,
-        page_number: Annotated[int, QueryParameter(name="page")] = 1,
+        page_query: PageQuery = None,
     ) -> Template:
         """Summary, pairs with explanations on demand, unpaired people, mentor loads."""
         matching = read_matching(runtime, matching_id)
         lang = page_lang(request)
         people = people_of(runtime.store, matching)
-        start, stop = page_of(len(matching.pairs), page_number)
+        pages = Pages.clamped(
+            page_number(page_query), len(matching.pairs), size=PAIRS_PER_PAGE, fragment="pairs"
+        )
+        shown = matching.pairs[pages.offset : pages.stop]
         return page(
             "matchings/review.html",
             matching=matching,
             people=people,
             name_of=name_of,
-            pairs=explain_pairs(matching.pairs[start:stop], people, mode=matching.mode, lang=lang),
-            first=start + 1,
-            last=stop,
-            page_number=start // PAIRS_PER_PAGE + 1,
+            pairs=explain_pairs(shown, people, mode=matching.mode, lang=lang),
+            pages=pages,
             editable=matching.status == DRAFT,
             required=required_words(matching.rules, lang),
             reasons=UNPAIRED_REASONS,

@@ -25,12 +25,27 @@ class Pages:
     total: int  # items in all
     size: int = PAGE_SIZE
     params: tuple[tuple[str, str], ...] = ()
+    # Where on the page a link lands ("pairs": the list itself, not the page's top).
+    fragment: str = ""
 
     @classmethod
-    def clamped(cls, asked: int, total: int, params: tuple[tuple[str, str], ...] = ()) -> Pages:
+    def clamped(
+        cls,
+        asked: int,
+        total: int,
+        params: tuple[tuple[str, str], ...] = (),
+        *,
+        size: int = PAGE_SIZE,
+        fragment: str = "",
+    ) -> Pages:
         """Page `asked`, or the last one when it asks beyond the end."""
-        last = max(1, -(-total // PAGE_SIZE))
-        return cls(min(asked, last), total, PAGE_SIZE, params)
+        last = max(1, -(-total // size))
+        return cls(min(max(asked, 1), last), total, size, params, fragment)
+
+    @property
+    def stop(self) -> int:
+        """The end of this page's slice of the whole list."""
+        return self.offset + self.size
 
     @property
     def count(self) -> int:
@@ -52,7 +67,8 @@ class Pages:
         query = [(name, value) for name, value in self.params if value]
         if number > 1:
             query.append(("page", str(number)))
-        return f"?{urlencode(query)}" if query else "?"
+        anchor = f"#{self.fragment}" if self.fragment else ""
+        return (f"?{urlencode(query)}" if query else "?") + anchor
 
     def links(self) -> list[int | None]:
         """Page numbers to link, None where a run of pages is left out (shown as …)."""

@@ -18,11 +18,9 @@ from recomentor.api.runtime import Runtime
 from recomentor.api.suggestions import suggest_partners
 from recomentor.errors import NotFoundError, PairsConflictError, RecomentorError, shown_text
 from recomentor.matching.pairings import Pairing, list_pairings, pair_by_hand
-from recomentor.ranking.explain import describe_exclusions, label_words
-from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
+from recomentor.ranking.explain import describe_exclusions
 from recomentor.ranking.rank import PARTNER, Suggestion, SuggestionResult
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers.additive import BASELINE
 from recomentor.store.participants import (
     ParticipantFilters,
     get_participant,
@@ -31,6 +29,7 @@ from recomentor.store.participants import (
     search_participants,
 )
 from recomentor.store.tables import ParticipantRow
+from recomentor.web.explanations import explain_for_page
 from recomentor.web.forms import FormData, field
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.pagination import Pages, page_number
@@ -56,8 +55,6 @@ REFUSAL_CODES = (
     "mentor_at_capacity",
     "mentee_has_mentor",
 )
-# Factors the catalog words (participants.factor_<name>); any other shows by its name.
-FACTOR_NAMES = frozenset({*FEATURE_NAMES, PHRASE_ASSOCIATION, BASELINE})
 ParticipantId = Annotated[str, PathParameter(min_length=1, max_length=64)]
 
 
@@ -173,18 +170,33 @@ class ParticipantsController(Controller):
         )
         roster = runtime.roster()
         actions = {s.partner_id: pair_action(roster, participant_id, s) for s in result.suggestions}
+        people = _contacts_around(runtime, row, pairings, result)
+        # Written with the pair the way "pair them" would store it: the same mentor and mentee
+        # the ranking scored (candidates orient a mutual pair the same way).
+        explained = {
+            s.partner_id: explain_for_page(
+                s.explanation,
+                score=s.score,
+                label=s.label,
+                mentor_id=actions[s.partner_id].mentor_id,
+                mentee_id=actions[s.partner_id].mentee_id,
+                people=people,
+                mode=chosen_mode,
+                lang=lang,
+            )
+            for s in result.suggestions
+        }
         return page(
             "participants/person.html",
             person=row,
             languages=[code for code in (row.languages or "").split(";") if code],
-            people=_contacts_around(runtime, row, pairings, result),
+            people=people,
             pairings=pairings,
             result=result,
             actions=actions,
-            labels={s.partner_id: label_words(s.label, lang) for s in result.suggestions},
+            explained=explained,
             modes=F.MODES,
             mode=chosen_mode,
-            factor_names=FACTOR_NAMES,
             excluded=describe_exclusions(result.excluded, lang),
         )
 
@@ -243,8 +255,9 @@ class ParticipantsController(Controller):
 def _contacts_around(
     runtime: Runtime, row: ParticipantRow, pairings: list[Pairing], result: SuggestionResult
 ) -> dict[str, Any]:
-    """Names and departments of everyone the page links to: manager, partners, suggestions."""
-    ids = {s.partner_id for s in result.suggestions}
+    """Names and departments of everyone the page names: the person (in the summaries), their
+    manager, partners and suggestions."""
+    ids = {row.id, *(s.partner_id for s in result.suggestions)}
     ids.update(p.mentor_id for p in pairings)
     ids.update(p.mentee_id for p in pairings)
     if row.manager_id:

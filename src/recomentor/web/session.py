@@ -4,6 +4,7 @@ https), flash messages, safe `next` targets and the sign-in throttle."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,8 @@ from litestar.response import Redirect
 from recomentor.accounts.web_sessions import Flash, SessionPolicy, add_flash
 from recomentor.api.runtime import Runtime
 from recomentor.settings import Settings
+from recomentor.store.participants import Contact, read_contacts
+from recomentor.web.i18n import translate
 
 SESSION_COOKIE = "recomentor_session"
 
@@ -78,8 +81,38 @@ def count_sign_in_failure(runtime: Runtime, email: str, address: str) -> None:
     runtime.auth_failures.retry_after(address)
 
 
+# Parameters of a flash that hold a participant's id; shown_flashes puts the name beside it.
+PERSON_PARAMS = frozenset({"mentor", "mentee"})
+
+
 def flash(runtime: Runtime, token: str | None, level: str, message: str, **params: Any) -> None:
     """A message for the next page of this session: a catalog key (`admin.user_created`) and
-    its parameters (ids, counts; never what someone typed)."""
+    its parameters (ids, counts; never what someone typed). People go in by id (`mentor`,
+    `mentee`): a session row keeps no names; the page shows them (shown_flashes)."""
     if token:
         add_flash(runtime.store, token, Flash(level, message, params))
+
+
+def shown_flashes(runtime: Runtime, flashes: Sequence[Flash], lang: str) -> list[tuple[str, str]]:
+    """(level, text) of the messages, in `lang`, each person as "name (id)" as of now."""
+    ids = {str(f.params[k]) for f in flashes for k in PERSON_PARAMS if k in f.params}
+    contacts: Mapping[str, Contact] = {}
+    if ids:
+        with runtime.store.session() as session:
+            contacts = read_contacts(session, ids)
+
+    def named(person_id: str) -> str:
+        contact = contacts.get(person_id)
+        return f"{contact.name} ({person_id})" if contact and contact.name else person_id
+
+    return [
+        (
+            f.level,
+            translate(
+                lang,
+                f.message,
+                **{k: named(str(v)) if k in PERSON_PARAMS else v for k, v in f.params.items()},
+            ),
+        )
+        for f in flashes
+    ]

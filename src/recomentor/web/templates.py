@@ -1,9 +1,11 @@
 """Jinja set-up of the pages: autoescaped templates under web/templates, and the functions
-every template can call (`t`, `can`, `user`, `csrf_secret`, `flashes`, `lang_url`), and the
-filters writing numbers in the page's language (`number`, `percent`)."""
+every template can call (`t`, `can`, `user`, `csrf_secret`, `flashes`, `lang_url`, `score`,
+`match_words`), and the filters writing numbers in the page's language (`number`, `percent`,
+`bar_width`)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -18,9 +20,12 @@ from litestar.template import TemplateConfig
 from recomentor import __version__
 from recomentor.accounts.roles import allows
 from recomentor.api.runtime import Runtime
+from recomentor.ranking.explain import label_words
+from recomentor.web.explanations import bar_width
 from recomentor.web.guards import signed_in
 from recomentor.web.i18n import LANG_COOKIE, LANGS, choose_lang, translate
 from recomentor.web.numbers import number, percent
+from recomentor.web.session import shown_flashes
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 _LANG_STATE = "page_lang"
@@ -64,6 +69,32 @@ def _lang(context: Context) -> str:
 
 
 @pass_context
+def _number(context: Context, value: float | None, spec: str = ",") -> str:
+    """`{{ 3.456 | number(".1f") }}`: 3.5, or 3,5 on a French page; `spec` as Python's."""
+    return number(value, page_lang(_request(context)), spec)
+
+
+@pass_context
+def _percent(context: Context, share: float | None, digits: int = 0) -> str:
+    """`{{ 0.45 | percent }}`: 45%, or 45 % on a French page."""
+    return percent(share, page_lang(_request(context)), digits)
+
+
+@pass_context
+def _score(context: Context, value: float) -> str:
+    """A pair's score in two decimals, cut rather than rounded: a 0.449 "Fair" pair never reads
+    0.45, the line of "Good" (ranking/labels.py), beside its label."""
+    cut = math.floor(value * 100 + 1e-9) / 100 if math.isfinite(value) else value
+    return number(cut, page_lang(_request(context)), ".2f")
+
+
+@pass_context
+def _match_words(context: Context, label: str) -> str:
+    """A match label in the words the summaries use ("Good match", "Bonne correspondance")."""
+    return label_words(label, page_lang(_request(context)))
+
+
+@pass_context
 def _user(context: Context) -> Any:
     session = signed_in(_request(context))
     return session.user if session else None
@@ -84,11 +115,11 @@ def _csrf_secret(context: Context) -> str:
 @pass_context
 def _flashes(context: Context) -> list[tuple[str, str]]:
     """(level, text) of the messages left for this page, in its language."""
-    session = signed_in(_request(context))
-    lang = page_lang(_request(context))
-    if session is None:
+    request = _request(context)
+    session = signed_in(request)
+    if session is None or not session.flashes:
         return []
-    return [(f.level, translate(lang, f.message, **f.params)) for f in session.flashes]
+    return shown_flashes(request.app.state.runtime, session.flashes, page_lang(request))
 
 
 @pass_context
@@ -97,18 +128,6 @@ def _lang_url(context: Context, lang: str) -> str:
     url = _request(context).url
     here = url.path + (f"?{url.query}" if url.query else "")
     return f"/lang/{lang}?{urlencode({'next': here})}"
-
-
-@pass_context
-def _number(context: Context, value: float | None, spec: str = ",") -> str:
-    """`{{ 3.456 | number(".1f") }}`: 3.5, or 3,5 on a French page; `spec` as Python's."""
-    return number(value, page_lang(_request(context)), spec)
-
-
-@pass_context
-def _percent(context: Context, share: float | None, digits: int = 0) -> str:
-    """`{{ 0.45 | percent }}`: 45%, or 45 % on a French page."""
-    return percent(share, page_lang(_request(context)), digits)
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -120,6 +139,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters.update(number=_number, percent=_percent, bar_width=bar_width)
     environment.globals.update(
         t=_t,
         lang=_lang,
@@ -128,8 +148,9 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         csrf_secret=_csrf_secret,
         flashes=_flashes,
         lang_url=_lang_url,
+        score=_score,
+        match_words=_match_words,
         langs=LANGS,
         version=__version__,
     )
-    environment.filters.update(number=_number, percent=_percent)
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
