@@ -98,3 +98,26 @@ def test_overview_counts(signed_in: SignIn, sqlite_store: Store) -> None:
     assert departments.index("Finance") < departments.index("IT") < departments.index("Marketing")
     assert 'href="/matchings/d7f0c9aa-0000-4000-8000-000000000001"' in page
     assert "Heuristic" in page and "never" not in page
+
+
+def test_empty_pages_say_what_to_do_next(signed_in: SignIn) -> None:
+    # Regression: a new program's overview said "no participant" and offered nothing to click.
+    manager = signed_in("manager")
+    overview = html.unescape(manager.get("/").text)
+    assert "No participant yet" in overview
+    assert '<a class="button secondary" href="/import">Import a survey export</a>' in overview
+    people = html.unescape(manager.get("/participants").text)
+    assert '<a class="button secondary" href="/import">' in people
+    # A filter that finds nobody is not an empty roster: no import offered there.
+    filtered = html.unescape(manager.get("/participants?q=nobody").text)
+    assert "No participant matches these filters." in filtered and "Import a survey" not in filtered
+    matchings = html.unescape(manager.get("/matchings").text)
+    assert '<a class="button secondary" href="/matchings/new">Draft a matching</a>' in matchings
+    pairings = html.unescape(manager.get("/pairings").text)
+    assert "No pairing in force" in pairings and 'href="/participants">Find someone' in pairings
+    # A viewer is told what is missing, never offered what they cannot do.
+    viewer_overview = html.unescape(signed_in("viewer").get("/").text)
+    assert (
+        "No participant yet" in viewer_overview
+        and 'class="button secondary" href="/import"' not in viewer_overview
+    )

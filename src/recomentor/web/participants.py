@@ -149,6 +149,8 @@ class ParticipantsController(Controller):
             departments=departments,
             locations=locations,
             ignored_role=bool((role or "").strip()) and filters.role is None,
+            # No filter at all and nobody: the roster is empty, not the search.
+            blank_filters=ParticipantFilters(),
         )
 
     @get("/{participant_id:str}", opt={PERMISSION: VIEW}, sync_to_thread=True)

@@ -21,6 +21,7 @@ from recomentor import __version__
 from recomentor.accounts.roles import allows
 from recomentor.api.runtime import Runtime
 from recomentor.ranking.explain import label_words
+from recomentor.typography import typeset
 from recomentor.web.explanations import bar_width
 from recomentor.web.guards import signed_in
 from recomentor.web.i18n import LANG_COOKIE, LANGS, choose_lang, translate
@@ -89,6 +90,12 @@ def _score(context: Context, value: float) -> str:
 
 
 @pass_context
+def _colon(context: Context) -> str:
+    """A colon written into a template after a label, spaced as the page's language wants."""
+    return typeset("a:", page_lang(_request(context)))[1:]
+
+
+@pass_context
 def _match_words(context: Context, label: str) -> str:
     """A match label in the words the summaries use ("Good match", "Bonne correspondance")."""
     return label_words(label, page_lang(_request(context)))
@@ -150,6 +157,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         lang_url=_lang_url,
         score=_score,
         match_words=_match_words,
+        colon=_colon,
         langs=LANGS,
         version=__version__,
     )

@@ -24,6 +24,10 @@ MESSAGES = {
         "no": "no",
         "none": "none",
         "core_error": "{text}",
+        # Next steps offered by empty pages.
+        "go_import": "Import a survey export",
+        "go_new_matching": "Draft a matching",
+        "go_participants": "Find someone to pair",
     },
     "fr": {
         "app_name": "recomentor",
@@ -48,5 +52,8 @@ MESSAGES = {
         "no": "non",
         "none": "aucun",
         "core_error": "{text}",
+        "go_import": "Importer un export d'enquête",
+        "go_new_matching": "Préparer un appariement",
+        "go_participants": "Trouver quelqu'un à mettre en binôme",
     },
 }

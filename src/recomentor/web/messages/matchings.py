@@ -5,7 +5,7 @@ MESSAGES = {
         "title": "Matchings",
         "new": "New matching",
         "intro": "Cohort matchings, newest first. A draft becomes pairings once approved.",
-        "none": "No matching yet.",
+        "none": "No matching yet: a draft proposes pairs for everyone at once.",
         "status": "Status",
         "all_statuses": "All",
         "filter": "Show",
@@ -160,7 +160,8 @@ MESSAGES = {
         "new": "Nouvel appariement",
         "intro": "Les appariements de cohorte, du plus récent au plus ancien. Un brouillon "
         "devient des binômes une fois approuvé.",
-        "none": "Aucun appariement pour l'instant.",
+        "none": "Aucun appariement pour l'instant : un brouillon propose des binômes pour "
+        "tout le monde à la fois.",
         "status": "Statut",
         "all_statuses": "Tous",
         "filter": "Afficher",

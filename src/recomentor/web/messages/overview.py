@@ -26,7 +26,7 @@ MESSAGES = {
         "by_department": "Participants by department",
         "department": "Department",
         "people": "People",
-        "no_participants": "No participant yet: import a survey export first.",
+        "no_participants": "No participant yet: everything starts with a survey export.",
     },
     "fr": {
         "title": "Vue d'ensemble",
@@ -50,9 +50,10 @@ MESSAGES = {
         "created": "Créé le",
         "pairs": "Binômes",
         "unpaired": "Sans binôme",
-        "by_department": "Participants par service",
-        "department": "Service",
+        "by_department": "Participants par direction",
+        "department": "Direction",
         "people": "Personnes",
-        "no_participants": "Aucun participant : importez d'abord un export d'enquête.",
+        "no_participants": "Aucun participant pour l'instant : tout commence par un export "
+        "d'enquête.",
     },
 }

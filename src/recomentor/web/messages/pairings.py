@@ -25,7 +25,7 @@ MESSAGES = {
         "ended": "Pairing {id} ended.",
         "already_ended": "Pairing {id} had already ended.",
         "reason_needed": "Pairing {id} was not ended: choose why it ends.",
-        "none_active": "No pairing in force.",
+        "none_active": "No pairing in force: pair people from their page, or approve a matching.",
         "none_ended": "No pairing has ended yet.",
         "count_active": "{total} pairings in force",
         "count_active_one": "1 pairing in force",
@@ -59,7 +59,8 @@ MESSAGES = {
         "ended": "Binôme {id} terminé.",
         "already_ended": "Le binôme {id} était déjà terminé.",
         "reason_needed": "Le binôme {id} n'a pas été terminé : choisissez un motif.",
-        "none_active": "Aucun binôme en cours.",
+        "none_active": "Aucun binôme en cours : formez-en depuis la page d'une personne, ou "
+        "approuvez un appariement.",
         "none_ended": "Aucun binôme terminé pour l'instant.",
         "count_active": "{total} binômes en cours",
         "count_active_one": "1 binôme en cours",

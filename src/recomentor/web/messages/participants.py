@@ -12,6 +12,7 @@ MESSAGES = {
         "found": "{total} participants",
         "found_one": "1 participant",
         "none_found": "No participant matches these filters.",
+        "none_yet": "No participant yet: import a survey export to see people here.",
         "name": "Name",
         "no_name": "(no name given)",
         "id": "Id",
@@ -91,6 +92,8 @@ MESSAGES = {
         "found": "{total} participants",
         "found_one": "1 participant",
         "none_found": "Aucun participant ne correspond à ces filtres.",
+        "none_yet": "Aucun participant pour l'instant : importez un export d'enquête pour voir "
+        "les personnes ici.",
         "name": "Nom",
         "no_name": "(nom non renseigné)",
         "id": "Matricule",
