@@ -186,7 +186,7 @@ def test_numbers_of_the_effects_in_the_page_language(signed_in: SignIn) -> None:
     client = signed_in("viewer")
     client.cookies.set("lang", "fr")
     page = html.unescape(client.get("/model").text)
-    assert re.search(r'alt="Même site : non [+-]\d,\d\d, oui [+-]\d,\d\d en log-odds', page)
+    assert re.search(r'alt="Même site\u00a0: non [+-]\d,\d\d, oui [+-]\d,\d\d en log-odds', page)
     sources = re.findall(
         r'<img src="(/model/versions/1/effects/seniority_gap\.svg\?lang=fr)"', page
     )
