@@ -125,7 +125,7 @@ def test_json_shape_is_the_documented_one(roster: Roster) -> None:
     assert first["label"] == match_label(first["score"], HEURISTIC)
     assert set(first["explanation"]) == {"summary", "factors", "matches"}
     assert {f["name"] for f in first["explanation"]["factors"]} == set(FEATURE_NAMES)
-    assert first["explanation"]["summary"].startswith(label_words(first["label"], "fr") + ":")
+    assert first["explanation"]["summary"].startswith(label_words(first["label"], "fr") + "\u00a0:")
 
 
 def test_explanations_hold_ids_and_phrases_never_names(sqlite_store: Store) -> None:
