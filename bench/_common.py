@@ -49,12 +49,20 @@ def measure_in_child(target: Callable[..., dict[str, Any]], *args: Any) -> dict[
 
 
 def report(
-    name: str, title: str, columns: list[str], rows: list[list[Any]], payload: dict[str, Any]
+    name: str,
+    title: str,
+    columns: list[str],
+    rows: list[list[Any]],
+    payload: dict[str, Any],
+    *,
+    width: int | None = None,
 ) -> Path:
+    """Print the table (`width` columns wide even into a file or pipe, where rich would use
+    80) and write `payload` as bench/results/<name>.json."""
     table = Table(*columns, title=title)
     for row in rows:
         table.add_row(*(f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row))
-    Console().print(table)
+    Console(width=width).print(table)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=str))
