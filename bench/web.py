@@ -21,8 +21,10 @@ Pages are listed in PAGES: a route the app does not have (yet) is skipped with a
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
+import random
 import re
 import signal
 import statistics
@@ -45,6 +47,8 @@ from _common import report
 from recomentor import fields as F
 from recomentor.accounts.users import UnknownUserError, find_user_id
 from recomentor.embeddings import SentenceEncoder, TextEncoder
+from recomentor.feedback import FeedbackAnswer, export_links, plan_requests, submit_answer
+from recomentor.feedback.sending import RequestPlan
 from recomentor.matching.pairings import end_pairing, list_pairings
 from recomentor.matching.service import approve_matching, create_matching
 from recomentor.matching.solver import PARTICIPATION, SCORE
@@ -55,7 +59,7 @@ from recomentor.store import Store, open_store
 from recomentor.store.apikeys import create_key
 from recomentor.store.pairings import ACTIVE
 from recomentor.store.participants import count_participants
-from recomentor.store.tables import ParticipantRow
+from recomentor.store.tables import ParticipantRow, utcnow
 from recomentor.survey import import_feedback, import_participants
 from recomentor.synth import write_synthetic
 
@@ -72,6 +76,9 @@ BENCH_EMAIL = "bench-web@example.org"
 BENCH_PASSWORD = "bench-web-password"
 FAKE_MODEL_ID = "fake/trigram-384"
 SEED_FILE = "seeded.json"
+CHECKIN = "week-4"
+ANSWERED_SHARE = 0.6
+FEEDBACK_LINKS_ASKED = 6
 
 
 @dataclass
@@ -88,6 +95,8 @@ class Seeded:
     approved_matching: str = ""
     draft_matching: str = ""
     active_pairings: int = 0
+    # Tokens of feedback links made for this run (a reminder: they have not been answered).
+    feedback_links: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -156,6 +165,12 @@ PAGES: list[PageCase] = [
     PageCase("matchings", "/matchings", lambda s: {"": "/matchings"}),
     PageCase("new matching", "/matchings/new", lambda s: {"": "/matchings/new"}),
     PageCase("matching review", "/matchings/{}", _matching_urls),
+    PageCase(
+        "feedback link (signed out)",
+        "/feedback/{}",
+        lambda s: {f"link {n}": f"/feedback/{token}" for n, token in enumerate(s.feedback_links)},
+        signed_in=False,
+    ),
     PageCase("outcomes", "/outcomes", lambda s: {"": "/outcomes"}),
     PageCase("model", "/model", lambda s: {"": "/model"}),
     PageCase("admin: users", "/admin/users", lambda s: {"": "/admin/users"}),
@@ -173,7 +188,8 @@ def _encoder(kind: str, settings: Settings) -> TextEncoder:
 
 
 def _settings(home: Path, participants: int) -> Settings:
-    return Settings(home=home, max_rows=max(participants, 200_000))
+    # The links' base only; the bench asks the server on loopback with the token.
+    return Settings(home=home, max_rows=max(participants, 200_000), public_url="http://127.0.0.1")
 
 
 def _import_csv(store: Store, path: Path, settings: Settings) -> None:
@@ -189,7 +205,7 @@ def _first_wave_csv(full: Path, rows: int) -> Path:
 
 
 def seed_program(home: Path, participants: int, seed: int, encoder: TextEncoder) -> dict[str, Any]:
-    """Untimed, once per home: a program a year in, as the pages would find it.
+    """A program a year in, as the pages would find it.
 
     The first wave (FIRST_WAVE people) was matched twice: one matching approved (its pairs are
     the pairings in force, a few ended since), the other left as a draft. Then everyone else
@@ -219,22 +235,74 @@ def seed_program(home: Path, participants: int, seed: int, encoder: TextEncoder)
     return {"draft_matching": draft.id, "approved_matching": approved.id}
 
 
+def _links(store: Store, settings: Settings, plan: RequestPlan, path: Path) -> list[str]:
+    """The plan's feedback links written as for a mail merge; their tokens."""
+    export_links(store, settings, plan, path, utcnow())
+    with path.open(encoding="utf-8-sig", newline="") as rows:
+        return [row["link"].rsplit("/", 1)[-1] for row in csv.DictReader(rows, delimiter=";")]
+
+
+def seed_answers(home: Path, participants: int, seed: int, matching_id: str) -> dict[str, Any]:
+    """The approved matching's check-in: links sent to both people of each pairing, most of
+    them answered (rating, outcome, meetings)."""
+    settings = _settings(home, participants)
+    store = open_store(settings.resolved_database_url)
+    plan = plan_requests(
+        store, matching_id=matching_id, checkin=CHECKIN, reminder=False, now=utcnow()
+    )
+    rng = random.Random(seed)
+    answered = 0
+    for token in _links(store, settings, plan, home / f"links-{CHECKIN}.csv"):
+        if rng.random() < ANSWERED_SHARE:
+            answer = FeedbackAnswer(
+                rating=rng.choice((2, 3, 4, 4, 5, 5)),
+                outcome=rng.choice(("ongoing", "ongoing", "completed", "dropped")),
+                meetings=rng.randint(0, 8),
+            )
+            submit_answer(store, token, answer, utcnow())
+            answered += 1
+    store.dispose()
+    return {"feedback_answers": answered}
+
+
+def fresh_links(home: Path, participants: int) -> list[str]:
+    """A reminder to those who have not answered: links made now, so a kept home's links have
+    not expired (they last RECOMENTOR_FEEDBACK_LINK_DAYS)."""
+    settings = _settings(home, participants)
+    store = open_store(settings.resolved_database_url)
+    plan = plan_requests(store, matching_id=None, checkin=CHECKIN, reminder=True, now=utcnow())
+    tokens = _links(store, settings, plan, home / f"reminders-{CHECKIN}.csv")
+    store.dispose()
+    return tokens[:: max(1, len(tokens) // FEEDBACK_LINKS_ASKED)][:FEEDBACK_LINKS_ASKED]
+
+
+def _seeded(home: Path, participants: int, seed: int, kind: str) -> dict[str, Any]:
+    """What the home holds, made now where missing: each step once, recorded in SEED_FILE, so
+    a step added for a new page seeds a kept home too."""
+    marker = home / SEED_FILE
+    made: dict[str, Any] = json.loads(marker.read_text()) if marker.is_file() else {}
+    if made and (made["participants"], made["seed"]) != (participants, seed):
+        raise SystemExit(
+            f"{home} holds another program ({made['participants']} participants, seed "
+            f"{made['seed']}); give another --home or delete that folder"
+        )
+    if not made:
+        settings = _settings(home, participants)
+        made = {"participants": participants, "seed": seed, "encoder": kind}
+        made.update(seed_program(home, participants, seed, _encoder(kind, settings)))
+        marker.write_text(json.dumps(made, indent=2))
+    if "feedback_answers" not in made:
+        made.update(seed_answers(home, participants, seed, made["approved_matching"]))
+        marker.write_text(json.dumps(made, indent=2))
+    return made
+
+
 def prepare(home: Path, participants: int, seed: int, kind: str) -> Seeded:
     """The seeded home (made on the first run), every answer embedded, the bench's account."""
     home.mkdir(parents=True, exist_ok=True)
+    made = _seeded(home, participants, seed, kind)
     settings = _settings(home, participants)
     encoder = _encoder(kind, settings)
-    marker = home / SEED_FILE
-    made = json.loads(marker.read_text()) if marker.is_file() else None
-    if made is None or (made["participants"], made["seed"]) != (participants, seed):
-        if made is not None:
-            raise SystemExit(
-                f"{home} holds another program ({made['participants']} participants, seed "
-                f"{made['seed']}); give another --home or delete that folder"
-            )
-        made = {"participants": participants, "seed": seed, "encoder": kind}
-        made.update(seed_program(home, participants, seed, encoder))
-        marker.write_text(json.dumps(made, indent=2))
     store = open_store(settings.resolved_database_url)
     start = time.perf_counter()
     roster = load_roster(store, encoder, progress=True)
@@ -249,6 +317,7 @@ def prepare(home: Path, participants: int, seed: int, kind: str) -> Seeded:
         made["encoder"],
         approved_matching=made["approved_matching"],
         draft_matching=made["draft_matching"],
+        feedback_links=fresh_links(home, participants),
     )
     _pick_people(store, seeded)
     with store.session() as session:
