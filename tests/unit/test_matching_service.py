@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import InvalidRequestError
 
 from recomentor import fields as F
 from recomentor.erasure import erase_participant
@@ -12,15 +13,19 @@ from recomentor.errors import ConflictError, NotFoundError, PairsConflictError
 from recomentor.matching.rules import parse_rules
 from recomentor.matching.service import (
     Matching,
+    MatchingHead,
+    Window,
     approve_matching,
     create_matching,
     discard_matching,
     get_matching,
+    get_matching_excerpt,
 )
 from recomentor.ranking.labels import match_label
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
+from recomentor.store.matchings import read_matching
 from recomentor.store.tables import PairingRow
 from recomentor.suppression import ErasureKey
 from tests.fakes import build_roster, person
@@ -89,6 +94,34 @@ def test_create_stores_a_draft_that_reads_back_identically(store: Store, roster:
     assert _pairings(store) == set()  # a draft forms no pairing
 
 
+def test_an_excerpt_is_a_window_of_the_whole_matching(store: Store, roster: Roster) -> None:
+    whole = _create(store, roster)  # pairs J1-S1 and J2-S2, S3 unpaired, loads of J1 and J2
+    excerpt = get_matching_excerpt(store, whole.id, pairs=Window(2, 1), loads=Window(9, 1))
+    head = [name for name in MatchingHead.__struct_fields__ if name != "total_score"]
+    assert [getattr(excerpt, name) for name in head] == [getattr(whole, name) for name in head]
+    assert excerpt.total_score == pytest.approx(whole.total_score)
+    # The sizes of the whole matching, and only the windows asked for.
+    assert (excerpt.pair_count, excerpt.unpaired_count, excerpt.load_count) == (2, 1, 2)
+    assert (excerpt.pairs_start, excerpt.pairs) == (1, whole.pairs[1:])
+    # Past the end: the last window.
+    assert (excerpt.loads_start, excerpt.mentor_load) == (1, whole.mentor_load[1:])
+    # Not asked: none of them.
+    assert (excerpt.unpaired_start, excerpt.unpaired) == (0, [])
+    unpaired = get_matching_excerpt(store, whole.id, unpaired=Window(1, 10))
+    assert (unpaired.unpaired, unpaired.pairs, unpaired.mentor_load) == (whole.unpaired, [], [])
+
+
+def test_checks_read_who_is_paired_without_the_explanations(store: Store, roster: Roster) -> None:
+    created = _create(store, roster)
+    with store.session() as session:
+        stored = read_matching(session, created.id, explanations=False)
+        pairs = [(p.mentor_id, p.mentee_id, p.score) for p in stored.pairs]
+        assert pairs == [(p.mentor_id, p.mentee_id, p.score) for p in created.pairs]
+        # Left unread, and never read one row at a time behind the caller's back.
+        with pytest.raises(InvalidRequestError):
+            _ = stored.pairs[0].explanation
+
+
 def test_approve_forms_pairings_once(store: Store, roster: Roster) -> None:
     created = _create(store, roster)
     approved = approve_matching(store, roster, created.id)
@@ -119,6 +152,7 @@ def test_unknown_ids_are_not_found(store: Store, roster: Roster) -> None:
         lambda matching_id: get_matching(store, matching_id),
         lambda matching_id: approve_matching(store, roster, matching_id),
         lambda matching_id: discard_matching(store, matching_id),
+        lambda matching_id: get_matching_excerpt(store, matching_id),
     ):
         with pytest.raises(NotFoundError) as caught:
             action("no-such-id")

@@ -241,7 +241,8 @@ def pair_sides(
 
 def _read_draft(store: Store, matching_id: str) -> tuple[StoredMatching, PairingState]:
     with store.session() as session:
-        stored = read_matching(session, matching_id)
+        # Who is paired is all the checks need, not the explanations of a whole draft.
+        stored = read_matching(session, matching_id, explanations=False)
         state = PairingState.of(pairing_rows(session))
     require_draft(stored, "edited")
     return stored, state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -38,17 +39,23 @@ from recomentor.store.matchings import (
     insert_matching,
     list_matching_rows,
     lock_matching,
+    matching_row,
+    matching_sizes,
+    pair_rows_page,
     read_matching,
+    unpaired_rows_page,
 )
 from recomentor.store.pairings import insert_pairings, lock_pairings, pairing_rows
 from recomentor.store.participants import existing_ids
+from recomentor.store.tables import MatchingPairRow, MatchingRow, MatchingUnpairedRow
 
 # Stored reasons read "code: detail"; codes never contain ": ".
 _REASON_SEPARATOR = ": "
 
 
-class Matching(msgspec.Struct, frozen=True, kw_only=True):
-    """A stored cohort matching, draft or approved: the documented JSON of the CLI and the API."""
+class MatchingHead(msgspec.Struct, frozen=True, kw_only=True):
+    """What a stored matching is, before its pairs: the fields Matching and MatchingExcerpt
+    share."""
 
     id: str
     status: str
@@ -65,9 +72,42 @@ class Matching(msgspec.Struct, frozen=True, kw_only=True):
     # version is out of date.
     version: int
     total_score: float  # the sum of the pairs' scores
+
+
+class Matching(MatchingHead, frozen=True, kw_only=True):
+    """A stored cohort matching, draft or approved: the documented JSON of the CLI and the API."""
+
     pairs: list[MatchedPair]
     unpaired: list[UnpairedMentee]
     mentor_load: list[MentorLoad]
+
+
+class MatchingExcerpt(MatchingHead, frozen=True, kw_only=True):
+    """A matching with one window of its pairs, of its unpaired mentees and of its mentor
+    loads, and how many there are of each: what a page shows of a matching of any size."""
+
+    pair_count: int
+    unpaired_count: int
+    load_count: int
+    # Where each window starts among all of them (0-based), in get_matching's order.
+    pairs_start: int
+    pairs: list[MatchedPair]
+    unpaired_start: int
+    unpaired: list[UnpairedMentee]
+    loads_start: int
+    mentor_load: list[MentorLoad]
+
+
+@dataclass(frozen=True)
+class Window:
+    """Page `number` (1-based) of `size` items at a time; past the end means the last page."""
+
+    number: int
+    size: int
+
+    def start(self, count: int) -> int:
+        last = max(-(-count // self.size), 1)
+        return (min(max(self.number, 1), last) - 1) * self.size
 
 
 def _params(
@@ -96,47 +136,59 @@ def stored_reason(entry: UnpairedMentee) -> str:
     return entry.reason + _REASON_SEPARATOR + entry.detail
 
 
-def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) -> Matching:
-    row, params = stored.row, stored.row.params or {}
-    unpaired = []
-    for entry in stored.unpaired:
-        code, _, detail = entry.reason.partition(_REASON_SEPARATOR)
-        unpaired.append(UnpairedMentee(entry.mentee_id, code, detail))
-    loads = [
+def _pair(row: MatchingPairRow, model: ModelRef) -> MatchedPair:
+    return MatchedPair(
+        row.mentor_id,
+        row.mentee_id,
+        row.score,
+        # Not stored: read off the score, so drafts from before labels existed get one too.
+        match_label(row.score, model.kind),
+        msgspec.convert(row.explanation, Explanation),
+        locked=row.locked,
+    )
+
+
+def _unpaired(row: MatchingUnpairedRow) -> UnpairedMentee:
+    code, _, detail = row.reason.partition(_REASON_SEPARATOR)
+    return UnpairedMentee(row.mentee_id, code, detail)
+
+
+def _loads(params: dict[str, Any], still_there: set[str] | None) -> list[MentorLoad]:
+    return [
         MentorLoad(mentor_id, int(assigned), int(capacity))
         for mentor_id, assigned, capacity in params.get("mentor_load", [])
         # An erased mentor leaves the summary along with their pairs.
         if still_there is None or mentor_id in still_there
     ]
+
+
+def _head(row: MatchingRow, total_score: float) -> dict[str, Any]:
+    params = row.params or {}
+    return {
+        "id": row.id,
+        "status": row.status,
+        "mode": row.mode,
+        "objective": row.objective,
+        "model": msgspec.convert(params.get("model", {}), ModelRef),
+        "min_gap": float(params.get("min_gap", 0.0)),
+        "mentees_already_paired": int(params.get("mentees_already_paired", 0)),
+        "rules": dict(params.get("rules", {})),
+        "created_at": row.created_at,
+        "approved_at": row.approved_at,
+        "version": row.version,
+        "total_score": total_score,
+    }
+
+
+def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) -> Matching:
+    row, params = stored.row, stored.row.params or {}
     model = msgspec.convert(params.get("model", {}), ModelRef)
-    pairs = [
-        MatchedPair(
-            p.mentor_id,
-            p.mentee_id,
-            p.score,
-            # Not stored: read off the score, so drafts from before labels existed get one too.
-            match_label(p.score, model.kind),
-            msgspec.convert(p.explanation, Explanation),
-            locked=p.locked,
-        )
-        for p in stored.pairs
-    ]
+    pairs = [_pair(p, model) for p in stored.pairs]
     return Matching(
-        id=row.id,
-        status=row.status,
-        mode=row.mode,
-        objective=row.objective,
-        model=model,
-        min_gap=float(params.get("min_gap", 0.0)),
-        mentees_already_paired=int(params.get("mentees_already_paired", 0)),
-        rules=dict(params.get("rules", {})),
-        created_at=row.created_at,
-        approved_at=row.approved_at,
-        version=row.version,
-        total_score=float(sum(pair.score for pair in pairs)),
+        **_head(row, float(sum(pair.score for pair in pairs))),
         pairs=pairs,
-        unpaired=unpaired,
-        mentor_load=loads,
+        unpaired=[_unpaired(entry) for entry in stored.unpaired],
+        mentor_load=_loads(params, still_there),
     )
 
 
@@ -188,6 +240,51 @@ def get_matching(store: Store, matching_id: str) -> Matching:
         mentors = [row[0] for row in stored.row.params.get("mentor_load", [])]
         still_there = existing_ids(session, mentors)
         return _from_stored(stored, still_there)
+
+
+def get_matching_excerpt(
+    store: Store,
+    matching_id: str,
+    *,
+    pairs: Window | None = None,
+    unpaired: Window | None = None,
+    loads: Window | None = None,
+) -> MatchingExcerpt:
+    """A stored matching with the windows asked of its pairs, unpaired mentees and mentor
+    loads (None: only how many), read without the rest of them: the cost of a page does not
+    grow with the matching. NotFoundError("matching", id) when there is none."""
+    with store.session() as session:
+        row = matching_row(session, matching_id)
+        params = row.params or {}
+        sizes = matching_sizes(session, matching_id)
+        pairs_start = pairs.start(sizes.pairs) if pairs else 0
+        pair_rows = (
+            pair_rows_page(session, matching_id, offset=pairs_start, limit=pairs.size)
+            if pairs
+            else []
+        )
+        unpaired_start = unpaired.start(sizes.unpaired) if unpaired else 0
+        unpaired_rows = (
+            unpaired_rows_page(session, matching_id, offset=unpaired_start, limit=unpaired.size)
+            if unpaired
+            else []
+        )
+        mentors = [entry[0] for entry in params.get("mentor_load", [])]
+        all_loads = _loads(params, existing_ids(session, mentors))
+    model = msgspec.convert(params.get("model", {}), ModelRef)
+    loads_start = loads.start(len(all_loads)) if loads else 0
+    return MatchingExcerpt(
+        **_head(row, sizes.total_score),
+        pair_count=sizes.pairs,
+        unpaired_count=sizes.unpaired,
+        load_count=len(all_loads),
+        pairs_start=pairs_start,
+        pairs=[_pair(p, model) for p in pair_rows],
+        unpaired_start=unpaired_start,
+        unpaired=[_unpaired(entry) for entry in unpaired_rows],
+        loads_start=loads_start,
+        mentor_load=all_loads[loads_start : loads_start + loads.size] if loads else [],
+    )
 
 
 def approve_matching(store: Store, roster: Roster, matching_id: str) -> Matching:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from recomentor.errors import NotFoundError
 from recomentor.store.db import affected_rows, batches
@@ -75,21 +75,85 @@ def insert_unpaired(
         session.execute(insert(MatchingUnpairedRow), chunk)
 
 
-def read_matching(session: Session, matching_id: str) -> StoredMatching:
+def matching_row(session: Session, matching_id: str) -> MatchingRow:
     row = session.get(MatchingRow, matching_id)
     if row is None:
         raise NotFoundError("matching", matching_id)
-    pairs = session.scalars(
-        select(MatchingPairRow)
-        .where(MatchingPairRow.matching_id == matching_id)
-        .order_by(MatchingPairRow.mentor_id, MatchingPairRow.mentee_id)
-    )
+    return row
+
+
+# The order a matching's pairs and unpaired mentees are read and shown in.
+_PAIR_ORDER: Final = (MatchingPairRow.mentor_id, MatchingPairRow.mentee_id)
+_UNPAIRED_ORDER: Final = (MatchingUnpairedRow.mentee_id,)
+
+
+def read_matching(
+    session: Session, matching_id: str, *, explanations: bool = True
+) -> StoredMatching:
+    """The matching with every pair and unpaired mentee.
+
+    `explanations=False` leaves the pairs' explanations unread (reading one raises): checks and
+    edits need only who is paired, and a draft over a whole program holds thousands of them.
+    """
+    row = matching_row(session, matching_id)
+    pairs = select(MatchingPairRow).where(MatchingPairRow.matching_id == matching_id)
+    if not explanations:
+        pairs = pairs.options(defer(MatchingPairRow.explanation, raiseload=True))
     unpaired = session.scalars(
         select(MatchingUnpairedRow)
         .where(MatchingUnpairedRow.matching_id == matching_id)
-        .order_by(MatchingUnpairedRow.mentee_id)
+        .order_by(*_UNPAIRED_ORDER)
     )
-    return StoredMatching(row, list(pairs), list(unpaired))
+    return StoredMatching(row, list(session.scalars(pairs.order_by(*_PAIR_ORDER))), list(unpaired))
+
+
+@dataclass(frozen=True)
+class MatchingSizes:
+    pairs: int
+    unpaired: int
+    total_score: float  # the sum of the pairs' scores
+
+
+def matching_sizes(session: Session, matching_id: str) -> MatchingSizes:
+    pairs, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(MatchingPairRow.score), 0.0)).where(
+            MatchingPairRow.matching_id == matching_id
+        )
+    ).one()
+    unpaired = session.scalar(
+        select(func.count()).where(MatchingUnpairedRow.matching_id == matching_id)
+    )
+    return MatchingSizes(int(pairs), int(unpaired or 0), float(total))
+
+
+def pair_rows_page(
+    session: Session, matching_id: str, *, offset: int, limit: int
+) -> list[MatchingPairRow]:
+    """`limit` of the matching's pairs from `offset`, in read_matching's order."""
+    return list(
+        session.scalars(
+            select(MatchingPairRow)
+            .where(MatchingPairRow.matching_id == matching_id)
+            .order_by(*_PAIR_ORDER)
+            .offset(offset)
+            .limit(limit)
+        )
+    )
+
+
+def unpaired_rows_page(
+    session: Session, matching_id: str, *, offset: int, limit: int
+) -> list[MatchingUnpairedRow]:
+    """`limit` of the matching's unpaired mentees from `offset`, in read_matching's order."""
+    return list(
+        session.scalars(
+            select(MatchingUnpairedRow)
+            .where(MatchingUnpairedRow.matching_id == matching_id)
+            .order_by(*_UNPAIRED_ORDER)
+            .offset(offset)
+            .limit(limit)
+        )
+    )
 
 
 @dataclass(frozen=True)
