@@ -79,6 +79,7 @@ SEED_FILE = "seeded.json"
 CHECKIN = "week-4"
 ANSWERED_SHARE = 0.6
 FEEDBACK_LINKS_ASKED = 6
+DRAFT_MENTEES_ASKED = 4
 
 
 @dataclass
@@ -95,6 +96,9 @@ class Seeded:
     approved_matching: str = ""
     draft_matching: str = ""
     active_pairings: int = 0
+    everyone_draft: str = ""
+    # Mentees of that draft, paired in it but the last (unpaired): whose mentor to replace.
+    everyone_draft_mentees: list[str] = field(default_factory=list)
     # Tokens of feedback links made for this run (a reminder: they have not been answered).
     feedback_links: list[str] = field(default_factory=list)
 
@@ -141,9 +145,19 @@ def _participants_urls(seeded: Seeded) -> dict[str, str]:
 
 
 def _matching_urls(seeded: Seeded) -> dict[str, str]:
+    everyone = f"/matchings/{seeded.everyone_draft}"
     return {
-        "draft": f"/matchings/{seeded.draft_matching}",
-        "approved": f"/matchings/{seeded.approved_matching}",
+        "first wave, draft": f"/matchings/{seeded.draft_matching}",
+        "first wave, approved": f"/matchings/{seeded.approved_matching}",
+        "everyone, draft": everyone,
+        "everyone, draft, page 3": f"{everyone}?page=3",
+    }
+
+
+def _candidate_urls(seeded: Seeded) -> dict[str, str]:
+    return {
+        mentee: f"/matchings/{seeded.everyone_draft}/candidates?mentee={quote(mentee)}"
+        for mentee in seeded.everyone_draft_mentees
     }
 
 
@@ -165,6 +179,12 @@ PAGES: list[PageCase] = [
     PageCase("matchings", "/matchings", lambda s: {"": "/matchings"}),
     PageCase("new matching", "/matchings/new", lambda s: {"": "/matchings/new"}),
     PageCase("matching review", "/matchings/{}", _matching_urls),
+    PageCase("replace a mentor", "/matchings/{}/candidates", _candidate_urls),
+    PageCase(
+        "approve (confirm)",
+        "/matchings/{}/approve",
+        lambda s: {"": f"/matchings/{s.everyone_draft}/approve"},
+    ),
     PageCase(
         "feedback link (signed out)",
         "/feedback/{}",
@@ -276,6 +296,24 @@ def fresh_links(home: Path, participants: int) -> list[str]:
     return tokens[:: max(1, len(tokens) // FEEDBACK_LINKS_ASKED)][:FEEDBACK_LINKS_ASKED]
 
 
+def seed_everyone_draft(home: Path, participants: int, encoder: TextEncoder) -> dict[str, Any]:
+    """The next round drafted over everyone, under the first wave's pairings in force: the
+    review of a matching as large as the program (thousands of pairs, unpaired, mentors)."""
+    settings = _settings(home, participants)
+    store = open_store(settings.resolved_database_url)
+    roster = load_roster(store, encoder, progress=True)
+    draft = create_matching(store, roster, HeuristicScorer(), min_gap=settings.min_gap)
+    store.dispose()
+    step = max(1, len(draft.pairs) // DRAFT_MENTEES_ASKED)
+    return {
+        "everyone_draft": draft.id,
+        "everyone_draft_mentees": [pair.mentee_id for pair in draft.pairs[::step]][
+            :DRAFT_MENTEES_ASKED
+        ],
+        "everyone_draft_unpaired": [entry.mentee_id for entry in draft.unpaired[:1]],
+    }
+
+
 def _seeded(home: Path, participants: int, seed: int, kind: str) -> dict[str, Any]:
     """What the home holds, made now where missing: each step once, recorded in SEED_FILE, so
     a step added for a new page seeds a kept home too."""
@@ -286,14 +324,20 @@ def _seeded(home: Path, participants: int, seed: int, kind: str) -> dict[str, An
             f"{home} holds another program ({made['participants']} participants, seed "
             f"{made['seed']}); give another --home or delete that folder"
         )
-    if not made:
-        settings = _settings(home, participants)
-        made = {"participants": participants, "seed": seed, "encoder": kind}
-        made.update(seed_program(home, participants, seed, _encoder(kind, settings)))
-        marker.write_text(json.dumps(made, indent=2))
-    if "feedback_answers" not in made:
-        made.update(seed_answers(home, participants, seed, made["approved_matching"]))
-        marker.write_text(json.dumps(made, indent=2))
+    made = made or {"participants": participants, "seed": seed, "encoder": kind}
+    encoder = _encoder(kind, _settings(home, participants))
+    steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("approved_matching", lambda: seed_program(home, participants, seed, encoder)),
+        (
+            "feedback_answers",
+            lambda: seed_answers(home, participants, seed, made["approved_matching"]),
+        ),
+        ("everyone_draft", lambda: seed_everyone_draft(home, participants, encoder)),
+    ]
+    for key, step in steps:
+        if key not in made:
+            made.update(step())
+            marker.write_text(json.dumps(made, indent=2))
     return made
 
 
@@ -317,6 +361,8 @@ def prepare(home: Path, participants: int, seed: int, kind: str) -> Seeded:
         made["encoder"],
         approved_matching=made["approved_matching"],
         draft_matching=made["draft_matching"],
+        everyone_draft=made["everyone_draft"],
+        everyone_draft_mentees=made["everyone_draft_mentees"] + made["everyone_draft_unpaired"],
         feedback_links=fresh_links(home, participants),
     )
     _pick_people(store, seeded)
