@@ -109,6 +109,7 @@ def test_an_excerpt_is_a_window_of_the_whole_matching(store: Store, roster: Rost
     assert (excerpt.unpaired_start, excerpt.unpaired) == (0, [])
     unpaired = get_matching_excerpt(store, whole.id, unpaired=Window(1, 10))
     assert (unpaired.unpaired, unpaired.pairs, unpaired.mentor_load) == (whole.unpaired, [], [])
+    assert (unpaired.pair_count, unpaired.load_count) == (2, None)  # loads not counted
 
 
 def test_checks_read_who_is_paired_without_the_explanations(store: Store, roster: Roster) -> None:

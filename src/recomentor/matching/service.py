@@ -88,7 +88,9 @@ class MatchingExcerpt(MatchingHead, frozen=True, kw_only=True):
 
     pair_count: int
     unpaired_count: int
-    load_count: int
+    # None when the loads were not asked for: counting them checks that every mentor of the
+    # matching is still a participant, thousands of ids in a draft over a whole program.
+    load_count: int | None
     # Where each window starts among all of them (0-based), in get_matching's order.
     pairs_start: int
     pairs: list[MatchedPair]
@@ -269,21 +271,25 @@ def get_matching_excerpt(
             if unpaired
             else []
         )
-        mentors = [entry[0] for entry in params.get("mentor_load", [])]
-        all_loads = _loads(params, existing_ids(session, mentors))
+        load_count: int | None = None
+        loads_start, shown_loads = 0, []
+        if loads:
+            mentors = [entry[0] for entry in params.get("mentor_load", [])]
+            every_load = _loads(params, existing_ids(session, mentors))
+            load_count, loads_start = len(every_load), loads.start(len(every_load))
+            shown_loads = every_load[loads_start : loads_start + loads.size]
     model = msgspec.convert(params.get("model", {}), ModelRef)
-    loads_start = loads.start(len(all_loads)) if loads else 0
     return MatchingExcerpt(
         **_head(row, sizes.total_score),
         pair_count=sizes.pairs,
         unpaired_count=sizes.unpaired,
-        load_count=len(all_loads),
+        load_count=load_count,
         pairs_start=pairs_start,
         pairs=[_pair(p, model) for p in pair_rows],
         unpaired_start=unpaired_start,
         unpaired=[_unpaired(entry) for entry in unpaired_rows],
         loads_start=loads_start,
-        mentor_load=all_loads[loads_start : loads_start + loads.size] if loads else [],
+        mentor_load=shown_loads,
     )
 
 
