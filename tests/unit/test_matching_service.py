@@ -5,7 +5,6 @@ from __future__ import annotations
 import msgspec
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import InvalidRequestError
 
 from recomentor import fields as F
 from recomentor.erasure import erase_participant
@@ -25,7 +24,6 @@ from recomentor.ranking.labels import match_label
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
-from recomentor.store.matchings import read_matching
 from recomentor.store.tables import PairingRow
 from recomentor.suppression import ErasureKey
 from tests.fakes import build_roster, person
@@ -110,17 +108,6 @@ def test_an_excerpt_is_a_window_of_the_whole_matching(store: Store, roster: Rost
     unpaired = get_matching_excerpt(store, whole.id, unpaired=Window(1, 10))
     assert (unpaired.unpaired, unpaired.pairs, unpaired.mentor_load) == (whole.unpaired, [], [])
     assert (unpaired.pair_count, unpaired.load_count) == (2, None)  # loads not counted
-
-
-def test_checks_read_who_is_paired_without_the_explanations(store: Store, roster: Roster) -> None:
-    created = _create(store, roster)
-    with store.session() as session:
-        stored = read_matching(session, created.id, explanations=False)
-        pairs = [(p.mentor_id, p.mentee_id, p.score) for p in stored.pairs]
-        assert pairs == [(p.mentor_id, p.mentee_id, p.score) for p in created.pairs]
-        # Left unread, and never read one row at a time behind the caller's back.
-        with pytest.raises(InvalidRequestError):
-            _ = stored.pairs[0].explanation
 
 
 def test_approve_forms_pairings_once(store: Store, roster: Roster) -> None:

@@ -51,6 +51,7 @@ from recomentor.ranking.scorers import Scorer
 from recomentor.store import Store
 from recomentor.store.matchings import (
     StoredMatching,
+    StoredPair,
     add_removed_pair,
     delete_pairs,
     delete_unpaired,
@@ -64,7 +65,6 @@ from recomentor.store.matchings import (
     set_params,
 )
 from recomentor.store.pairings import pairing_rows
-from recomentor.store.tables import MatchingPairRow
 
 
 @contextmanager
@@ -75,7 +75,7 @@ def _editing(store: Store, matching_id: str) -> Iterator[tuple[Session, StoredMa
         yield session, stored
 
 
-def _pair_of(stored: StoredMatching, mentee_id: str, mentor_id: str | None) -> MatchingPairRow:
+def _pair_of(stored: StoredMatching, mentee_id: str, mentor_id: str | None) -> StoredPair:
     place = place_of(stored, mentee_id)
     if place.pair is None:
         raise NotFoundError(

@@ -26,9 +26,8 @@ from recomentor.ranking.rank import ModelRef, describe_scorer
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_for
 from recomentor.store import Store
-from recomentor.store.matchings import StoredMatching, read_matching
+from recomentor.store.matchings import StoredMatching, StoredPair, read_matching
 from recomentor.store.pairings import pairing_rows
-from recomentor.store.tables import MatchingPairRow
 
 MAX_CANDIDATES: Final = 100
 
@@ -75,7 +74,7 @@ class DraftTerms:
 class Place:
     """Where a mentee stands in a draft: their pair (None when unpaired) and their partner."""
 
-    pair: MatchingPairRow | None
+    pair: StoredPair | None
     partner_id: str | None  # the mentor; in mutual mode the other member of the pair
 
 
@@ -241,8 +240,7 @@ def pair_sides(
 
 def _read_draft(store: Store, matching_id: str) -> tuple[StoredMatching, PairingState]:
     with store.session() as session:
-        # Who is paired is all the checks need, not the explanations of a whole draft.
-        stored = read_matching(session, matching_id, explanations=False)
+        stored = read_matching(session, matching_id)
         state = PairingState.of(pairing_rows(session))
     require_draft(stored, "edited")
     return stored, state

@@ -35,19 +35,20 @@ from recomentor.store.matchings import (
     DRAFT,
     STATUSES,
     StoredMatching,
+    StoredUnpaired,
     change_status,
     insert_matching,
     list_matching_rows,
     lock_matching,
     matching_row,
     matching_sizes,
-    pair_rows_page,
+    pair_rows,
     read_matching,
-    unpaired_rows_page,
+    unpaired_rows,
 )
 from recomentor.store.pairings import insert_pairings, lock_pairings, pairing_rows
 from recomentor.store.participants import existing_ids
-from recomentor.store.tables import MatchingPairRow, MatchingRow, MatchingUnpairedRow
+from recomentor.store.tables import MatchingPairRow, MatchingRow
 
 # Stored reasons read "code: detail"; codes never contain ": ".
 _REASON_SEPARATOR = ": "
@@ -127,7 +128,7 @@ def _params(
 
 
 def stored_pair(pair: MatchedPair) -> dict[str, Any]:
-    """A pair's row: the label is left out, it follows from the score (_from_stored)."""
+    """A pair's row: the label is left out, it follows from the score (_pair)."""
     row: dict[str, Any] = msgspec.to_builtins(pair)
     del row["label"]
     return row
@@ -150,7 +151,7 @@ def _pair(row: MatchingPairRow, model: ModelRef) -> MatchedPair:
     )
 
 
-def _unpaired(row: MatchingUnpairedRow) -> UnpairedMentee:
+def _unpaired(row: StoredUnpaired) -> UnpairedMentee:
     code, _, detail = row.reason.partition(_REASON_SEPARATOR)
     return UnpairedMentee(row.mentee_id, code, detail)
 
@@ -182,15 +183,19 @@ def _head(row: MatchingRow, total_score: float) -> dict[str, Any]:
     }
 
 
-def _from_stored(stored: StoredMatching, still_there: set[str] | None = None) -> Matching:
-    row, params = stored.row, stored.row.params or {}
-    model = msgspec.convert(params.get("model", {}), ModelRef)
-    pairs = [_pair(p, model) for p in stored.pairs]
+def _matching(
+    row: MatchingRow,
+    pairs: list[MatchingPairRow],
+    unpaired: list[StoredUnpaired],
+    still_there: set[str],
+) -> Matching:
+    model = msgspec.convert((row.params or {}).get("model", {}), ModelRef)
+    matched = [_pair(p, model) for p in pairs]
     return Matching(
-        **_head(row, float(sum(pair.score for pair in pairs))),
-        pairs=pairs,
-        unpaired=[_unpaired(entry) for entry in stored.unpaired],
-        mentor_load=_loads(params, still_there),
+        **_head(row, float(sum(pair.score for pair in matched))),
+        pairs=matched,
+        unpaired=[_unpaired(entry) for entry in unpaired],
+        mentor_load=_loads(row.params or {}, still_there),
     )
 
 
@@ -238,10 +243,14 @@ def create_matching(
 def get_matching(store: Store, matching_id: str) -> Matching:
     """A stored matching; NotFoundError("matching", id) when there is none."""
     with store.session() as session:
-        stored = read_matching(session, matching_id)
-        mentors = [row[0] for row in stored.row.params.get("mentor_load", [])]
-        still_there = existing_ids(session, mentors)
-        return _from_stored(stored, still_there)
+        row = matching_row(session, matching_id)
+        mentors = [entry[0] for entry in (row.params or {}).get("mentor_load", [])]
+        return _matching(
+            row,
+            pair_rows(session, matching_id),
+            unpaired_rows(session, matching_id),
+            existing_ids(session, mentors),
+        )
 
 
 def get_matching_excerpt(
@@ -260,14 +269,12 @@ def get_matching_excerpt(
         params = row.params or {}
         sizes = matching_sizes(session, matching_id)
         pairs_start = pairs.start(sizes.pairs) if pairs else 0
-        pair_rows = (
-            pair_rows_page(session, matching_id, offset=pairs_start, limit=pairs.size)
-            if pairs
-            else []
+        shown_pairs = (
+            pair_rows(session, matching_id, offset=pairs_start, limit=pairs.size) if pairs else []
         )
         unpaired_start = unpaired.start(sizes.unpaired) if unpaired else 0
-        unpaired_rows = (
-            unpaired_rows_page(session, matching_id, offset=unpaired_start, limit=unpaired.size)
+        shown_unpaired = (
+            unpaired_rows(session, matching_id, offset=unpaired_start, limit=unpaired.size)
             if unpaired
             else []
         )
@@ -285,9 +292,9 @@ def get_matching_excerpt(
         unpaired_count=sizes.unpaired,
         load_count=load_count,
         pairs_start=pairs_start,
-        pairs=[_pair(p, model) for p in pair_rows],
+        pairs=[_pair(p, model) for p in shown_pairs],
         unpaired_start=unpaired_start,
-        unpaired=[_unpaired(entry) for entry in unpaired_rows],
+        unpaired=[_unpaired(entry) for entry in shown_unpaired],
         loads_start=loads_start,
         mentor_load=shown_loads,
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from recomentor.errors import NotFoundError
 from recomentor.store.db import affected_rows, batches
@@ -31,11 +31,29 @@ _CHUNK = 2_000
 _REASON_CHARS = 400
 
 
+class StoredPair(NamedTuple):
+    """A stored pair as checks and edits read it: who, how well, locked or not; not why."""
+
+    id: int
+    mentor_id: str
+    mentee_id: str
+    score: float
+    locked: bool
+
+
+class StoredUnpaired(NamedTuple):
+    mentee_id: str
+    reason: str  # "code: detail" (matching.service.stored_reason)
+
+
 @dataclass(frozen=True)
 class StoredMatching:
+    """A matching with who each pair joins and who is unpaired, without the pairs'
+    explanations: a draft over a whole program holds thousands, and checks never read them."""
+
     row: MatchingRow
-    pairs: list[MatchingPairRow]
-    unpaired: list[MatchingUnpairedRow]
+    pairs: list[StoredPair]
+    unpaired: list[StoredUnpaired]
 
 
 def insert_matching(
@@ -87,24 +105,22 @@ _PAIR_ORDER: Final = (MatchingPairRow.mentor_id, MatchingPairRow.mentee_id)
 _UNPAIRED_ORDER: Final = (MatchingUnpairedRow.mentee_id,)
 
 
-def read_matching(
-    session: Session, matching_id: str, *, explanations: bool = True
-) -> StoredMatching:
-    """The matching with every pair and unpaired mentee.
-
-    `explanations=False` leaves the pairs' explanations unread (reading one raises): checks and
-    edits need only who is paired, and a draft over a whole program holds thousands of them.
-    """
+def read_matching(session: Session, matching_id: str) -> StoredMatching:
     row = matching_row(session, matching_id)
-    pairs = select(MatchingPairRow).where(MatchingPairRow.matching_id == matching_id)
-    if not explanations:
-        pairs = pairs.options(defer(MatchingPairRow.explanation, raiseload=True))
-    unpaired = session.scalars(
-        select(MatchingUnpairedRow)
-        .where(MatchingUnpairedRow.matching_id == matching_id)
-        .order_by(*_UNPAIRED_ORDER)
+    pairs = session.execute(
+        select(
+            MatchingPairRow.id,
+            MatchingPairRow.mentor_id,
+            MatchingPairRow.mentee_id,
+            MatchingPairRow.score,
+            MatchingPairRow.locked,
+        )
+        .where(MatchingPairRow.matching_id == matching_id)
+        .order_by(*_PAIR_ORDER)
     )
-    return StoredMatching(row, list(session.scalars(pairs.order_by(*_PAIR_ORDER))), list(unpaired))
+    return StoredMatching(
+        row, [StoredPair(*pair) for pair in pairs], unpaired_rows(session, matching_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -126,10 +142,11 @@ def matching_sizes(session: Session, matching_id: str) -> MatchingSizes:
     return MatchingSizes(int(pairs), int(unpaired or 0), float(total))
 
 
-def pair_rows_page(
-    session: Session, matching_id: str, *, offset: int, limit: int
+def pair_rows(
+    session: Session, matching_id: str, *, offset: int = 0, limit: int | None = None
 ) -> list[MatchingPairRow]:
-    """`limit` of the matching's pairs from `offset`, in read_matching's order."""
+    """The matching's pairs with their explanations, in read_matching's order; `limit` of
+    them from `offset`, or all."""
     return list(
         session.scalars(
             select(MatchingPairRow)
@@ -141,19 +158,18 @@ def pair_rows_page(
     )
 
 
-def unpaired_rows_page(
-    session: Session, matching_id: str, *, offset: int, limit: int
-) -> list[MatchingUnpairedRow]:
-    """`limit` of the matching's unpaired mentees from `offset`, in read_matching's order."""
-    return list(
-        session.scalars(
-            select(MatchingUnpairedRow)
-            .where(MatchingUnpairedRow.matching_id == matching_id)
-            .order_by(*_UNPAIRED_ORDER)
-            .offset(offset)
-            .limit(limit)
-        )
+def unpaired_rows(
+    session: Session, matching_id: str, *, offset: int = 0, limit: int | None = None
+) -> list[StoredUnpaired]:
+    """The matching's unpaired mentees by id; `limit` of them from `offset`, or all."""
+    rows = session.execute(
+        select(MatchingUnpairedRow.mentee_id, MatchingUnpairedRow.reason)
+        .where(MatchingUnpairedRow.matching_id == matching_id)
+        .order_by(*_UNPAIRED_ORDER)
+        .offset(offset)
+        .limit(limit)
     )
+    return [StoredUnpaired(*entry) for entry in rows]
 
 
 @dataclass(frozen=True)
