@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Final, NamedTuple
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from recomentor.errors import NotFoundError
 from recomentor.store.db import affected_rows, batches
@@ -174,7 +174,8 @@ def unpaired_rows(
 
 @dataclass(frozen=True)
 class MatchingListing:
-    """One row of the list of matchings: the stored row and the size of its result."""
+    """One row of the list of matchings: the stored row (without its params) and the size of
+    its result."""
 
     row: MatchingRow
     pair_count: int
@@ -214,6 +215,9 @@ def list_matching_rows(
         .outerjoin(pairs, pairs.c.matching_id == MatchingRow.id)
         .outerjoin(unpaired, unpaired.c.matching_id == MatchingRow.id)
         .order_by(MatchingRow.created_at.desc(), MatchingRow.id.desc())
+        # A list shows no parameters; a draft's hold every mentor's load, 100 KB of JSON
+        # over a whole program, decoded for nothing on each view of the list or the overview.
+        .options(defer(MatchingRow.params, raiseload=True))
     )
     if status is not None:
         query = query.where(MatchingRow.status == status)
