@@ -147,15 +147,19 @@ def pair_rows(
 ) -> list[MatchingPairRow]:
     """The matching's pairs with their explanations, in read_matching's order; `limit` of
     them from `offset`, or all."""
-    return list(
-        session.scalars(
-            select(MatchingPairRow)
-            .where(MatchingPairRow.matching_id == matching_id)
+    of_matching = MatchingPairRow.matching_id == matching_id
+    query = select(MatchingPairRow).where(of_matching).order_by(*_PAIR_ORDER)
+    if offset or limit is not None:
+        # The window's ids first: sorting whole rows would carry every pair's explanation.
+        window = (
+            select(MatchingPairRow.id)
+            .where(of_matching)
             .order_by(*_PAIR_ORDER)
             .offset(offset)
             .limit(limit)
         )
-    )
+        query = select(MatchingPairRow).where(MatchingPairRow.id.in_(window)).order_by(*_PAIR_ORDER)
+    return list(session.scalars(query))
 
 
 def unpaired_rows(
