@@ -52,6 +52,7 @@ from recomentor.feedback.sending import RequestPlan
 from recomentor.matching.pairings import end_pairing, list_pairings
 from recomentor.matching.service import approve_matching, create_matching
 from recomentor.matching.solver import PARTICIPATION, SCORE
+from recomentor.ranking.features import FEATURE_NAMES
 from recomentor.ranking.roster import load_roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
@@ -62,6 +63,7 @@ from recomentor.store.participants import count_participants
 from recomentor.store.tables import ParticipantRow, utcnow
 from recomentor.survey import import_feedback, import_participants
 from recomentor.synth import write_synthetic
+from recomentor.training import TrainingConfig, train_and_register
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = Path(__file__).resolve().parent / ".cache" / "web-home"
@@ -80,6 +82,7 @@ CHECKIN = "week-4"
 ANSWERED_SHARE = 0.6
 FEEDBACK_LINKS_ASKED = 6
 DRAFT_MENTEES_ASKED = 4
+PLOTS_ASKED = 3
 
 
 @dataclass
@@ -99,6 +102,7 @@ class Seeded:
     everyone_draft: str = ""
     # Mentees of that draft, paired in it but the last (unpaired): whose mentor to replace.
     everyone_draft_mentees: list[str] = field(default_factory=list)
+    model_version: int = 0
     # Tokens of feedback links made for this run (a reminder: they have not been answered).
     feedback_links: list[str] = field(default_factory=list)
 
@@ -161,6 +165,11 @@ def _candidate_urls(seeded: Seeded) -> dict[str, str]:
     }
 
 
+def _effect_urls(seeded: Seeded) -> dict[str, str]:
+    base = f"/model/versions/{seeded.model_version}/effects"
+    return {name: f"{base}/{name}.svg" for name in FEATURE_NAMES[:PLOTS_ASKED]}
+
+
 PAGES: list[PageCase] = [
     PageCase("sign-in form", "/sign-in", lambda s: {"": "/sign-in"}, signed_in=False),
     PageCase("overview", "/", lambda s: {"": "/"}),
@@ -192,7 +201,9 @@ PAGES: list[PageCase] = [
         signed_in=False,
     ),
     PageCase("outcomes", "/outcomes", lambda s: {"": "/outcomes"}),
+    PageCase("feedback requests", "/feedback-requests", lambda s: {"": "/feedback-requests"}),
     PageCase("model", "/model", lambda s: {"": "/model"}),
+    PageCase("model: a feature's plot", "/model/versions/{}/effects/{}", _effect_urls),
     PageCase("admin: users", "/admin/users", lambda s: {"": "/admin/users"}),
     PageCase("admin: keys", "/admin/keys", lambda s: {"": "/admin/keys"}),
 ]
@@ -314,6 +325,16 @@ def seed_everyone_draft(home: Path, participants: int, encoder: TextEncoder) -> 
     }
 
 
+def seed_model(home: Path, participants: int, encoder: TextEncoder) -> dict[str, Any]:
+    """A ranker trained on the feedback as `recomentor train` would (champion only if it beats
+    the heuristic): the model page's versions and feature plots."""
+    settings = _settings(home, participants)
+    store = open_store(settings.resolved_database_url)
+    report = train_and_register(settings, store, encoder, TrainingConfig(), progress=True)
+    store.dispose()
+    return {"model_version": int(report.run.version), "model_promoted": report.promotion.promote}
+
+
 def _seeded(home: Path, participants: int, seed: int, kind: str) -> dict[str, Any]:
     """What the home holds, made now where missing: each step once, recorded in SEED_FILE, so
     a step added for a new page seeds a kept home too."""
@@ -333,6 +354,7 @@ def _seeded(home: Path, participants: int, seed: int, kind: str) -> dict[str, An
             lambda: seed_answers(home, participants, seed, made["approved_matching"]),
         ),
         ("everyone_draft", lambda: seed_everyone_draft(home, participants, encoder)),
+        ("model_version", lambda: seed_model(home, participants, encoder)),
     ]
     for key, step in steps:
         if key not in made:
@@ -362,6 +384,7 @@ def prepare(home: Path, participants: int, seed: int, kind: str) -> Seeded:
         approved_matching=made["approved_matching"],
         draft_matching=made["draft_matching"],
         everyone_draft=made["everyone_draft"],
+        model_version=made["model_version"],
         everyone_draft_mentees=made["everyone_draft_mentees"] + made["everyone_draft_unpaired"],
         feedback_links=fresh_links(home, participants),
     )
