@@ -64,6 +64,7 @@ from recomentor.store.tables import ParticipantRow, utcnow
 from recomentor.survey import import_feedback, import_participants
 from recomentor.synth import write_synthetic
 from recomentor.training import TrainingConfig, train_and_register
+from recomentor.training.registry import load_scorer
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = Path(__file__).resolve().parent / ".cache" / "web-home"
@@ -313,7 +314,8 @@ def seed_everyone_draft(home: Path, participants: int, encoder: TextEncoder) -> 
     settings = _settings(home, participants)
     store = open_store(settings.resolved_database_url)
     roster = load_roster(store, encoder, progress=True)
-    draft = create_matching(store, roster, HeuristicScorer(), min_gap=settings.min_gap)
+    # Scored by the champion the server serves: a draft of another scorer cannot be edited.
+    draft = create_matching(store, roster, load_scorer(settings), min_gap=settings.min_gap)
     store.dispose()
     step = max(1, len(draft.pairs) // DRAFT_MENTEES_ASKED)
     return {
@@ -353,8 +355,9 @@ def _seeded(home: Path, participants: int, seed: int, kind: str) -> dict[str, An
             "feedback_answers",
             lambda: seed_answers(home, participants, seed, made["approved_matching"]),
         ),
-        ("everyone_draft", lambda: seed_everyone_draft(home, participants, encoder)),
         ("model_version", lambda: seed_model(home, participants, encoder)),
+        # After the ranker: a draft scored by an older champion can no longer be edited.
+        ("everyone_draft", lambda: seed_everyone_draft(home, participants, encoder)),
     ]
     for key, step in steps:
         if key not in made:
