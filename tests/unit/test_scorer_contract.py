@@ -65,6 +65,15 @@ class ScorerContract:
         assert np.ptp(scores) > 0.1  # the pairs differ, so a constant would not pass
         np.testing.assert_allclose(contributions.sum(axis=1), scores, rtol=0, atol=1e-9)
 
+    def test_no_pairs_score_to_nothing(self, scorer: Scorer, known: KnownAnswer, mode: str) -> None:
+        # Regression: a mentee of a draft nobody else may mentor asks the learned ranker to
+        # score no pair, and scikit-learn refuses an empty matrix (the candidates page: 500).
+        nobody = np.zeros(0, dtype=np.int64)
+        features = scorer_features(scorer, known.roster, nobody, nobody, mode=mode)
+        scored = features.select(scorer.feature_names)
+        assert scorer.score(scored).shape == (0,)
+        assert scorer.contributions(scored).shape == (0, len(scorer.factor_names))
+
     def test_completed_features_keep_the_pairs_and_the_base_columns(
         self, scorer: Scorer, known: KnownAnswer, mode: str
     ) -> None:

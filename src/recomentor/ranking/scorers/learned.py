@@ -59,8 +59,13 @@ class LearnedScorer:
         return self.association.complete(roster, base, mode)
 
     def score(self, features: np.ndarray) -> np.ndarray:
+        if features.shape[0] == 0:
+            # scikit-learn refuses an empty matrix; no pair is a question with an answer.
+            return np.zeros(0)
         scores: np.ndarray = self.ranker.predict_proba(features)[:, 1]
         return scores
 
     def contributions(self, features: np.ndarray) -> np.ndarray:
+        if features.shape[0] == 0:
+            return np.zeros((0, len(self.factor_names)))
         return self.ranker.contributions(features)
