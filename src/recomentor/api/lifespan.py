@@ -3,6 +3,7 @@ for a new champion while the worker runs (served_scorer.py)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -68,9 +69,14 @@ def services(
                 served=served,
                 rate_limiter=RateLimiter(settings.rate_limit_per_minute),
             )
+            # What is loaded by now (modules, the app, the champion) lives as long as the
+            # worker: ~400,000 objects that every full collection walked again, stalling the
+            # request that set it off by a few hundred milliseconds (bench/web.py's p95).
+            gc.freeze()
             with watching(served):
                 yield
         finally:
+            gc.unfreeze()
             if opened:
                 active.dispose()
 
