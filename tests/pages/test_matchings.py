@@ -20,7 +20,7 @@ from recomentor.store.participants import upsert_participants
 from recomentor.store.tables import PairingRow
 from recomentor.web.explanations import NAMED_FACTORS
 from recomentor.web.i18n import catalogs
-from recomentor.web.matching_view import UNPAIRED_REASONS
+from recomentor.web.matching_view import UNPAIRED_REASONS, WINDOW_SIZES
 from tests.fakes import person
 from tests.web_client import SignIn, csrf_token
 
@@ -149,6 +149,26 @@ def test_draft_from_form_fields_then_review(manager: TestClient, sqlite_store: S
     # A manager sees the actions and the exports.
     for action in ("/lock", "/remove", "/rematch", "/approve", "/discard", "/export.csv"):
         assert f'/matchings/{matching_id}{action}"' in page, action
+
+
+def test_review_shows_long_lists_a_page_at_a_time(
+    manager: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in WINDOW_SIZES:
+        monkeypatch.setitem(WINDOW_SIZES, name, 1)
+    matching_id = _drafted(manager)  # J1-S1 and J2-S2, in mentor order; J3 unpaired
+    first = _text(manager.get(f"/matchings/{matching_id}"))
+    assert 'id="pair-S1"' in first and 'id="pair-S2"' not in first
+    assert "1–1 of 2" in first  # the pairs
+    assert 'href="?page=2#pairs"' in first and 'href="?loads_page=2#loads"' in first
+    assert "unpaired_page=" not in first  # one unpaired person: the whole list, no pager
+    # Each list's links move that list and keep the others where they are.
+    second = _text(manager.get(f"/matchings/{matching_id}?page=2&loads_page=2"))
+    assert 'id="pair-S2"' in second and 'id="pair-S1"' not in second
+    assert "2–2 of 2" in second
+    assert 'href="?loads_page=2#pairs"' in second and 'href="?page=2#loads"' in second
+    # A page past the end shows the last one.
+    assert 'id="pair-S2"' in _text(manager.get(f"/matchings/{matching_id}?page=99"))
 
 
 def test_review_in_french_says_the_summary_in_french(

@@ -24,14 +24,13 @@ from recomentor.matching.edits import (
     unlock_pair,
 )
 from recomentor.matching.eligibility import replacement_candidates
-from recomentor.matching.export import people_in
-from recomentor.matching.service import Matching
+from recomentor.matching.service import MatchingExcerpt
 from recomentor.store.matchings import DRAFT
 from recomentor.store.participants import read_contacts
 from recomentor.web.explanations import explain_for_page, name_of
 from recomentor.web.forms import FormData, field
 from recomentor.web.guards import session_token
-from recomentor.web.matching_view import conflict_words
+from recomentor.web.matching_view import conflict_words, read_contacts_of
 from recomentor.web.matchings import MANAGING, VIEWING, read_matching, review_url
 from recomentor.web.session import flash, redirect
 from recomentor.web.templates import page, page_lang
@@ -114,7 +113,7 @@ class MatchingEditsController(Controller):
         self,
         request: Request[Any, Any, Any],
         runtime: Runtime,
-        matching: Matching,
+        matching: MatchingExcerpt,
         mentee_id: str,
         status: int = 200,
         error: Any = None,
@@ -128,9 +127,11 @@ class MatchingEditsController(Controller):
             mentee_id,
             k=CANDIDATES_SHOWN,
         )
-        ids = people_in(matching) | {c.mentor_id for c in found.candidates}
-        with runtime.store.session() as session:
-            people = read_contacts(session, ids | {mentee_id})
+        # The people the page names: the mentee, their mentor now and the candidates.
+        ids = {mentee_id, *(c.mentor_id for c in found.candidates)}
+        if found.mentor_id:
+            ids.add(found.mentor_id)
+        people = read_contacts_of(runtime.store, ids)
         candidates = [
             (
                 candidate,

@@ -3,7 +3,7 @@ language, explained pairs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from recomentor.matching.cohort import (
@@ -19,26 +19,67 @@ from recomentor.matching.conflicts import (
     MENTOR_AT_CAPACITY,
     UNKNOWN_PARTICIPANT,
 )
-from recomentor.matching.export import people_in
 from recomentor.matching.rules import FILTERS
-from recomentor.matching.service import Matching
+from recomentor.matching.service import Matching, MatchingExcerpt, Window
 from recomentor.store import Store
 from recomentor.store.participants import Contact, read_contacts
 from recomentor.web.explanations import ExplanationView, explain_for_page
 from recomentor.web.i18n import translate
+from recomentor.web.pagination import Pages
 
 # Why someone is unpaired, as the catalog names it (matchings.reason_<code>).
 UNPAIRED_REASONS: Final = (NO_ELIGIBLE_MENTOR, CAPACITY_EXHAUSTED, NOT_WORTH_PAIRING, REMOVED_BY_HR)
 _CONFLICT_CODES: Final = (UNKNOWN_PARTICIPANT, MENTOR_AT_CAPACITY, MENTEE_HAS_MENTOR)
-# Pairs per page of a review: a 10,000-person roster gives thousands of pairs.
-PAIRS_PER_PAGE: Final = 100
+# A review shows each of its lists a page at a time: a draft over a 10,000-person program has
+# thousands of pairs, unpaired mentees and mentors, more than a page can draw or a person read.
+# Pairs come 50 at a time like every list of the app: each carries its whole explanation, and
+# drawing 100 was most of the page's time (bench/web.py).
+WINDOW_SIZES: Final = {"pairs": 50, "unpaired": 100, "loads": 200}
+# Each list's query parameter; its anchor on the page is its name.
+PAGE_PARAMS: Final = {"pairs": "page", "unpaired": "unpaired_page", "loads": "loads_page"}
 
 
-def people_of(store: Store, matching: Matching) -> dict[str, Contact]:
-    """Name, e-mail and department of everyone the matching names, mentor loads included."""
-    ids = people_in(matching) | {load.mentor_id for load in matching.mentor_load}
+def read_contacts_of(store: Store, ids: Iterable[str]) -> dict[str, Contact]:
     with store.session() as session:
         return read_contacts(session, ids)
+
+
+def people_of(store: Store, matching: Matching | MatchingExcerpt) -> dict[str, Contact]:
+    """Name, e-mail and department of everyone the matching (or the excerpt) names, mentor
+    loads included."""
+    ids = {pair.mentor_id for pair in matching.pairs} | {pair.mentee_id for pair in matching.pairs}
+    ids |= {entry.mentee_id for entry in matching.unpaired}
+    return read_contacts_of(store, ids | {load.mentor_id for load in matching.mentor_load})
+
+
+def review_windows(asked: Mapping[str, int]) -> dict[str, Window]:
+    """What a review reads of each list, from the page numbers of its query (by list)."""
+    return {name: Window(asked[name], WINDOW_SIZES[name]) for name in PAGE_PARAMS}
+
+
+def review_pages(matching: MatchingExcerpt) -> dict[str, Pages]:
+    """Each list's pages: a link moves its own list and keeps the others where they are."""
+    starts = {
+        "pairs": (matching.pairs_start, matching.pair_count),
+        "unpaired": (matching.unpaired_start, matching.unpaired_count),
+        "loads": (matching.loads_start, matching.load_count or 0),
+    }
+    numbers = {name: start // WINDOW_SIZES[name] + 1 for name, (start, _) in starts.items()}
+    return {
+        name: Pages.clamped(
+            numbers[name],
+            count,
+            tuple(
+                (PAGE_PARAMS[other], str(numbers[other]))
+                for other in PAGE_PARAMS
+                if other != name and numbers[other] > 1
+            ),
+            size=WINDOW_SIZES[name],
+            fragment=name,
+            name=PAGE_PARAMS[name],
+        )
+        for name, (_, count) in starts.items()
+    }
 
 
 def required_words(rules: Mapping[str, Any], lang: str) -> str:

@@ -25,10 +25,13 @@ from recomentor.matching.export import matching_csv, matching_xlsx
 from recomentor.matching.rules import FILTERS
 from recomentor.matching.service import (
     Matching,
+    MatchingExcerpt,
+    Window,
     approve_matching,
     create_matching,
     discard_matching,
     get_matching,
+    get_matching_excerpt,
     list_matchings,
 )
 from recomentor.matching.solver import OBJECTIVES
@@ -42,12 +45,14 @@ from recomentor.web.matching_form import (
     read_matching_form,
 )
 from recomentor.web.matching_view import (
-    PAIRS_PER_PAGE,
     UNPAIRED_REASONS,
     conflict_words,
     explain_pairs,
     people_of,
+    read_contacts_of,
     required_words,
+    review_pages,
+    review_windows,
 )
 from recomentor.web.pagination import PAGE_SIZE, Pages, page_number
 from recomentor.web.session import flash, redirect
@@ -63,10 +68,29 @@ PageQuery = Annotated[str | None, QueryParameter(name="page")]
 MATCHINGS_PER_PAGE: Final = PAGE_SIZE
 
 
-def read_matching(runtime: Runtime, matching_id: str) -> Matching:
+def _checked_id(matching_id: str) -> str:
     if len(matching_id) > _MAX_ID:
         raise NotFoundError("matching", matching_id[:_MAX_ID])
-    return get_matching(runtime.store, matching_id)
+    return matching_id
+
+
+def read_matching(
+    runtime: Runtime,
+    matching_id: str,
+    *,
+    pairs: Window | None = None,
+    unpaired: Window | None = None,
+    loads: Window | None = None,
+) -> MatchingExcerpt:
+    """The matching with the windows a page shows (none: its summary and sizes only)."""
+    return get_matching_excerpt(
+        runtime.store, _checked_id(matching_id), pairs=pairs, unpaired=unpaired, loads=loads
+    )
+
+
+def read_whole_matching(runtime: Runtime, matching_id: str) -> Matching:
+    """Every pair of the matching: for the exports, not for a page."""
+    return get_matching(runtime.store, _checked_id(matching_id))
 
 
 def review_url(matching_id: str) -> str:
@@ -186,22 +210,23 @@ class MatchingsController(Controller):
         runtime: NamedDependency[Runtime],
         matching_id: MatchingPath,
         page_query: PageQuery = None,
+        unpaired_page: Annotated[str | None, QueryParameter()] = None,
+        loads_page: Annotated[str | None, QueryParameter()] = None,
     ) -> Template:
-        """Summary, pairs with explanations on demand, unpaired people, mentor loads."""
-        matching = read_matching(runtime, matching_id)
+        """Summary, pairs with explanations on demand, unpaired people, mentor loads: each a
+        page at a time, so a draft over a whole program reads no more than a small one."""
+        asked = {"pairs": page_query, "unpaired": unpaired_page, "loads": loads_page}
+        windows = review_windows({name: page_number(raw) for name, raw in asked.items()})
+        matching = read_matching(runtime, matching_id, **windows)
         lang = page_lang(request)
         people = people_of(runtime.store, matching)
-        pages = Pages.clamped(
-            page_number(page_query), len(matching.pairs), size=PAIRS_PER_PAGE, fragment="pairs"
-        )
-        shown = matching.pairs[pages.offset : pages.stop]
         return page(
             "matchings/review.html",
             matching=matching,
             people=people,
             name_of=name_of,
-            pairs=explain_pairs(shown, people, mode=matching.mode, lang=lang),
-            pages=pages,
+            pairs=explain_pairs(matching.pairs, people, mode=matching.mode, lang=lang),
+            pages=review_pages(matching),
             editable=matching.status == DRAFT,
             required=required_words(matching.rules, lang),
             reasons=UNPAIRED_REASONS,
@@ -229,7 +254,8 @@ class MatchingsController(Controller):
             approve_matching(runtime.store, runtime.roster(), matching.id)
         except PairsConflictError as error:
             lang = page_lang(request)
-            people = people_of(runtime.store, matching)
+            named = [person for c in error.conflicts for person in (c.mentor_id, c.mentee_id)]
+            people = read_contacts_of(runtime.store, named)
             conflicts = [
                 (
                     name_of(c.mentor_id, people),
@@ -287,7 +313,7 @@ class MatchingsController(Controller):
         matching_id: MatchingPath,
     ) -> Response[bytes]:
         """The pairs for French Excel: `;`, UTF-8 with BOM, formula-escaped, with names."""
-        matching = read_matching(runtime, matching_id)
+        matching = read_whole_matching(runtime, matching_id)
         people = people_of(runtime.store, matching)
         body = matching_csv(matching, people, lang=page_lang(request))
         return _attachment(body, "text/csv; charset=utf-8", f"matching-{matching.id}.csv")
@@ -300,7 +326,7 @@ class MatchingsController(Controller):
         matching_id: MatchingPath,
     ) -> Response[bytes]:
         """The same columns as a workbook: pairs on one sheet, unpaired people on another."""
-        matching = read_matching(runtime, matching_id)
+        matching = read_whole_matching(runtime, matching_id)
         people = people_of(runtime.store, matching)
         body = matching_xlsx(matching, people, lang=page_lang(request))
         return _attachment(body, _XLSX_TYPE, f"matching-{matching.id}.xlsx")

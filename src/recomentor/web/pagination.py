@@ -27,6 +27,9 @@ class Pages:
     params: tuple[tuple[str, str], ...] = ()
     # Where on the page a link lands ("pairs": the list itself, not the page's top).
     fragment: str = ""
+    # The query parameter of the page's number: a page with several long lists pages each
+    # under its own name.
+    name: str = "page"
 
     @classmethod
     def clamped(
@@ -37,10 +40,11 @@ class Pages:
         *,
         size: int = PAGE_SIZE,
         fragment: str = "",
+        name: str = "page",
     ) -> Pages:
         """Page `asked`, or the last one when it asks beyond the end."""
         last = max(1, -(-total // size))
-        return cls(min(max(asked, 1), last), total, size, params, fragment)
+        return cls(min(max(asked, 1), last), total, size, params, fragment, name)
 
     @property
     def stop(self) -> int:
@@ -66,7 +70,7 @@ class Pages:
     def url(self, number: int) -> str:
         query = [(name, value) for name, value in self.params if value]
         if number > 1:
-            query.append(("page", str(number)))
+            query.append((self.name, str(number)))
         anchor = f"#{self.fragment}" if self.fragment else ""
         return (f"?{urlencode(query)}" if query else "?") + anchor
 
