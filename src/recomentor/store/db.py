@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -56,11 +57,19 @@ def _is_contention(error: OperationalError) -> bool:
     return "locked" in reason or "busy" in reason
 
 
-def _alembic_config(engine: Engine) -> Config:
+def _alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("recomentor") / "migrations"))
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
+
+
+@functools.cache
+def _head_revision() -> str | None:
+    """The newest migration the package ships. Finding it executes every migration script,
+    and the scripts cannot change under a running process: read once, not per store opened."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -174,7 +183,7 @@ class Store:
             return MigrationContext.configure(connection).get_current_revision()
 
     def head_revision(self) -> str | None:
-        return ScriptDirectory.from_config(_alembic_config(self.engine)).get_current_head()
+        return _head_revision()
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""
