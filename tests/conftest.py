@@ -43,11 +43,18 @@ def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sqlite_store(settings: Settings, migrated_sqlite_file: Path) -> Iterator[Store]:
-    """A test's own SQLite store, a copy of the migrated one: opening it migrates nothing."""
+def migrated_home(settings: Settings, migrated_sqlite_file: Path) -> Path:
+    """The test's data home holding a copy of the migrated database: the store, the CLI or an
+    app opened on it migrates nothing (test_cli_survey runs a command in an empty home)."""
     target = Path(str(make_url(settings.resolved_database_url).database))
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(migrated_sqlite_file, target)
+    return settings.home
+
+
+@pytest.fixture
+def sqlite_store(settings: Settings, migrated_home: Path) -> Iterator[Store]:
+    """A test's own SQLite store in its data home, a copy of the migrated one."""
     store = open_store(settings.resolved_database_url)
     yield store
     store.dispose()

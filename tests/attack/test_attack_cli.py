@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -20,10 +21,10 @@ Cli = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def cli(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    migrated_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Cli]:
     """Runs `recomentor ARGS` in this process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("RECOMENTOR_HOME", str(settings.home))
+    monkeypatch.setenv("RECOMENTOR_HOME", str(migrated_home))
     monkeypatch.delenv("RECOMENTOR_DATABASE_URL", raising=False)
 
     def run(*args: str, url: str | None = None) -> tuple[int, str, str]:

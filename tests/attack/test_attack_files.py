@@ -99,8 +99,10 @@ def _clean(text: str) -> None:
 
 
 @pytest.fixture
-def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    with in_home(tmp_path / "home", monkeypatch):
+def cli_home(
+    tmp_path: Path, migrated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    with in_home(migrated_home, monkeypatch):
         yield tmp_path
 
 

@@ -14,8 +14,8 @@ from recomentor.cli.app import app
 
 
 @pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(tmp_path / "home"))
+def runner(migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("RECOMENTOR_HOME", str(migrated_home))
     context.settings.cache_clear()
     context.store.cache_clear()
     yield CliRunner()

@@ -19,8 +19,8 @@ MAPPING = str(EXAMPLES / "forms_fr_mapping.toml")
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    with cli_home(tmp_path / "home", monkeypatch):
+def home(tmp_path: Path, migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    with cli_home(migrated_home, monkeypatch):
         yield tmp_path
 
 
@@ -133,14 +133,28 @@ def test_feedback_with_unknown_id_is_rejected_with_its_line(
     assert (code, json.loads(out)["inserted"]) == (0, 1)
 
 
-def test_db_upgrade_reports_the_schema_revision(capsys, monkeypatch) -> None:
-    code, out, _ = run(["db", "upgrade"], capsys, monkeypatch)
-    # The newest revision, whichever it is now: every migration moves it.
-    head = context.store().head_revision()
-    assert head is not None and head >= "0004"
-    assert code == 0 and out.startswith(f"schema at {head} (was empty)")
-    _, out, _ = run(["db", "upgrade"], capsys, monkeypatch)
-    assert out.startswith(f"schema at {head} (was {head})")
+def test_db_upgrade_reports_the_schema_revision(tmp_path: Path, capsys, monkeypatch) -> None:
+    with cli_home(tmp_path / "empty", monkeypatch):
+        code, out, _ = run(["db", "upgrade"], capsys, monkeypatch)
+        # The newest revision, whichever it is now: every migration moves it.
+        head = context.store().head_revision()
+        assert head is not None and head >= "0004"
+        assert code == 0 and out.startswith(f"schema at {head} (was empty)")
+        _, out, _ = run(["db", "upgrade"], capsys, monkeypatch)
+        assert out.startswith(f"schema at {head} (was {head})")
+
+
+def test_a_first_command_in_an_empty_home_creates_the_database_at_the_newest_schema(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    # The other tests start from a copy of a migrated database; this is the first run's path.
+    with cli_home(tmp_path / "new" / "home", monkeypatch):
+        code, out, _ = run(["participants", "list", "--json"], capsys, monkeypatch)
+        assert (code, json.loads(out)) == (0, [])
+        assert (tmp_path / "new" / "home" / "recomentor.db").is_file()
+        head = context.store().head_revision()
+        _, out, _ = run(["db", "upgrade"], capsys, monkeypatch)
+        assert out.startswith(f"schema at {head} (was {head})")
 
 
 def test_an_erasure_the_files_could_not_be_scrubbed_after_says_what_to_run(

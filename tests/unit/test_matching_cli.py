@@ -35,8 +35,8 @@ SERGE = "Serge Noël"
 
 
 @pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(tmp_path / "home"))
+def runner(migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("RECOMENTOR_HOME", str(migrated_home))
     context.settings.cache_clear()
     context.store.cache_clear()
     monkeypatch.setattr(SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
