@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from recomentor.api import create_app
@@ -15,16 +18,41 @@ from recomentor.store.apikeys import create_key
 from tests.fakes import FakeEncoder, person
 
 
+@pytest.fixture(scope="module")
+def api_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("api") / "home"
+
+
 @pytest.fixture
-def api_settings(settings: Settings) -> Settings:
+def settings(api_home: Path) -> Settings:
+    """The module's data home, emptied for each test: the module's one app (`api_app`) serves
+    from it, so a test's settings, its store and the app's store are one database."""
+    shutil.rmtree(api_home, ignore_errors=True)
+    return Settings(home=api_home)
+
+
+def _with_small_limits(settings: Settings) -> Settings:
     # Small limits so tests can cross them without megabytes of data.
     return replace(settings, max_upload_bytes=64 * 1024, max_text_chars=500)
 
 
 @pytest.fixture
-def client(api_settings: Settings, sqlite_store: Store) -> Iterator[TestClient]:
-    app = create_app(api_settings, store=sqlite_store, encoder=FakeEncoder())
-    with TestClient(app) as test_client:
+def api_settings(settings: Settings) -> Settings:
+    return _with_small_limits(settings)
+
+
+@pytest.fixture(scope="module")
+def api_app(api_home: Path) -> Litestar:
+    """One app per module: building one costs more than most tests here. No store is
+    injected: each start opens the database its settings name, as `recomentor serve` does."""
+    return create_app(_with_small_limits(Settings(home=api_home)), encoder=FakeEncoder())
+
+
+@pytest.fixture
+def client(api_app: Litestar, migrated_home: Path) -> Iterator[TestClient]:
+    """The module's app started on this test's database (a fresh copy in the emptied home),
+    with fresh limiters and scorer: what a test did before is gone."""
+    with TestClient(api_app) as test_client:
         yield test_client
 
 
