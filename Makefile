@@ -32,11 +32,14 @@ setup: $(STAMP) $(CHROMIUM)
 demo: setup
 	$(BIN)/recomentor demo
 
+# Bytecode is cached (in the ignored __pycache__ folders) even where the environment sets
+# PYTHONDONTWRITEBYTECODE: otherwise every run compiles the package and the tests again, and
+# the migration scripts each time a test migrates a database, a large part of the quick suite.
 test: setup
-	$(BIN)/python -m pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not integration"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not integration"
 
 lint: setup
 	$(BIN)/ruff check src tests bench
