@@ -35,7 +35,8 @@ CONCURRENCY = 8
 
 
 def setup(home: Path, participants: int) -> Settings:
-    """Import the synthetic organisation and embed every text once (minutes with the model)."""
+    """Import the synthetic organisation and embed every text once (the slow part with the real
+    model), so the timed requests find every vector cached."""
     settings = Settings(home=home, max_rows=max(participants, 200_000))
     store = open_store(settings.resolved_database_url)
     with store.session() as session:
