@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
@@ -86,6 +88,33 @@ def store(request: pytest.FixtureRequest) -> Store:
     """The store on every database we support; store tests use this one."""
     name = "sqlite_store" if request.param == "sqlite" else "pg_store"
     return request.getfixturevalue(name)
+
+
+# Settings.resolved_tracking_uri: the MLflow tracking store's file in a data home.
+TRACKING_STORE_FILE = "mlflow.db"
+
+
+def _tracking_store_skips_fsync(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    files = [row[2] for row in dbapi_connection.execute("PRAGMA database_list")]
+    if files and Path(files[0]).name == TRACKING_STORE_FILE:
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tracking_stores_skip_fsync() -> Iterator[None]:
+    """MLflow's SQLite tracking stores in tests commit without waiting for the disk.
+
+    MLflow commits each migration of a new store and each logged parameter, metric, tag and
+    alias of a training run, and every commit syncs three files (journal, database, folder):
+    on a disk other processes keep busy, the tests waited longer than they worked. A test's
+    tracking store is thrown away, so a crash meanwhile loses nothing; recomentor's own
+    database keeps the pragmas it sets (`store.db`), which its tests check.
+    """
+    event.listen(Engine, "connect", _tracking_store_skips_fsync)
+    yield
+    event.remove(Engine, "connect", _tracking_store_skips_fsync)
 
 
 @pytest.fixture(scope="session")
