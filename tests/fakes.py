@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +18,14 @@ from recomentor.store.participants import upsert_participants
 _BUCKETS = 2_048
 
 
+@functools.cache
+def _projection(dim: int) -> np.ndarray:
+    """The fixed random matrix, drawn once per size: hundreds of tests build an encoder."""
+    matrix = np.random.default_rng(7).standard_normal((_BUCKETS, dim))
+    matrix.flags.writeable = False  # shared by every encoder of this size
+    return matrix
+
+
 class FakeEncoder:
     """Hashed character-trigram bag projected to `dim` dims by a fixed random matrix."""
 
@@ -24,7 +33,7 @@ class FakeEncoder:
         self.model_id = model_id
         self.dimension = dim
         self.calls: list[list[str]] = []
-        self._projection = np.random.default_rng(7).standard_normal((_BUCKETS, dim))
+        self._projection = _projection(dim)
 
     @property
     def encoded_texts(self) -> list[str]:
