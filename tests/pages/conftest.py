@@ -21,7 +21,8 @@ from tests.web_client import SignIn, add_user, sign_in
 
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 at its cheapest: the real parameters cost tens of milliseconds a hash."""
+    """argon2 at its cheapest: the real parameters are slow on purpose, and most page tests
+    sign someone in."""
     cheap = PasswordHasher.from_parameters(CHEAPEST)
     monkeypatch.setattr(users, "password_hasher", lambda: cheap)
 
