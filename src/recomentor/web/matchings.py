@@ -37,6 +37,7 @@ from recomentor.matching.service import (
 from recomentor.matching.solver import OBJECTIVES
 from recomentor.store.matchings import DRAFT, STATUSES
 from recomentor.web.explanations import criterion_label, factor_label, name_of
+from recomentor.web.forms import Query
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.matching_form import (
     PREFERENCES,
@@ -210,8 +211,8 @@ class MatchingsController(Controller):
         runtime: NamedDependency[Runtime],
         matching_id: MatchingPath,
         page_query: PageQuery = None,
-        unpaired_page: Annotated[str | None, QueryParameter()] = None,
-        loads_page: Annotated[str | None, QueryParameter()] = None,
+        unpaired_page: Query = None,
+        loads_page: Query = None,
     ) -> Template:
         """Summary, pairs with explanations on demand, unpaired people, mentor loads: each a
         page at a time, so a draft over a whole program reads no more than a small one."""

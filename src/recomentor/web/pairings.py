@@ -15,16 +15,13 @@ from recomentor.errors import ConflictError, InvalidInputError
 from recomentor.matching.pairings import END_REASONS, end_pairing, pairings_page
 from recomentor.store.pairings import ACTIVE, STATUSES
 from recomentor.store.participants import read_contacts
-from recomentor.web.forms import FormData, field
+from recomentor.web.forms import FormData, Query, field
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.pagination import Pages, page_number
 from recomentor.web.session import flash, redirect
 from recomentor.web.templates import page
 
 PairingId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
-
-# Any text is taken and read leniently: a hostile or stale link never fails the page.
-Query = Annotated[str | None, QueryParameter()]
 
 
 class PairingsController(Controller):

@@ -30,7 +30,7 @@ from recomentor.store.participants import (
 )
 from recomentor.store.tables import ParticipantRow
 from recomentor.web.explanations import explain_for_page
-from recomentor.web.forms import FormData, field
+from recomentor.web.forms import FormData, Query, field
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.pagination import Pages, page_number
 from recomentor.web.session import flash, redirect
@@ -92,10 +92,6 @@ def pair_action(roster: Roster, person_id: str, suggestion: Suggestion) -> PairA
     if roster.can_mentor[me] and roster.can_be_mentee[partner]:
         return PairAction(person_id, partner_id)
     return PairAction(partner_id, person_id)
-
-
-# Any text is taken and read leniently: a hostile or stale link never fails the page.
-Query = Annotated[str | None, QueryParameter()]
 
 
 class ParticipantsController(Controller):
