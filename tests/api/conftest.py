@@ -1,8 +1,7 @@
-"""API fixtures: the app on a SQLite store with the fake encoder, and one key per scope."""
+"""API fixtures: the module's app on a SQLite store with the fake encoder, one key per scope."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -11,24 +10,16 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from recomentor.api import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key
-from tests.fakes import FakeEncoder, person
-
-
-@pytest.fixture(scope="module")
-def api_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("api") / "home"
+from tests.conftest import AppFor
+from tests.fakes import person
 
 
 @pytest.fixture
-def settings(api_home: Path) -> Settings:
-    """The module's data home, emptied for each test: the module's one app (`api_app`) serves
-    from it, so a test's settings, its store and the app's store are one database."""
-    shutil.rmtree(api_home, ignore_errors=True)
-    return Settings(home=api_home)
+def settings(module_settings: Settings) -> Settings:
+    return module_settings
 
 
 def _with_small_limits(settings: Settings) -> Settings:
@@ -41,11 +32,9 @@ def api_settings(settings: Settings) -> Settings:
     return _with_small_limits(settings)
 
 
-@pytest.fixture(scope="module")
-def api_app(api_home: Path) -> Litestar:
-    """One app per module: building one costs more than most tests here. No store is
-    injected: each start opens the database its settings name, as `recomentor serve` does."""
-    return create_app(_with_small_limits(Settings(home=api_home)), encoder=FakeEncoder())
+@pytest.fixture
+def api_app(api_settings: Settings, app_for: AppFor) -> Litestar:
+    return app_for(api_settings)
 
 
 @pytest.fixture

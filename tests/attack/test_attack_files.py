@@ -16,7 +16,6 @@ import polars as pl
 import pytest
 from litestar.testing import TestClient
 
-from recomentor.api import create_app
 from recomentor.cli import context, imports
 from recomentor.settings import Settings
 from recomentor.store import Store
@@ -25,6 +24,7 @@ from recomentor.store.participants import count_participants, get_participant
 from tests.api.conftest import as_json, headers
 from tests.cli_runner import cli_home as in_home
 from tests.cli_runner import run_main
+from tests.conftest import AppFor
 from tests.fakes import person
 
 HEADER = "id,name,email,department,years_experience,role,skills,goals"
@@ -96,6 +96,11 @@ def _clean(text: str) -> None:
 
 
 # --- CLI -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(module_settings: Settings) -> Settings:
+    return module_settings
 
 
 @pytest.fixture
@@ -302,22 +307,24 @@ def test_cli_feedback_with_a_nul_in_an_id_is_a_row_error(
 
 @pytest.fixture
 def api(
-    store: Store, settings: Settings, caplog: pytest.LogCaptureFixture
+    store: Store, settings: Settings, app_for: AppFor, caplog: pytest.LogCaptureFixture
 ) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    """The app on the parametrised store, with small limits and a read+write key."""
-    limits = replace(settings, max_upload_bytes=300_000, max_rows=50, max_text_chars=100)
-    app = create_app(limits, store=store, encoder=_encoder())
+    """The module's app on the parametrised store, with small limits and a read+write key.
+
+    The settings name the store's database: the module's SQLite file, or a PostgreSQL schema of
+    the test's own (and so an app of its own)."""
+    limits = replace(
+        settings,
+        database_url=store.engine.url.render_as_string(hide_password=False),
+        max_upload_bytes=300_000,
+        max_rows=50,
+        max_text_chars=100,
+    )
     key = create_key(store, "attacker", "read,write").key
     caplog.set_level(logging.INFO)
-    with TestClient(app) as client:
+    with TestClient(app_for(limits)) as client:
         yield client, headers(key)
     _clean(caplog.text)
-
-
-def _encoder() -> Any:
-    from tests.fakes import FakeEncoder
-
-    return FakeEncoder()
 
 
 def _upload(

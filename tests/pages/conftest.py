@@ -1,4 +1,4 @@
-"""Page fixtures: the whole app on a SQLite store, and clients signed in by role."""
+"""Page fixtures: the module's app on a SQLite store, and clients signed in by role."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from recomentor.accounts import users
-from recomentor.api import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store
-from tests.fakes import FakeEncoder
+from tests.conftest import AppFor
 from tests.web_client import SignIn, add_user, sign_in
 
 
@@ -28,13 +27,20 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def settings(module_settings: Settings) -> Settings:
+    return module_settings
+
+
+@pytest.fixture
 def web_settings(settings: Settings) -> Settings:
+    """What the app is built from; a module may override it (an SMTP server, small limits)."""
     return replace(settings, lang="en")
 
 
 @pytest.fixture
-def web_app(web_settings: Settings, sqlite_store: Store) -> Litestar:
-    return create_app(web_settings, store=sqlite_store, encoder=FakeEncoder())
+def web_app(web_settings: Settings, sqlite_store: Store, app_for: AppFor) -> Litestar:
+    """The module's app for these settings, on the test's fresh database (`sqlite_store`)."""
+    return app_for(web_settings)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from litestar import Litestar, Router, get, post
 from litestar.testing import TestClient
 from sqlalchemy import func, select
@@ -31,16 +32,22 @@ def _forgot_permission() -> str:
     return "open"
 
 
-def _with_test_pages(app: Litestar) -> Litestar:
-    # Mounted the way web/app.py mounts every page: behind page_guard.
-    app.register(
-        Router(
-            "/test",
-            guards=[page_guard],
-            route_handlers=[_manager_action, _boom, _forgot_permission],
+TEST_PAGES = "/test"
+
+
+@pytest.fixture
+def web_app(web_app: Litestar) -> Litestar:
+    """The module's app with the pages above, mounted once (its tests share the app) the way
+    web/app.py mounts every page: behind page_guard."""
+    if not any(route.path.startswith(TEST_PAGES) for route in web_app.routes):
+        web_app.register(
+            Router(
+                TEST_PAGES,
+                guards=[page_guard],
+                route_handlers=[_manager_action, _boom, _forgot_permission],
+            )
         )
-    )
-    return app
+    return web_app
 
 
 def _keys(store: Store) -> int:
@@ -59,6 +66,7 @@ def test_every_page_declares_who_may_see_it(web_app: Litestar) -> None:
     undeclared = [
         route.path
         for route in web_app.routes
+        if not route.path.startswith(TEST_PAGES)  # this module's own, undeclared on purpose
         for handler in getattr(route, "route_handlers", [])
         if "OPTIONS" not in handler.http_methods
         and any(getattr(guard, "func", guard) is page_guard for guard in handler.resolve_guards())
@@ -67,16 +75,12 @@ def test_every_page_declares_who_may_see_it(web_app: Litestar) -> None:
     assert undeclared == []
 
 
-def test_a_page_without_a_declared_permission_is_closed(
-    web_app: Litestar, signed_in: SignIn
-) -> None:
+def test_a_page_without_a_declared_permission_is_closed(signed_in: SignIn) -> None:
     admin = signed_in("admin")
-    _with_test_pages(web_app)
     assert admin.get("/test/open").status_code == 403
 
 
-def test_viewer_gets_a_403_page_on_a_manager_action(web_app: Litestar, signed_in: SignIn) -> None:
-    _with_test_pages(web_app)
+def test_viewer_gets_a_403_page_on_a_manager_action(signed_in: SignIn) -> None:
     CHANGED.clear()
     viewer = signed_in("viewer")
     refused = viewer.post("/test/change", data={"csrf_token": csrf_token(viewer)})
@@ -103,8 +107,7 @@ def test_posts_without_the_session_token_are_refused(
     assert accepted.status_code == 200 and _keys(sqlite_store) == 1
 
 
-def test_errors_on_pages_are_html_without_internals(web_app: Litestar, signed_in: SignIn) -> None:
-    _with_test_pages(web_app)
+def test_errors_on_pages_are_html_without_internals(signed_in: SignIn) -> None:
     viewer = signed_in("viewer")
     missing = viewer.get("/no-such-page")
     assert missing.status_code == 404 and "Page not found" in missing.text
