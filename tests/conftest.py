@@ -1,4 +1,4 @@
-"""Shared fixtures: stores on SQLite (always) and PostgreSQL (when configured), apps per module."""
+"""Shared fixtures: stores on SQLite (always) and PostgreSQL (when configured)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,17 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from litestar import Litestar
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
-from recomentor.api import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.suppression import ErasureKey, load_erasure_key
-from tests.fakes import FakeEncoder
 
 REPO = Path(__file__).resolve().parents[1]
 # The French sample export and its mapping; examples/README.md states the expected outcome.
@@ -32,45 +29,23 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "home")
 
 
-@pytest.fixture(scope="module")
-def module_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("module") / "home"
+@pytest.fixture(scope="session")
+def shared_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared") / "home"
 
 
 @pytest.fixture
-def module_settings(module_home: Path) -> Settings:
-    """Settings on the module's one data home, emptied for each test: a module whose tests
-    share apps (`app_for`) overrides `settings` with this, so that a test's settings, its store
-    and the app's store are one database, and nothing a test before it wrote is left.
+def shared_settings(shared_home: Path) -> Settings:
+    """Settings on the one data home the shared apps (`tests/apps.py`) serve, emptied for each
+    test: a module whose tests start a shared app overrides `settings` with this, so that a
+    test's settings, its store and the app's store are one database, and nothing a test before
+    it wrote is left.
 
     Not for tests that write an MLflow tracking store: MLflow keeps every store it opened, by
     address, for the life of the process, and would go on using the emptied home's old file.
     """
-    shutil.rmtree(module_home, ignore_errors=True)
-    return Settings(home=module_home)
-
-
-AppFor = Callable[[Settings], Litestar]
-
-
-@pytest.fixture(scope="module")
-def app_for() -> AppFor:
-    """`app_for(settings)`: the app for these settings with the fake encoder, built once per
-    module and settings, since building one costs more than most tests using it.
-
-    No store is injected: each start of the app (`with TestClient(app)`) opens the database
-    its settings name, as `recomentor serve` does, and builds a new runtime (scorer, roster,
-    rate limiters). Sessions and CSRF secrets live in that database, so with `module_settings`
-    and a fresh copy of the migrated database (`migrated_home`) a test starts from nothing.
-    """
-    built: dict[Settings, Litestar] = {}
-
-    def app(settings: Settings) -> Litestar:
-        if settings not in built:
-            built[settings] = create_app(settings, encoder=FakeEncoder())
-        return built[settings]
-
-    return app
+    shutil.rmtree(shared_home, ignore_errors=True)
+    return Settings(home=shared_home)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""API fixtures: the module's app on a SQLite store with the fake encoder, one key per scope."""
+"""API fixtures: the app on a SQLite store with the fake encoder, and one key per scope."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from litestar.testing import TestClient
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key
-from tests.conftest import AppFor
+from tests.apps import shared_app
 from tests.fakes import person
 
 
 @pytest.fixture
-def settings(module_settings: Settings) -> Settings:
-    return module_settings
+def settings(shared_settings: Settings) -> Settings:
+    return shared_settings
 
 
 def _with_small_limits(settings: Settings) -> Settings:
@@ -33,13 +33,13 @@ def api_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def api_app(api_settings: Settings, app_for: AppFor) -> Litestar:
-    return app_for(api_settings)
+def api_app(api_settings: Settings) -> Litestar:
+    return shared_app(api_settings)
 
 
 @pytest.fixture
 def client(api_app: Litestar, migrated_home: Path) -> Iterator[TestClient]:
-    """The module's app started on this test's database (a fresh copy in the emptied home),
+    """The shared app started on this test's database (a fresh copy in the emptied home),
     with fresh limiters and scorer: what a test did before is gone."""
     with TestClient(api_app) as test_client:
         yield test_client

@@ -20,13 +20,13 @@ from recomentor.store import Store
 from recomentor.store.apikeys import create_key
 from recomentor.store.participants import count_participants
 from tests.api.conftest import as_json, headers
-from tests.conftest import AppFor
+from tests.apps import shared_app
 from tests.fakes import FakeEncoder, person
 
 
 @pytest.fixture
-def settings(module_settings: Settings) -> Settings:
-    return module_settings
+def settings(shared_settings: Settings) -> Settings:
+    return shared_settings
 
 
 @pytest.fixture
@@ -38,8 +38,8 @@ def keys(sqlite_store: Store) -> dict[str, str]:
 
 
 @pytest.fixture
-def client(settings: Settings, sqlite_store: Store, app_for: AppFor) -> Iterator[TestClient]:
-    with TestClient(app_for(settings)) as test_client:
+def client(settings: Settings, sqlite_store: Store) -> Iterator[TestClient]:
+    with TestClient(shared_app(settings)) as test_client:
         yield test_client
 
 
@@ -99,8 +99,8 @@ def test_rules_toml_nested_past_the_limit_is_422(
 
 
 @pytest.fixture
-def strict_client(settings: Settings, sqlite_store: Store, app_for: AppFor) -> Iterator[TestClient]:
-    with TestClient(app_for(replace(settings, auth_failures_per_minute=3))) as test_client:
+def strict_client(settings: Settings, sqlite_store: Store) -> Iterator[TestClient]:
+    with TestClient(shared_app(replace(settings, auth_failures_per_minute=3))) as test_client:
         yield test_client
 
 

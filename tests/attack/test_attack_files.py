@@ -22,9 +22,9 @@ from recomentor.store import Store
 from recomentor.store.apikeys import create_key
 from recomentor.store.participants import count_participants, get_participant
 from tests.api.conftest import as_json, headers
+from tests.apps import shared_app
 from tests.cli_runner import cli_home as in_home
 from tests.cli_runner import run_main
-from tests.conftest import AppFor
 from tests.fakes import person
 
 HEADER = "id,name,email,department,years_experience,role,skills,goals"
@@ -99,8 +99,8 @@ def _clean(text: str) -> None:
 
 
 @pytest.fixture
-def settings(module_settings: Settings) -> Settings:
-    return module_settings
+def settings(shared_settings: Settings) -> Settings:
+    return shared_settings
 
 
 @pytest.fixture
@@ -307,11 +307,11 @@ def test_cli_feedback_with_a_nul_in_an_id_is_a_row_error(
 
 @pytest.fixture
 def api(
-    store: Store, settings: Settings, app_for: AppFor, caplog: pytest.LogCaptureFixture
+    store: Store, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    """The module's app on the parametrised store, with small limits and a read+write key.
+    """The shared app on the parametrised store, with small limits and a read+write key.
 
-    The settings name the store's database: the module's SQLite file, or a PostgreSQL schema of
+    The settings name the store's database: the shared SQLite file, or a PostgreSQL schema of
     the test's own (and so an app of its own)."""
     limits = replace(
         settings,
@@ -322,7 +322,7 @@ def api(
     )
     key = create_key(store, "attacker", "read,write").key
     caplog.set_level(logging.INFO)
-    with TestClient(app_for(limits)) as client:
+    with TestClient(shared_app(limits)) as client:
         yield client, headers(key)
     _clean(caplog.text)
 

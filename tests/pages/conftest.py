@@ -1,4 +1,4 @@
-"""Page fixtures: the module's app on a SQLite store, and clients signed in by role."""
+"""Page fixtures: the whole app on a SQLite store, and clients signed in by role."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from recomentor.accounts import users
 from recomentor.settings import Settings
 from recomentor.store import Store
-from tests.conftest import AppFor
+from tests.apps import shared_app
 from tests.web_client import SignIn, add_user, sign_in
 
 
@@ -27,8 +27,8 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def settings(module_settings: Settings) -> Settings:
-    return module_settings
+def settings(shared_settings: Settings) -> Settings:
+    return shared_settings
 
 
 @pytest.fixture
@@ -38,9 +38,9 @@ def web_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def web_app(web_settings: Settings, sqlite_store: Store, app_for: AppFor) -> Litestar:
-    """The module's app for these settings, on the test's fresh database (`sqlite_store`)."""
-    return app_for(web_settings)
+def web_app(web_settings: Settings, sqlite_store: Store) -> Litestar:
+    """The shared app for these settings, on the test's fresh database (`sqlite_store`)."""
+    return shared_app(web_settings)
 
 
 @pytest.fixture

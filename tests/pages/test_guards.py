@@ -8,9 +8,11 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 
 from recomentor.accounts.roles import MANAGE_PROGRAM, VIEW
+from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.tables import ApiKeyRow
 from recomentor.web.guards import PERMISSION, PUBLIC, page_guard
+from tests.apps import shared_app
 from tests.web_client import SignIn, csrf_token
 
 CHANGED: list[str] = []
@@ -32,22 +34,16 @@ def _forgot_permission() -> str:
     return "open"
 
 
-TEST_PAGES = "/test"
+# Mounted the way web/app.py mounts every page: behind page_guard.
+TEST_PAGES = Router(
+    "/test", guards=[page_guard], route_handlers=[_manager_action, _boom, _forgot_permission]
+)
 
 
 @pytest.fixture
-def web_app(web_app: Litestar) -> Litestar:
-    """The module's app with the pages above, mounted once (its tests share the app) the way
-    web/app.py mounts every page: behind page_guard."""
-    if not any(route.path.startswith(TEST_PAGES) for route in web_app.routes):
-        web_app.register(
-            Router(
-                TEST_PAGES,
-                guards=[page_guard],
-                route_handlers=[_manager_action, _boom, _forgot_permission],
-            )
-        )
-    return web_app
+def web_app(web_settings: Settings, sqlite_store: Store) -> Litestar:
+    """The app with the pages above: the other modules' shared app stays without them."""
+    return shared_app(web_settings, TEST_PAGES)
 
 
 def _keys(store: Store) -> int:
@@ -55,7 +51,8 @@ def _keys(store: Store) -> int:
         return int(session.scalar(select(func.count()).select_from(ApiKeyRow)) or 0)
 
 
-def test_every_page_declares_who_may_see_it(web_app: Litestar) -> None:
+def test_every_page_declares_who_may_see_it(web_settings: Settings) -> None:
+    web_app = shared_app(web_settings)
     guarded = [
         route.path
         for route in web_app.routes
@@ -66,7 +63,6 @@ def test_every_page_declares_who_may_see_it(web_app: Litestar) -> None:
     undeclared = [
         route.path
         for route in web_app.routes
-        if not route.path.startswith(TEST_PAGES)  # this module's own, undeclared on purpose
         for handler in getattr(route, "route_handlers", [])
         if "OPTIONS" not in handler.http_methods
         and any(getattr(guard, "func", guard) is page_guard for guard in handler.resolve_guards())
