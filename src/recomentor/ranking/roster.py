@@ -15,6 +15,7 @@ from recomentor import fields as F
 from recomentor import text as T
 from recomentor.embeddings import TextEncoder, embed_texts
 from recomentor.errors import NotFoundError
+from recomentor.ranking.lexical import char_ngram_tfidf
 from recomentor.store.tables import ParticipantRow
 
 if TYPE_CHECKING:
@@ -163,23 +164,13 @@ def _item_set(answers: Sequence[str | None], vector_of: dict[str, np.ndarray], d
 
 def _lexical(skills: Sequence[str], goals: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Character n-gram TF-IDF: matches 'données'/'donnees' and works whatever the language."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     distinct = sorted({t for t in (*skills, *goals) if t})
     n = len(skills)
     if not distinct:
         empty = sp.csr_matrix((n, 1), dtype=np.float64)
         return empty, empty.copy()
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        lowercase=True,
-        strip_accents="unicode",
-        sublinear_tf=True,
-        dtype=np.float64,
-    )
-    # Fitted on distinct answers so a phrase many people copied does not look common.
-    matrix = sp.csr_matrix(vectorizer.fit_transform(distinct))
+    # Weighted over distinct answers so a phrase many people copied does not look common.
+    matrix = char_ngram_tfidf(distinct)
     row_of = {t: row for row, t in enumerate(distinct)}
     blank = matrix.shape[0]
     padded = sp.vstack([matrix, sp.csr_matrix((1, matrix.shape[1]))], format="csr")
