@@ -13,6 +13,8 @@ from rich.text import Text
 from recomentor import fields as F
 from recomentor.cli import context
 from recomentor.cli.people import contacts, who
+from recomentor.cli.timings import CommandClock, seconds_since_start
+from recomentor.stopwatch import LOAD, WRITE, Stopwatch
 
 if TYPE_CHECKING:
     from recomentor.matching.service import Matching
@@ -87,22 +89,36 @@ def _check_options(out: Path | None, lang: str) -> None:
         export_format(out)
 
 
-def _show(matching: Matching, *, as_json: bool, out: Path | None, lang: str) -> None:
+def _show(
+    matching: Matching,
+    *,
+    as_json: bool,
+    out: Path | None,
+    lang: str,
+    clock: CommandClock | None = None,
+) -> None:
+    """Write --out, then print the matching; with the `clock` of `match`, also its timings: in
+    the JSON always, after the table when --timings asked for them."""
     from recomentor.matching.export import JSON, export_format, people_in, write_matching
+    from recomentor.matching.timings import TimedMatching
 
+    watch = clock.stopwatch if clock else Stopwatch()
     # Names only where a person reads them: the table and the CSV or XLSX, not the JSON.
     needs_names = not as_json or (out is not None and export_format(out) != JSON)
-    people = contacts(people_in(matching)) if needs_names else {}
-    if out is not None:
-        write_matching(matching, out, people, lang=lang)
+    with watch.phase(WRITE):
+        people = contacts(people_in(matching)) if needs_names else {}
+        if out is not None:
+            write_matching(matching, out, people, lang=lang)
     if as_json:
-        context.print_json(matching)
+        context.print_json(TimedMatching.of(matching, clock.timings()) if clock else matching)
         return
     _print_matching(matching, people)
     if out is not None:
         context.console.print(f"Written to {out}.", markup=False)
     if matching.status == "draft":
         context.console.print(f"Approve with: recomentor matching approve {matching.id}")
+    if clock and clock.shown:
+        context.console.print(clock.timings().line(), markup=False, soft_wrap=True)
 
 
 def match(
@@ -123,26 +139,41 @@ def match(
     out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
     lang: Annotated[str | None, typer.Option(help=_LANG_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+    timings: Annotated[
+        bool,
+        typer.Option(
+            "--timings",
+            help="Also print the seconds spent starting (import), loading, scoring, solving "
+            "and writing (always in the JSON).",
+        ),
+    ] = False,
 ) -> None:
     """Pair every mentee that can be paired under capacities and rules; saved as a draft."""
     from recomentor.matching.rules import NO_RULES, load_rules
     from recomentor.matching.service import create_matching
 
+    # Started once the matching stack is imported: that import is start-up, not work.
+    clock = CommandClock(seconds_since_start(), shown=timings)
     settings = context.settings()
     chosen_lang = lang or settings.lang
     _check_options(out, chosen_lang)
-    program = load_rules(rules) if rules is not None else NO_RULES
+    with clock.stopwatch.phase(LOAD):
+        program = load_rules(rules) if rules is not None else NO_RULES
+        store = context.store()
+        roster = context.roster(progress=not as_json)
+        scorer = context.scorer()
     matching = create_matching(
-        context.store(),
-        context.roster(progress=not as_json),
-        context.scorer(),
+        store,
+        roster,
+        scorer,
         mode=mode.lower(),
         objective=objective.lower(),
         rules=program,
         min_gap=settings.min_gap,
         lang=chosen_lang,
+        stopwatch=clock.stopwatch,
     )
-    _show(matching, as_json=as_json, out=out, lang=chosen_lang)
+    _show(matching, as_json=as_json, out=out, lang=chosen_lang, clock=clock)
 
 
 @app.command("show")

@@ -35,6 +35,7 @@ from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_features
+from recomentor.stopwatch import SCORING, SOLVE, Stopwatch
 
 NO_ELIGIBLE_MENTOR: Final = "no_eligible_mentor"
 CAPACITY_EXHAUSTED: Final = "capacity_exhausted"
@@ -431,29 +432,39 @@ def solve_cohort(
     objective: str,
     rules: ProgramRules = NO_RULES,
     lang: str = "en",
+    stopwatch: Stopwatch | None = None,
 ) -> CohortAssignment:
-    """The optimal assignment of a cohort, every pair explained, every unpaired mentee told why."""
+    """The optimal assignment of a cohort, every pair explained, every unpaired mentee told why.
+
+    `stopwatch` gets the seconds of the assignment itself (`solve`) apart from those of the
+    explanations (`scoring`).
+    """
     check_objective(objective)
     check_lang(lang)
+    watch = stopwatch or Stopwatch()
     pairs = cohort.pairs
     if cohort.mode == F.MUTUAL:
-        return _solve_pool(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
+        return _solve_pool(
+            roster, scorer, cohort, objective=objective, rules=rules, lang=lang, watch=watch
+        )
     row = _rank_of(cohort.mentees, len(roster))[pairs.mentee_idx]
     column = _rank_of(cohort.mentors, len(roster))[pairs.mentor_idx]
-    assigned = assign_mentees(
-        cohort.mentees.size, row, column, pairs.score, cohort.capacity, objective=objective
-    )
+    with watch.phase(SOLVE):
+        assigned = assign_mentees(
+            cohort.mentees.size, row, column, pairs.score, cohort.capacity, objective=objective
+        )
     paired_rows = np.flatnonzero(assigned != UNPAIRED)
     load = np.bincount(assigned[paired_rows], minlength=cohort.mentors.size)
-    matched = score_and_explain_pairs(
-        roster,
-        scorer,
-        cohort.mentors[assigned[paired_rows]],
-        cohort.mentees[paired_rows],
-        mode=cohort.mode,
-        rules=rules,
-        lang=lang,
-    )
+    with watch.phase(SCORING):
+        matched = score_and_explain_pairs(
+            roster,
+            scorer,
+            cohort.mentors[assigned[paired_rows]],
+            cohort.mentees[paired_rows],
+            mode=cohort.mode,
+            rules=rules,
+            lang=lang,
+        )
     eligible = np.bincount(row, minlength=cohort.mentees.size)
     has_room = (load < cohort.capacity)[column]
     with_room = np.bincount(row[has_room], minlength=cohort.mentees.size)
@@ -493,17 +504,20 @@ def _solve_pool(
     objective: str,
     rules: ProgramRules,
     lang: str,
+    watch: Stopwatch,
 ) -> CohortAssignment:
     pairs = cohort.pairs
-    partner = pair_within_pool(
-        len(roster), pairs.mentor_idx, pairs.mentee_idx, pairs.score, objective=objective
-    )
+    with watch.phase(SOLVE):
+        partner = pair_within_pool(
+            len(roster), pairs.mentor_idx, pairs.mentee_idx, pairs.score, objective=objective
+        )
     everyone = np.arange(len(roster))
     first = np.flatnonzero((partner != UNPAIRED) & (partner > everyone))
     mentors, mentees = oriented(roster, first, partner[first])
-    matched = score_and_explain_pairs(
-        roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang
-    )
+    with watch.phase(SCORING):
+        matched = score_and_explain_pairs(
+            roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang
+        )
     ends = np.concatenate([pairs.mentor_idx, pairs.mentee_idx])
     others = np.concatenate([pairs.mentee_idx, pairs.mentor_idx])
     eligible = np.bincount(ends, minlength=len(roster))

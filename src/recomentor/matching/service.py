@@ -28,6 +28,7 @@ from recomentor.ranking.labels import match_label
 from recomentor.ranking.rank import ModelRef, describe_scorer
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_for
+from recomentor.stopwatch import SCORING, WRITE, Stopwatch
 from recomentor.store import Store
 from recomentor.store.matchings import (
     APPROVED,
@@ -209,25 +210,31 @@ def create_matching(
     rules: ProgramRules = NO_RULES,
     min_gap: float = 5.0,
     lang: str = "en",
+    stopwatch: Stopwatch | None = None,
 ) -> Matching:
     """Solve a whole round over the roster and store it as a draft.
 
     The round respects the pairings in force (capacities left, mentees who have a mentor) and
     never proposes a pair formed before. A learned `scorer` of another mode than `mode` gives
-    way to the heuristic (scorer_for).
+    way to the heuristic (scorer_for). `stopwatch` gets the seconds of the `scoring`, `solve`
+    and `write` phases.
     """
+    watch = stopwatch or Stopwatch()
     scorer = scorer_for(scorer, mode)
-    cohort = build_cohort(
-        roster,
-        scorer,
-        mode=mode,
-        rules=rules,
-        min_gap=min_gap,
-        pairings=read_pairing_state(store),
+    with watch.phase(SCORING):
+        cohort = build_cohort(
+            roster,
+            scorer,
+            mode=mode,
+            rules=rules,
+            min_gap=min_gap,
+            pairings=read_pairing_state(store),
+        )
+    assignment = solve_cohort(
+        roster, scorer, cohort, objective=objective, rules=rules, lang=lang, stopwatch=watch
     )
-    assignment = solve_cohort(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
     matching_id = str(uuid.uuid4())
-    with store.session() as session:
+    with watch.phase(WRITE), store.session() as session:
         insert_matching(
             session,
             matching_id=matching_id,
@@ -237,7 +244,8 @@ def create_matching(
             pairs=[stored_pair(pair) for pair in assignment.pairs],
             unpaired=[(u.mentee_id, stored_reason(u)) for u in assignment.unpaired],
         )
-    return get_matching(store, matching_id)
+    with watch.phase(WRITE):
+        return get_matching(store, matching_id)
 
 
 def get_matching(store: Store, matching_id: str) -> Matching:
