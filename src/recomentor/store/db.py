@@ -74,19 +74,28 @@ def _alembic_config(engine: Engine | None = None) -> Config:
 
 
 def _script_revisions(source: str) -> tuple[str | None, tuple[str, ...]]:
-    """A migration script's `revision` and the revisions it follows, read without running it."""
+    """A migration script's `revision` and the revisions it follows, read without running it;
+    None when the script does not state its revision as a literal."""
     revision: str | None = None
     follows: tuple[str, ...] = ()
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if not isinstance(target, ast.Name):
-                continue
-            if target.id == "revision":
-                revision = ast.literal_eval(node.value)
-            elif target.id == "down_revision":
-                down = ast.literal_eval(node.value)
-                follows = tuple(down) if isinstance(down, tuple | list) else (down,) if down else ()
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if not isinstance(target, ast.Name) or target.id not in ("revision", "down_revision"):
+            continue
+        try:
+            literal = ast.literal_eval(value)
+        except ValueError:
+            return None, ()
+        if target.id == "revision":
+            revision = literal if isinstance(literal, str) else None
+        else:
+            follows = tuple(literal) if isinstance(literal, tuple | list) else (literal,)
+            follows = tuple(str(down) for down in follows if down)
     return revision, follows
 
 
@@ -95,21 +104,22 @@ def _head_revision() -> str | None:
     """The newest migration the package ships: the one revision no other script follows.
 
     Read from the scripts' text, not by Alembic executing every one of them, so that opening a
-    current database costs no migration machinery. Where the scripts do not give exactly one
-    head, Alembic decides (and says what is wrong). Cached: they cannot change under a running
-    process.
+    current database costs no migration machinery. Where a script does not state its revision
+    plainly or the scripts do not give exactly one head, Alembic decides (and says what is
+    wrong). Cached: the scripts cannot change under a running process.
     """
     versions = resources.files("recomentor") / "migrations" / "versions"
     revisions: set[str] = set()
     followed: set[str] = set()
+    readable = True
     for script in versions.iterdir():
         if script.name.endswith(".py") and not script.name.startswith("_"):
             revision, follows = _script_revisions(script.read_text(encoding="utf-8"))
-            if revision is not None:
-                revisions.add(revision)
-                followed.update(follows)
+            readable = readable and revision is not None
+            revisions.add(revision or "")
+            followed.update(follows)
     heads = revisions - followed
-    if len(heads) == 1:
+    if readable and len(heads) == 1:
         return heads.pop()
     from alembic.script import ScriptDirectory
 
