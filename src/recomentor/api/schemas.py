@@ -87,6 +87,9 @@ class ParticipantOut(msgspec.Struct, kw_only=True):
     manager_id: str | None
     submitted_at: datetime | None
     updated_at: datetime | None
+    # Answers to the further questions a mapping's [attributes] read, by attribute name: a
+    # label (category, ordinal, text), a list of labels (multi) or a number.
+    attributes: dict[str, str | list[str] | float]
 
 
 class UpsertOut(msgspec.Struct):
