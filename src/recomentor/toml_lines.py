@@ -16,7 +16,10 @@ def line_of(text: str, table: str | None, index: int = 0, key: str | None = None
     """
     occurrence = -1
     current: str | None = None
-    key_pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=") if key is not None else None
+    # `key = ...`, or a dotted key below it (`mentee.grade = ...` for key "mentee").
+    key_pattern = (
+        re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=.]") if key is not None else None
+    )
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER.match(line)
         if header:
