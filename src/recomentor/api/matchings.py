@@ -85,7 +85,10 @@ class MatchingController(Controller):
             mode=data.mode,
             objective=data.objective,
             rules=rules,
-            min_gap=settings.min_gap if data.min_gap is None else data.min_gap,
+            min_gap=data.min_gap,
+            max_gap=data.max_gap,
+            max_mentors=data.max_mentors,
+            default_min_gap=settings.min_gap,
             lang=data.lang or settings.lang,
         )
         location = f"{request.url.path.rstrip('/')}/{matching.id}"

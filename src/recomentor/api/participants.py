@@ -132,7 +132,9 @@ class ParticipantController(Controller):
 def _participant_out(store: Store, participant_id: str) -> ParticipantOut:
     with store.session() as session:
         row = get_participant(session, participant_id)
-        return ParticipantOut(**stored_fields(row), updated_at=row.updated_at)
+        return ParticipantOut(
+            **stored_fields(row), updated_at=row.updated_at, attributes=row.attributes or {}
+        )
 
 
 @dataclass

@@ -45,6 +45,11 @@ def _show(report: ImportReport, *, what: str, as_json: bool) -> None:
     table.add_row("rejected rows", str(len(report.rejected_lines)))
     if report.ignored_columns:
         table.add_row("ignored columns", ", ".join(report.ignored_columns))
+    for attribute in report.attributes:
+        table.add_row(
+            f"attribute {attribute.name} ({attribute.type})",
+            f"{attribute.answered} answers in column {attribute.column!r}",
+        )
     if report.encoding != "utf-8":
         table.add_row("encoding", report.encoding)
     console.print(table)

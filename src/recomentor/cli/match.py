@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from recomentor import fields as F
 from recomentor.cli import context
 from recomentor.cli.people import contacts, who
 from recomentor.cli.timings import CommandClock, seconds_since_start
@@ -77,6 +76,28 @@ def _print_matching(matching: Matching, people: Mapping[str, Contact], *, rows: 
         )
     if len(matching.unpaired) > rows:
         console.print(f"[dim]... and {len(matching.unpaired) - rows} more unpaired.[/dim]")
+    _print_mentor_side(matching, people, rows=rows)
+
+
+def _print_mentor_side(matching: Matching, people: Mapping[str, Contact], *, rows: int) -> None:
+    """Loads of both sides when a mentee may have several mentors, and the idle mentors."""
+    console = context.console
+    if matching.max_mentors > 1 and matching.mentee_load:
+        table = Table(title="Mentors per mentee")
+        for column in ("mentee", "mentors", "of"):
+            table.add_column(column, overflow="fold")
+        for load in matching.mentee_load[:rows]:
+            table.add_row(who(load.mentee_id, people), str(load.assigned), str(load.capacity))
+        console.print(table)
+    for entry in matching.unpaired_mentors[:rows]:
+        console.print(
+            f"mentor without mentee {who(entry.mentor_id, people)}: {entry.reason} "
+            f"({entry.detail})",
+            markup=False,
+        )
+    if len(matching.unpaired_mentors) > rows:
+        more = len(matching.unpaired_mentors) - rows
+        console.print(f"[dim]... and {more} more mentors without mentee.[/dim]")
 
 
 def _check_options(out: Path | None, lang: str) -> None:
@@ -123,8 +144,12 @@ def _show(
 
 def match(
     mode: Annotated[
-        str, typer.Option(help="reverse, classic or mutual.", case_sensitive=False)
-    ] = F.REVERSE,
+        str | None,
+        typer.Option(
+            help="reverse, classic or mutual [default: the rules' mode, else reverse].",
+            case_sensitive=False,
+        ),
+    ] = None,
     objective: Annotated[
         str,
         typer.Option(
@@ -135,6 +160,35 @@ def match(
     rules: Annotated[
         Path | None,
         typer.Option("--rules", help="Program rules (TOML), e.g. examples/program_rules.toml."),
+    ] = None,
+    min_gap: Annotated[
+        float | None,
+        typer.Option(
+            "--min-gap",
+            min=0,
+            max=70,
+            help="Fewest years of experience between mentor and mentee (reverse, classic) "
+            "[default: the rules' min_gap, else RECOMENTOR_MIN_GAP].",
+        ),
+    ] = None,
+    max_gap: Annotated[
+        float | None,
+        typer.Option(
+            "--max-gap",
+            min=0,
+            max=70,
+            help="Most years of experience between mentor and mentee [default: the rules' "
+            "max_gap, else no bound].",
+        ),
+    ] = None,
+    max_mentors: Annotated[
+        int | None,
+        typer.Option(
+            "--max-mentors",
+            min=1,
+            max=50,
+            help="Mentors one mentee may get [default: the rules' max_mentors, else 1].",
+        ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
     lang: Annotated[str | None, typer.Option(help=_LANG_HELP)] = None,
@@ -166,10 +220,13 @@ def match(
         store,
         roster,
         scorer,
-        mode=mode.lower(),
+        mode=mode.lower() if mode else None,
         objective=objective.lower(),
         rules=program,
-        min_gap=settings.min_gap,
+        min_gap=min_gap,
+        max_gap=max_gap,
+        max_mentors=max_mentors,
+        default_min_gap=settings.min_gap,
         lang=chosen_lang,
         stopwatch=clock.stopwatch,
     )

@@ -50,7 +50,9 @@ def _same(stored: ParticipantRow, incoming: dict[str, Any]) -> bool:
             new = as_utc(new)
         if old != new:
             return False
-    return True
+    # Records without attributes (None: their mapping had none) keep the stored ones.
+    incoming_attributes = incoming.get(F.ATTRIBUTES)
+    return incoming_attributes is None or incoming_attributes == (stored.attributes or {})
 
 
 def _upsert_statement(session: Session) -> Any:
@@ -63,7 +65,8 @@ def _upsert_statement(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ParticipantRow)
     table, new = ParticipantRow.__table__.c, statement.excluded
-    changes = {name: new[name] for name in (*_DATA_FIELDS, "updated_at")}
+    changes: dict[str, Any] = {name: new[name] for name in (*_DATA_FIELDS, "updated_at")}
+    changes[F.ATTRIBUTES] = func.coalesce(new[F.ATTRIBUTES], table[F.ATTRIBUTES])
     newer = or_(
         table.submitted_at.is_(None),
         new.submitted_at.is_(None),
@@ -103,7 +106,7 @@ def plan_upsert(session: Session, records: Sequence[dict[str, Any]]) -> UpsertPl
             if old_at is not None and new_at is not None and new_at < old_at:
                 stale += 1
                 continue
-        writes.append({**record, "created_at": now, "updated_at": now})
+        writes.append({F.ATTRIBUTES: None, **record, "created_at": now, "updated_at": now})
     if existing:
         # The ORM identity map holds the old rows; bulk statements of a write bypass it.
         session.expunge_all()
