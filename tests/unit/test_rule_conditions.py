@@ -200,6 +200,14 @@ def test_a_program_scored_by_its_rules_alone_explains_each_bonus(roster: Roster)
         assert sum(f.contribution for f in factors) == pytest.approx(pair.score)
         named = {f.name: f.contribution for f in factors if f.contribution}
         assert all(name.startswith("rule:") for name in named)
+    best = next(p for p in result.pairs if p.mentor_id == "M1")
+    assert [(a.field, a.mentor, a.mentee) for a in best.explanation.answers] == [
+        ("grade", "SEO", "EO"),
+        ("profession", "digital", "digital"),  # compared case-insensitively: one spelling
+        ("characteristics", "Carer, LGBTQ", None),
+        ("identity_to_match", None, "Carer"),
+        ("similar", None, "Yes"),
+    ]
     e2 = next(u for u in result.unpaired if u.mentee_id == "E2")
     assert "rule grade difference 1 to 2" in e2.detail
     assert {u.mentor_id for u in result.unpaired_mentors} == {"M3"}

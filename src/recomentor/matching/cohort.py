@@ -34,6 +34,7 @@ from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_ex
 from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
 from recomentor.ranking.explain import (
     Explanation,
+    RuleAnswer,
     check_lang,
     describe_exclusions,
     explain_pair,
@@ -456,6 +457,11 @@ def score_and_explain_pairs(
     factor_names = (*scorer.factor_names, *rules.factor_names)
     value_names = (*features.names, *rules.factor_names)
     values = np.hstack([features.matrix, rule_values])
+    tested = [
+        (name, column)
+        for name in rules.tested_fields
+        if (column := roster.column(name)) is not None
+    ]
     out = []
     for row, (mentor, mentee) in enumerate(
         zip(mentor_idx.tolist(), mentee_idx.tolist(), strict=True)
@@ -474,6 +480,10 @@ def score_and_explain_pairs(
             mentee_id=roster.ids[mentee],
             mode=mode,
             lang=lang,
+            answers=[
+                RuleAnswer(name, column.shown(mentor), column.shown(mentee))
+                for name, column in tested
+            ],
         )
         out.append(MatchedPair(roster.ids[mentor], roster.ids[mentee], score, label, explanation))
     return out

@@ -144,6 +144,12 @@ class ProgramRules:
         )
 
     @property
+    def tested_fields(self) -> tuple[str, ...]:
+        """Every field or attribute the conditions read, in the order the rules name them."""
+        named = (name for condition in self.conditions for name in condition.fields)
+        return tuple(dict.fromkeys(named))
+
+    @property
     def conditions(self) -> tuple[Condition, ...]:
         bonus_conditions = (b.condition for b in self.bonuses if b.condition is not None)
         return (*self.musts, *self.nevers, *bonus_conditions)

@@ -128,12 +128,25 @@ class Factor(msgspec.Struct, frozen=True):
     contribution: float
 
 
-class Explanation(msgspec.Struct, frozen=True):
-    """Why a pair scores what it does: its JSON shape in `suggest --json`, matchings and the API."""
+class RuleAnswer(msgspec.Struct, frozen=True):
+    """Both people's answers to a field or attribute the program rules test."""
+
+    field: str
+    mentor: str | None  # as a reader sees it ("Carer, LGBTQ"); null when no answer
+    mentee: str | None
+
+
+class Explanation(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Why a pair scores what it does: its JSON shape in `suggest --json`, matchings and the API.
+
+    `answers` appears only when program rules compared some.
+    """
 
     summary: str
     factors: list[Factor]
     matches: list[ItemMatch]
+    # The answers the program's rules looked at (empty without such rules).
+    answers: list[RuleAnswer] = msgspec.field(default_factory=list)
 
 
 def check_lang(lang: str) -> str:
@@ -219,9 +232,11 @@ def explain_pair(
     mentee_id: str,
     mode: str = F.REVERSE,
     lang: str = "en",
+    answers: Sequence[RuleAnswer] = (),
 ) -> Explanation:
     """Explanation of one scored pair from its contribution row and its full feature row;
-    `label` is the pair's match label (labels.match_label of its score)."""
+    `label` is the pair's match label (labels.match_label of its score); `answers` the
+    pair's answers to what the program rules test."""
     values = {name: float(v) for name, v in zip(feature_names, feature_values, strict=True)}
     factors = [
         Factor(name=name, value=values.get(name), contribution=float(contribution))
@@ -237,4 +252,6 @@ def explain_pair(
         mode=mode,
         lang=lang,
     )
-    return Explanation(summary=summary, factors=factors, matches=list(matches))
+    return Explanation(
+        summary=summary, factors=factors, matches=list(matches), answers=list(answers)
+    )
