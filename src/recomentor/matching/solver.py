@@ -8,11 +8,17 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from recomentor.errors import InvalidInputError
+from recomentor.matching.flow import b_matching
 
 SCORE: Final = "score"
 PARTICIPATION: Final = "participation"
 OBJECTIVES: Final = (SCORE, PARTICIPATION)
 UNPAIRED: Final = -1
+# Scores of few distinct values (program rules' points) make few flow phases: solved as a
+# min-cost flow in milliseconds; many distinct values (the heuristic's) go to the integer
+# program, and so does a flow that would take too many phases. Both are exact.
+_FEW_SCORES: Final = 64
+_MAX_FLOW_PHASES: Final = 256
 
 
 def check_objective(objective: str) -> str:
@@ -161,11 +167,13 @@ def assign_pairs(
     at most `mentee_capacity[i]` mentors. `score` maximises the total score; `participation`
     maximises the number of mentees with at least one mentor first, then the total score.
 
-    A bipartite b-matching, solved exactly as an integer program (scipy.optimize.milp,
-    HiGHS). Its constraint matrix is an incidence matrix, so HiGHS finds the integer optimum
-    from the linear relaxation; participation is solved in two stages (how many mentees can
-    be paired, then the best score among the assignments that pair that many), with no
-    large weights mixing the two.
+    A bipartite b-matching, solved exactly. When the scores take few distinct values (a
+    program scored by its rules' points), as a min-cost flow (matching.flow), participation
+    as a bonus on each mentee's first mentor larger than any score difference. Otherwise as
+    an integer program (scipy.optimize.milp, HiGHS): its constraint matrix is an incidence
+    matrix, so HiGHS finds the integer optimum from the linear relaxation; participation is
+    then solved in two stages (how many mentees can be paired, then the best score among the
+    assignments that pair that many), with no large weights mixing the two.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_matrix, hstack, vstack
@@ -192,6 +200,21 @@ def assign_pairs(
         [np.asarray(mentee_capacity)[mentees], np.asarray(mentor_capacity)[mentors]]
     ).astype(np.float64)
     weights = score[edges]
+    if np.unique(weights).size <= _FEW_SCORES:
+        # A bonus larger than any difference of total scores: one more mentee served wins.
+        bonus = None if objective == SCORE else float(np.abs(weights).sum()) + 1.0
+        formed = b_matching(
+            mentee_row,
+            mentor_row,
+            weights,
+            np.asarray(mentee_capacity)[mentees].astype(np.int64),
+            np.asarray(mentor_capacity)[mentors].astype(np.int64),
+            served_bonus=bonus,
+            max_phases=_MAX_FLOW_PHASES,
+        )
+        if formed is not None:
+            chosen[edges[formed]] = True
+            return chosen
     options = {"mip_rel_gap": 0.0, "presolve": True}
     if objective == SCORE:
         result = milp(
