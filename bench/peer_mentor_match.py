@@ -7,7 +7,8 @@ is installed from PyPI into a virtual environment of its own (bench/.cache/mento
 created when missing) and runs its default program through bench/peer_mentor_match_driver.py:
 three rounds of process_data, one Munkres assignment each. recomentor runs as its command line
 does for a user: both files imported through examples/mentor_match/, then
-`recomentor match --rules examples/mentor_match/rules.toml --max-mentors 3 --json --timings`,
+`recomentor match --rules examples/mentor_match/rules.toml --json --timings` (the rules set
+three mentors per mentee at most, as --max-mentors 3 would),
 once to fill the embedding cache and once measured (warm). mentor-match's own
 Match(...).calculate_match() scores every pair either formed: pairs, unpaired people, pairs a
 Disqualify rule forbids, total rule score. Seconds: each side's processes end to end (for
@@ -181,7 +182,7 @@ def run_recomentor(data: Path, home: Path) -> dict[str, Any]:
     for role, step in zip(("mentor", "mentee"), imports, strict=True):
         step.append(str(EXAMPLE / f"{role}s.toml"))
     rules = str(EXAMPLE / "rules.toml")
-    match = [*command, "match", "--rules", rules, "--objective", "score", "--json", "--timings"]
+    match = [*command, "match", "--rules", rules, "--json", "--timings"]
     quiet = {"env": environment, "stdout": subprocess.DEVNULL}
     # First pass: the people stored, every biography embedded into the cache (not timed).
     for step in imports:
@@ -236,13 +237,15 @@ def main() -> None:
     load_after = os.getloadavg()
     theirs["score"] = score(python, data, work, "mentor-match", theirs["pairs"])
     ours["score"] = score(python, data, work, "recomentor", ours["pairs"])
-    end_to_end = theirs["end_to_end_seconds"] / ours["end_to_end_seconds"]
+    # End to end as the issue measures it: the warm `match` process; also with the two imports.
+    end_to_end = theirs["end_to_end_seconds"] / ours["match_seconds"]
+    with_imports = theirs["end_to_end_seconds"] / ours["end_to_end_seconds"]
     solve = theirs["solve_seconds"] / max(ours["solve_seconds"], 1e-9)
     payload = {
         "cohort": {"mentors": args.mentors, "mentees": args.mentees, "seed": args.seed},
         "mentor_match": {k: v for k, v in theirs.items() if k != "pairs"},
         "recomentor": {k: v for k, v in ours.items() if k != "pairs"},
-        "speedup": {"end_to_end": end_to_end, "solve": solve},
+        "speedup": {"end_to_end": end_to_end, "with_imports": with_imports, "solve": solve},
         "targets": TARGETS,
         "load_average": {"before": load_before, "after": load_after},
         "cpu_count": os.cpu_count(),
@@ -252,10 +255,12 @@ def main() -> None:
     twice = [s["pairs"] - s["distinct_pairs"] for s in (t, o)]
     disallowed = [s["disallowed_pairs"] for s in (t, o)]
     rule_scores = [s["total_rule_score"] for s in (t, o)]
-    seconds = [theirs["end_to_end_seconds"], ours["end_to_end_seconds"]]
+    seconds = [theirs["end_to_end_seconds"], ours["match_seconds"]]
+    seconds_with_imports = [theirs["end_to_end_seconds"], ours["end_to_end_seconds"]]
     solve_seconds = [theirs["solve_seconds"], ours["solve_seconds"]]
     end_to_end_target = f"x{end_to_end:,.1f} (>= x{TARGETS['end_to_end_speedup']:.0f})"
     solve_target = f"x{solve:,.0f} (>= x{TARGETS['solve_speedup']:.0f})"
+    with_target = f"x{with_imports:,.1f}"
     rows = [
         ["pairs", t["pairs"], o["pairs"], ">= mentor-match"],
         ["unpaired mentees", t["unpaired_mentees"], o["unpaired_mentees"], "-"],
@@ -264,7 +269,8 @@ def main() -> None:
         ["pairs formed twice", *twice, "0"],
         ["most mentees of a mentor / mentors of a mentee", *loads, "<= 3 / 3"],
         ["total rule score (mentor-match's scoring)", *rule_scores, ">= mentor-match"],
-        ["seconds end to end", *seconds, end_to_end_target],
+        ["seconds end to end (recomentor: the warm match)", *seconds, end_to_end_target],
+        ["... with recomentor's two imports before it", *seconds_with_imports, with_target],
         ["seconds of the solve alone", *solve_seconds, solve_target],
     ]
     timings = ours["timings"]

@@ -94,7 +94,7 @@ def _import(runner: CliRunner, export: Path, mapping: str) -> dict[str, Any]:
 
 def _match(runner: CliRunner) -> dict[str, Any]:
     rules = str(EXAMPLE / "rules.toml")
-    done = runner.invoke(app, ["match", "--rules", rules, "--objective", "score", "--json"])
+    done = runner.invoke(app, ["match", "--rules", rules, "--json"])
     assert done.exit_code == 0, done.output
     matching: dict[str, Any] = json.loads(done.output)
     return matching

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from recomentor.errors import InvalidInputError
 from recomentor.matching.flow import b_matching
@@ -97,6 +96,9 @@ def assign_mentees(
         by_mentor[row_of[mentee], column_of[mentor]] = cost
         slot_cost = np.take(by_mentor, slot_owner, axis=1)
     del by_mentor, cost
+    # Imported here: scipy.optimize costs more to import than a whole b-matching takes to solve.
+    from scipy.optimize import linear_sum_assignment
+
     first, second = linear_sum_assignment(slot_cost)
     row_index, slot_index = (second, first) if transpose else (first, second)
     chosen = slot_cost[first, second] < 0
