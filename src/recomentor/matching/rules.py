@@ -95,7 +95,13 @@ class Bonus:
     def to_dict(self) -> dict[str, Any]:
         if self.condition is None:
             return {"criterion": self.criterion, "weight": self.weight}
-        return {"name": self.name, "weight": self.weight, **_condition_dict(self.condition)}
+        return {
+            "name": self.name,
+            # How pages name it without rebuilding the rules (from_dict ignores it).
+            "label": self.factor_name.removeprefix(RULE_PREFIX),
+            "weight": self.weight,
+            **_condition_dict(self.condition),
+        }
 
 
 @dataclass(frozen=True)

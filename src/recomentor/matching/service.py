@@ -108,6 +108,11 @@ class MatchingExcerpt(MatchingHead, frozen=True, kw_only=True):
     unpaired: list[UnpairedMentee]
     loads_start: int
     mentor_load: list[MentorLoad]
+    # The mentees' side, read with the mentor loads (empty when those were not asked for):
+    # the same page of the mentees' loads, and the first mentors without a mentee.
+    mentee_load: list[MenteeLoad] = msgspec.field(default_factory=list)
+    unpaired_mentors: list[UnpairedMentor] = msgspec.field(default_factory=list)
+    unpaired_mentor_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,11 +394,13 @@ def get_matching_excerpt(
         )
         load_count: int | None = None
         loads_start, shown_loads = 0, []
+        mentee_side: tuple[list[MenteeLoad], list[UnpairedMentor]] = ([], [])
         if loads:
-            mentors = [entry[0] for entry in params.get("mentor_load", [])]
-            every_load = _loads(params, existing_ids(session, mentors))
+            still_there = existing_ids(session, _load_ids(params))
+            every_load = _loads(params, still_there)
             load_count, loads_start = len(every_load), loads.start(len(every_load))
             shown_loads = every_load[loads_start : loads_start + loads.size]
+            mentee_side = _mentee_side(params, still_there)
     model = msgspec.convert(params.get("model", {}), ModelRef)
     return MatchingExcerpt(
         **_head(row, sizes.total_score),
@@ -406,7 +413,17 @@ def get_matching_excerpt(
         unpaired=[_unpaired(entry) for entry in shown_unpaired],
         loads_start=loads_start,
         mentor_load=shown_loads,
+        mentee_load=_same_page(mentee_side[0], loads),
+        unpaired_mentors=mentee_side[1][: loads.size if loads else 0],
+        unpaired_mentor_count=len(mentee_side[1]),
     )
+
+
+def _same_page(entries: list[MenteeLoad], window: Window | None) -> list[MenteeLoad]:
+    if window is None:
+        return []
+    start = window.start(len(entries))
+    return entries[start : start + window.size]
 
 
 def approve_matching(store: Store, roster: Roster, matching_id: str) -> Matching:

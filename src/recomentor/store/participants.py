@@ -55,7 +55,7 @@ def _same(stored: ParticipantRow, incoming: dict[str, Any]) -> bool:
     return incoming_attributes is None or incoming_attributes == (stored.attributes or {})
 
 
-def _upsert_statement(session: Session) -> Any:
+def _upsert_statement(session: Session, *, attributes: bool) -> Any:
     """INSERT ... ON CONFLICT (id) DO UPDATE, unless the stored submission is the later one.
 
     Writers of the same new id no longer race between a lookup and an INSERT (two of them both
@@ -66,7 +66,8 @@ def _upsert_statement(session: Session) -> Any:
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ParticipantRow)
     table, new = ParticipantRow.__table__.c, statement.excluded
     changes: dict[str, Any] = {name: new[name] for name in (*_DATA_FIELDS, "updated_at")}
-    changes[F.ATTRIBUTES] = func.coalesce(new[F.ATTRIBUTES], table[F.ATTRIBUTES])
+    if attributes:
+        changes[F.ATTRIBUTES] = func.coalesce(new[F.ATTRIBUTES], table[F.ATTRIBUTES])
     newer = or_(
         table.submitted_at.is_(None),
         new.submitted_at.is_(None),
@@ -123,8 +124,17 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
     """
     plan = plan_upsert(session, records)
     if plan.writes:
-        statement = _upsert_statement(session)
-        for chunk in batches(plan.writes, _CHUNK):
+        # Attributes are written only when some record brings them: a record without any
+        # keeps the stored ones (coalesce), and the rows of one statement share their columns.
+        attributes = any(write.get(F.ATTRIBUTES) is not None for write in plan.writes)
+        writes = [
+            {F.ATTRIBUTES: None, **write}
+            if attributes
+            else {k: v for k, v in write.items() if k != F.ATTRIBUTES}
+            for write in plan.writes
+        ]
+        statement = _upsert_statement(session, attributes=attributes)
+        for chunk in batches(writes, _CHUNK):
             session.execute(statement, list(chunk))
     if plan.counts.inserted >= _ANALYZE_AFTER:
         # A freshly bulk-loaded table has no statistics yet; without them PostgreSQL plans the
