@@ -214,3 +214,16 @@ def test_mapping_errors_name_the_line(text: str, line: int, words: str) -> None:
         _mapping(text)
     message = str(error.value)
     assert f"map.toml, line {line}:" in message and words in message
+
+
+def test_a_default_wins_over_a_same_named_column_the_mapping_does_not_map(
+    store: Store, settings: Settings
+) -> None:
+    # mentor-match's exports have a `role` column holding a job, not mentor or mentee.
+    mapping = _mapping('[columns]\njob_title = "role"\n[defaults]\nrole = "mentor"\n')
+    csv = "id,department,years_experience,skills,role\nM1,IT,3,Excel,Policy adviser\n"
+    report = _import(store, settings, csv, mapping=mapping)
+    assert report.inserted == 1 and report.ignored_columns == []
+    with store.session() as session:
+        stored = get_participant(session, "M1")
+        assert (stored.role, stored.job_title) == (F.MENTOR, "Policy adviser")

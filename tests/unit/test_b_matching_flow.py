@@ -1,4 +1,4 @@
-"""The min-cost flow behind several mentors per mentee agrees with the integer program on
+"""The min-cost flow behind several mentors per mentee agrees with the linear program on
 rounds too large to enumerate, and hands over to it when it would take too many phases."""
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ def _outcome(chosen: np.ndarray, mentee: np.ndarray, score: np.ndarray) -> tuple
 
 @settings(max_examples=80, deadline=None)
 @given(_rounds(), st.sampled_from([SCORE, PARTICIPATION]))
-def test_the_flow_finds_the_integer_programs_optimum(
+def test_the_flow_finds_the_linear_programs_optimum(
     round_: tuple[np.ndarray, ...], objective: str
 ) -> None:
     mentee, mentor, score, mentor_cap, mentee_cap = round_
     by_flow = assign_pairs(mentee, mentor, score, mentor_cap, mentee_cap, objective=objective)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver, "_FEW_SCORES", 0)  # every round to the integer program
+        patch.setattr(solver, "_FEW_SCORES", 0)  # every round to the linear program
         by_program = assign_pairs(
             mentee, mentor, score, mentor_cap, mentee_cap, objective=objective
         )
@@ -54,7 +54,7 @@ def test_the_flow_finds_the_integer_programs_optimum(
         assert (np.bincount(side[by_flow], minlength=caps.size) <= caps).all()
 
 
-def test_a_flow_that_needs_more_phases_gives_way_to_the_integer_program() -> None:
+def test_a_flow_that_needs_more_phases_gives_way_to_the_linear_program() -> None:
     # Two mentees, two mentors: the best pairs (12 and 9, not the 10 they share) take two
     # distinct augmenting distances, so two phases.
     mentee, mentor = np.array([0, 0, 1]), np.array([0, 1, 0])

@@ -196,6 +196,9 @@ def test_a_program_scored_by_its_rules_alone_explains_each_bonus(roster: Roster)
     # Only grade differences of 1 or 2 may pair: M1 (SEO) and M2 (HEO) with E1 (EO).
     assert scores == {("M1", "E1"): 12 + 10 + 6, ("M2", "E1"): 9 + 6}
     for pair in result.pairs:
+        # The summary gives the program's reasons, not the topics it does not weigh.
+        assert "same profession" in pair.explanation.summary or pair.mentor_id == "M2"
+        assert "little in common" not in pair.explanation.summary
         factors = pair.explanation.factors
         assert sum(f.contribution for f in factors) == pytest.approx(pair.score)
         named = {f.name: f.contribution for f in factors if f.contribution}

@@ -169,12 +169,13 @@ def _one_of(column: AttributeColumn, values: tuple[str | float, ...]) -> np.ndar
         wanted = [float(v) for v in values if isinstance(v, int | float)]
         return np.isin(column.numbers, np.asarray(wanted, dtype=np.float64))
     keys = {answer_key(str(v) if not isinstance(v, float) else f"{v:g}") for v in values}
-    hit = np.array([k in keys for k in column.keys] + [False], dtype=bool)
     if column.masks is not None:
         chosen = [bit for bit, k in enumerate(column.keys) if k in keys]
         wanted_mask = masks_of([chosen], len(column.keys))[0]
         return np.asarray(((column.masks & wanted_mask) != 0).any(axis=1))
     assert column.codes is not None
+    # One more entry, never a hit, for the people who gave no answer.
+    hit = np.array([k in keys for k in column.keys] + [False], dtype=bool)
     return hit[np.where(column.codes == NO_ANSWER, len(column.keys), column.codes)]
 
 

@@ -24,6 +24,7 @@ from recomentor.matching.conditions import (
 )
 from recomentor.nesting import loads_toml
 from recomentor.ranking import features as feature
+from recomentor.ranking.explain import RULE_PREFIX
 from recomentor.ranking.features import PairFeatures
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers.heuristic import HEURISTIC_WEIGHTS
@@ -55,7 +56,6 @@ CRITERIA: Final = tuple(_FEATURE_OF)
 # The web form's weights stay within the heuristic's score range; a rules file may go beyond
 # (a program scored by its own rules sets the heuristic's [weights] to 0).
 MAX_WEIGHT: Final = 1.0
-RULE_PREFIX: Final = "rule:"
 # Years of seniority gap, as the API's min_gap; capacities, as a survey's max_mentees answer.
 MAX_GAP_YEARS: Final = 70.0
 MAX_CAPACITY: Final = 50

@@ -154,11 +154,14 @@ class RoundTerms:
             raise InvalidInputError(
                 f"max_gap ({chosen_max:g}) must not be below min_gap ({chosen_min:g})"
             )
+        chosen_mode = _first(mode, rules.mode, F.REVERSE)
+        # A mutual pair has no mentee side: each person joins one pair.
+        per_mentee = 1 if chosen_mode == F.MUTUAL else _first(max_mentors, rules.max_mentors, 1)
         return cls(
-            mode=_first(mode, rules.mode, F.REVERSE),
+            mode=chosen_mode,
             min_gap=float(chosen_min),
             max_gap=None if chosen_max is None else float(chosen_max),
-            max_mentors=int(_first(max_mentors, rules.max_mentors, 1)),
+            max_mentors=int(per_mentee),
         )
 
 

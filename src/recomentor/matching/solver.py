@@ -14,7 +14,7 @@ PARTICIPATION: Final = "participation"
 OBJECTIVES: Final = (SCORE, PARTICIPATION)
 UNPAIRED: Final = -1
 # Scores of few distinct values (program rules' points) make few flow phases: solved as a
-# min-cost flow in milliseconds; many distinct values (the heuristic's) go to the integer
+# min-cost flow in milliseconds; many distinct values (the heuristic's) go to the linear
 # program, and so does a flow that would take too many phases. Both are exact.
 _FEW_SCORES: Final = 64
 _MAX_FLOW_PHASES: Final = 256
@@ -170,37 +170,38 @@ def assign_pairs(
     maximises the number of mentees with at least one mentor first, then the total score.
 
     A bipartite b-matching, solved exactly. When the scores take few distinct values (a
-    program scored by its rules' points), as a min-cost flow (matching.flow), participation
-    as a bonus on each mentee's first mentor larger than any score difference. Otherwise as
-    an integer program (scipy.optimize.milp, HiGHS): its constraint matrix is an incidence
-    matrix, so HiGHS finds the integer optimum from the linear relaxation; participation is
-    then solved in two stages (how many mentees can be paired, then the best score among the
-    assignments that pair that many), with no large weights mixing the two.
+    program scored by its rules' points), as a min-cost flow (matching.flow): a few phases of
+    compiled graph searches. Otherwise (or when the flow would take too many phases) as a
+    linear program over the same flow: each mentee's first place is a variable of its own
+    (`served`, worth a bonus larger than any total score difference under participation),
+    the pairs take the mentee's places and the mentor's. The constraint matrix is then a
+    network matrix, so the linear program's vertex optimum (HiGHS simplex) is integral:
+    solved exactly without branching. Should a solution come back fractional anyway, the
+    integer program is solved instead.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_matrix, hstack, vstack
+    from scipy.sparse import csr_matrix, hstack, identity
 
     check_objective(objective)
     mentee, mentor = _positions(mentee), _positions(mentor)
     score = np.asarray(score, dtype=np.float64)
+    mentor_capacity = np.asarray(mentor_capacity, dtype=np.int64)
+    mentee_capacity = np.asarray(mentee_capacity, dtype=np.int64)
     chosen = np.zeros(score.size, dtype=bool)
     keep = (
         _kept_edges(score, objective)
-        & (np.asarray(mentor_capacity)[mentor] > 0)
-        & (np.asarray(mentee_capacity)[mentee] > 0)
+        & (mentor_capacity[mentor] > 0)
+        & (mentee_capacity[mentee] > 0)
     )
     edges = np.flatnonzero(keep)
     if edges.size == 0:
         return chosen
     mentees, mentee_row = np.unique(mentee[edges], return_inverse=True)
     mentors, mentor_row = np.unique(mentor[edges], return_inverse=True)
-    n_edges, columns = edges.size, np.arange(edges.size)
+    n_edges, n_mentees, columns = edges.size, mentees.size, np.arange(edges.size)
     ones = np.ones(n_edges)
-    by_mentee = csr_matrix((ones, (mentee_row, columns)), shape=(mentees.size, n_edges))
+    by_mentee = csr_matrix((ones, (mentee_row, columns)), shape=(n_mentees, n_edges))
     by_mentor = csr_matrix((ones, (mentor_row, columns)), shape=(mentors.size, n_edges))
-    caps = np.concatenate(
-        [np.asarray(mentee_capacity)[mentees], np.asarray(mentor_capacity)[mentors]]
-    ).astype(np.float64)
     weights = score[edges]
     if np.unique(weights).size <= _FEW_SCORES:
         # A bonus larger than any difference of total scores: one more mentee served wins.
@@ -209,58 +210,52 @@ def assign_pairs(
             mentee_row,
             mentor_row,
             weights,
-            np.asarray(mentee_capacity)[mentees].astype(np.int64),
-            np.asarray(mentor_capacity)[mentors].astype(np.int64),
+            mentee_capacity[mentees],
+            mentor_capacity[mentors],
             served_bonus=bonus,
             max_phases=_MAX_FLOW_PHASES,
         )
         if formed is not None:
             chosen[edges[formed]] = True
             return chosen
-    options = {"mip_rel_gap": 0.0, "presolve": True}
-    if objective == SCORE:
-        result = milp(
-            -weights,
-            constraints=[LinearConstraint(vstack([by_mentee, by_mentor]), -np.inf, caps)],
-            integrality=np.ones(n_edges),
-            bounds=Bounds(0, 1),
-            options=options,
-        )
-        return _chosen(result, edges, chosen, n_edges)
-    # One more variable per mentee: 1 when they get a mentor (at most their pairs' sum).
-    n_mentees = mentees.size
-    capacity_rows = hstack([vstack([by_mentee, by_mentor]), csr_matrix((caps.size, n_mentees))])
-    served_rows = hstack([-by_mentee, csr_matrix(np.eye(n_mentees))])
+    if objective == PARTICIPATION:
+        places = int(min(mentee_capacity[mentees].sum(), mentor_capacity[mentors].sum()))
+        served_bonus = _pair_bonus(weights, min(places, n_edges))
+    else:
+        served_bonus = 0.0
+    # Variables: the pairs, then one `served` per mentee (at most 1, at most its pairs).
+    cost = -np.concatenate([weights, np.full(n_mentees, served_bonus)])
     constraints = [
-        LinearConstraint(capacity_rows, -np.inf, caps),
-        LinearConstraint(served_rows, -np.inf, 0),
+        LinearConstraint(
+            hstack([by_mentee, csr_matrix((n_mentees, n_mentees))]),
+            -np.inf,
+            mentee_capacity[mentees].astype(np.float64),
+        ),
+        LinearConstraint(
+            hstack([by_mentor, csr_matrix((mentors.size, n_mentees))]),
+            -np.inf,
+            mentor_capacity[mentors].astype(np.float64),
+        ),
+        LinearConstraint(hstack([-by_mentee, identity(n_mentees)]), -np.inf, 0.0),
     ]
-    integrality = np.ones(n_edges + n_mentees)
-    served = np.concatenate([np.zeros(n_edges), np.ones(n_mentees)])
-    first = milp(
-        -served,
-        constraints=constraints,
-        integrality=integrality,
-        bounds=Bounds(0, 1),
-        options=options,
-    )
-    most = round(-float(first.fun)) if first.success else 0
-    constraints.append(LinearConstraint(served.reshape(1, -1), most, np.inf))
-    second = milp(
-        -np.concatenate([weights, np.zeros(n_mentees)]),
-        constraints=constraints,
-        integrality=integrality,
-        bounds=Bounds(0, 1),
-        options=options,
-    )
-    return _chosen(second, edges, chosen, n_edges)
-
-
-def _chosen(result: object, edges: np.ndarray, chosen: np.ndarray, n_edges: int) -> np.ndarray:
-    x = getattr(result, "x", None)
+    upper = np.ones(n_edges + n_mentees)
+    if objective == SCORE:
+        upper[n_edges:] = 0.0  # no bonus to earn: leave the served variables out
+    bounds = Bounds(0.0, upper)
+    relaxed = milp(cost, constraints=constraints, bounds=bounds, options={"presolve": True})
+    x = getattr(relaxed, "x", None)
+    if x is None or np.abs(x - np.round(x)).max() > 1e-6:
+        exact = milp(
+            cost,
+            constraints=constraints,
+            bounds=bounds,
+            integrality=np.ones(cost.size),
+            options={"mip_rel_gap": 0.0},
+        )
+        x = getattr(exact, "x", None)
     if x is None:
-        # HiGHS always solves a feasible bounded program (all zeros is feasible); no result
-        # would be a solver failure, not an empty matching.
+        # All zeros is always feasible and the program is bounded: no solution would be a
+        # solver failure, not an empty matching.
         raise RuntimeError("the assignment solver found no solution")
     chosen[edges[np.asarray(x[:n_edges]) > 0.5]] = True
     return chosen

@@ -38,6 +38,8 @@ from recomentor.ranking.phrases import ItemMatch
 from recomentor.typography import typeset
 
 LANGS: Final = ("en", "fr")
+# A program rule's bonus among the factors: "rule:" and the rule's own words.
+RULE_PREFIX: Final = "rule:"
 _MAX_REASONS: Final = 3
 # Labels whose sentence may say the skills cover the goals; the others only "touch on" them.
 _COVERING_LABELS: Final = frozenset({STRONG, GOOD})
@@ -200,10 +202,14 @@ def summarise(
     keys: list[str] = []
     for factor in sorted(factors, key=lambda f: -f.contribution):
         key = _PHRASE_KEY.get(factor.name, factor.name)
-        if factor.contribution > 0 and key in words and key not in keys:
+        known = key in words or key.startswith(RULE_PREFIX)
+        if factor.contribution > 0 and known and key not in keys:
             keys.append(key)
     phrases = []
     for key in keys[:_MAX_REASONS]:
+        if key.startswith(RULE_PREFIX):
+            phrases.append(key.removeprefix(RULE_PREFIX))  # the program's own words
+            continue
         template = words[key]
         if key == _COVER:
             covered = label in _COVERING_LABELS
@@ -215,7 +221,11 @@ def summarise(
         if key == _COVER and matches:
             phrase += f" ({matches[0].skill} ↔ {matches[0].goal})"
         phrases.append(phrase)
-    if _COVER not in keys[:_MAX_REASONS]:
+    # Topics weighed nothing when the text factors have values but no contribution (a
+    # program's [weights] set them to 0): then their absence is no reason to mention.
+    text = [f for f in factors if _PHRASE_KEY.get(f.name) == _COVER]
+    unweighed = all(f.contribution == 0 for f in text) and any((f.value or 0) > 0 for f in text)
+    if _COVER not in keys[:_MAX_REASONS] and not (unweighed and phrases):
         phrases.insert(0, words["none"].format(mentor=mentor_id, mentee=mentee_id))
     return typeset(f"{label_text}: {'; '.join(phrases)}.", lang)
 

@@ -34,16 +34,23 @@ class ColumnMapping:
     columns: dict[str, str] = field(default_factory=dict)
     # field -> {answer as exported, lower-cased -> canonical value}
     values: dict[str, dict[str, str]] = field(default_factory=dict)
-    # field -> the answer everyone gets when the export has no column for it
+    # field -> the answer everyone gets when the export has no column for it (or when the
+    # mapping maps no column to it)
     defaults: dict[str, str] = field(default_factory=dict)
     attributes: tuple[AttributeSpec, ...] = ()
 
     def header_for(self, canonical: str, headers: Iterable[str]) -> str | None:
-        """The export header that holds `canonical`, or None when the export lacks it."""
+        """The export header that holds `canonical`, or None when the export lacks it.
+
+        A field with a default and no [columns] entry takes the default even where a column
+        has its name: such a column means something else (mentor-match's `role` is a job).
+        """
         present = set(headers)
         if canonical in self.columns:
             header = self.columns[canonical]
             return header if header in present else None
+        if canonical in self.defaults:
+            return None
         return canonical if canonical in present else None
 
     def aliases(self, canonical: str) -> dict[str, str]:
