@@ -11,8 +11,10 @@ import numpy as np
 
 from recomentor import fields as F
 from recomentor import text as T
+from recomentor.attributes import AttributeDefinition
 from recomentor.ranking.roster import Roster, load_roster
 from recomentor.store import Store
+from recomentor.store.attributes import save_definitions
 from recomentor.store.participants import upsert_participants
 
 _BUCKETS = 2_048
@@ -68,9 +70,12 @@ def person(
     location: str | None = "Paris",
     max_mentees: int = 1,
     manager_id: str | None = None,
+    attributes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A canonical participant record as the survey import stores it."""
+    typed = {} if attributes is None else {F.ATTRIBUTES: attributes}
     return {
+        **typed,
         F.ID: pid,
         F.NAME: None,
         F.EMAIL: None,
@@ -89,8 +94,14 @@ def person(
 
 
 def build_roster(
-    store: Store, records: Sequence[dict[str, Any]], encoder: FakeEncoder | None = None
+    store: Store,
+    records: Sequence[dict[str, Any]],
+    encoder: FakeEncoder | None = None,
+    *,
+    definitions: Sequence[AttributeDefinition] = (),
 ) -> Roster:
+    """The roster of `records` (and of the attributes `definitions` declare) as stored."""
     with store.session() as session:
+        save_definitions(session, definitions)
         upsert_participants(session, list(records))
     return load_roster(store, encoder or FakeEncoder())

@@ -59,13 +59,21 @@ class ErasureReport:
     scrubbed: bool
 
 
+# A matching's snapshots in `params` of both sides, entries led by a participant id:
+# [mentor_id, assigned, capacity], [mentee_id, assigned, capacity], [mentor_id, code, detail].
+_PEOPLE_IN_PARAMS = ("mentor_load", "mentee_load", "unpaired_mentors")
+
+
 def _drop_from_mentor_loads(session: Session, participant_id: str) -> None:
-    # A matching keeps its mentor-load snapshot in `params` as [mentor_id, assigned, capacity].
     for matching in session.scalars(select(MatchingRow)):
-        loads = matching.params.get("mentor_load", [])
-        kept = [load for load in loads if load[0] != participant_id]
-        if len(kept) != len(loads):
-            matching.params = {**matching.params, "mentor_load": kept}
+        changed = {}
+        for key in _PEOPLE_IN_PARAMS:
+            entries = matching.params.get(key, [])
+            kept = [entry for entry in entries if entry[0] != participant_id]
+            if len(kept) != len(entries):
+                changed[key] = kept
+        if changed:
+            matching.params = {**matching.params, **changed}
 
 
 def erase_participant(store: Store, participant_id: str, key: ErasureKey) -> ErasureReport:

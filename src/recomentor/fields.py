@@ -36,6 +36,9 @@ PARTICIPANT_FIELDS: Final = (
     SUBMITTED_AT,
 )
 REQUIRED_PARTICIPANT_FIELDS: Final = (ID, DEPARTMENT, YEARS_EXPERIENCE, ROLE)
+# A participant's typed answers to further questions (recomentor.attributes), by name; not a
+# column of an export: a mapping's [attributes] fill it.
+ATTRIBUTES: Final = "attributes"
 # Personal data: never logged, removed on erasure.
 PERSONAL_FIELDS: Final = (NAME, EMAIL, SKILLS, GOALS)
 

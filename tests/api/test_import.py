@@ -162,3 +162,26 @@ def test_mapping_must_be_a_file_part_and_text_parts_utf8(
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "a text part of the request is not UTF-8"
+
+
+def test_attributes_round_trip_from_the_import_to_the_participant_answer(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    mapping = (
+        b'[defaults]\nrole = "mentee"\n'
+        b'[attributes.grade]\ncolumn = "grade"\ntype = "ordinal"\norder = ["AA", "HEO"]\n'
+        b'[attributes.traits]\ncolumn = "traits"\ntype = "multi"\nseparator = ";"\n'
+        b'[attributes.hours]\ncolumn = "hours"\ntype = "number"\n'
+    )
+    csv = b"id,department,years_experience,goals,grade,traits,hours\nA1,IT,3,Excel,heo,x; y,4\n"
+    response = _upload(client, keys["write"], csv, mapping=mapping)
+    assert response.status_code == 200, response.text  # type: ignore[attr-defined]
+    reported = response.json()["attributes"]  # type: ignore[attr-defined]
+    assert [(a["name"], a["type"], a["answered"]) for a in reported] == [
+        ("grade", "ordinal", 1),
+        ("traits", "multi", 1),
+        ("hours", "number", 1),
+    ]
+    answer = client.get("/api/v1/participants/A1", headers=headers(keys["read"])).json()
+    assert answer["role"] == "mentee"
+    assert answer["attributes"] == {"grade": "HEO", "traits": ["x", "y"], "hours": 4.0}

@@ -50,3 +50,25 @@ def test_matching_scopes(client: TestClient, keys: dict[str, str]) -> None:
     assert client.post(URL, json={}, headers=headers(keys["read"])).status_code == 403
     assert client.get(f"{URL}/x", headers=headers(keys["write"])).status_code == 403
     assert client.post(URL, json={}).status_code == 401
+
+
+def test_the_request_sets_max_gap_and_max_mentors_over_the_rules(
+    client: TestClient, keys: dict[str, str], cohort: list[dict[str, object]]
+) -> None:
+    # J3 is both: a mentor of the seniors here. Three mentors may take each senior.
+    rules = "max_mentors = 1\nmin_gap = 0\n"
+    body = {"objective": "score", "rules": rules, "max_mentors": 3, "max_gap": 27}
+    created = client.post(URL, json=body, headers=headers(keys["write"]))
+    assert created.status_code == 201, created.text
+    draft = created.json()
+    assert (draft["max_mentors"], draft["max_gap"], draft["min_gap"]) == (3, 27.0, 0.0)
+    # S2 (30 years) is beyond 27 years of J1 (2) and J3 (1): only J2 (3) may take S2.
+    assert {p["mentor_id"] for p in draft["pairs"] if p["mentee_id"] == "S2"} <= {"J2"}
+    mentors_of_s1 = [p["mentor_id"] for p in draft["pairs"] if p["mentee_id"] == "S1"]
+    assert len(mentors_of_s1) == len(set(mentors_of_s1)) >= 2
+    loads = {m["mentee_id"]: m for m in draft["mentee_load"]}
+    assert loads["S1"]["assigned"] == len(mentors_of_s1) and loads["S1"]["capacity"] == 3
+    assert isinstance(draft["unpaired_mentors"], list)
+    for bad in ({"max_mentors": 0}, {"max_gap": -2}, {"max_mentors": 1.5}):
+        refused = client.post(URL, json=bad, headers=headers(keys["write"]))
+        assert refused.status_code == 400, (bad, refused.text)

@@ -91,7 +91,7 @@ def test_an_unexpected_error_is_one_line_with_a_reference_and_debug_shows_it(
     def explode(*_: object, **__: object) -> None:
         raise ValueError("cell 'Chloé Girard, chloe@exemple.fr' could not be read")
 
-    monkeypatch.setattr("recomentor.cli.participants.list_participants", explode)
+    monkeypatch.setattr("recomentor.store.participants.list_participants", explode)
     code, out, err = cli("participants", "list")
     assert (code, out) == (3, "")
     assert err.count("\n") == 1 and "Traceback" not in err and "Chloé" not in err

@@ -8,8 +8,8 @@ import re
 from litestar.testing import TestClient
 
 from recomentor.accounts.roles import ROLES
+from recomentor.accounts.scopes import SCOPES
 from recomentor.fields import ROLES as ROLES_OF_PARTICIPANTS
-from recomentor.store.apikeys import SCOPES
 from recomentor.web.i18n import LANGS, catalogs, from_accept_language
 from recomentor.web.templates import TEMPLATES_DIR
 from tests.web_client import SignIn

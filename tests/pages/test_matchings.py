@@ -194,6 +194,29 @@ def test_draft_with_a_rules_file(manager: TestClient, sqlite_store: Store) -> No
     assert "rule different department" in _text(manager.get(f"/matchings/{matching_id}"))
 
 
+def test_a_rules_file_with_several_mentors_per_mentee_shows_both_sides(
+    manager: TestClient, sqlite_store: Store
+) -> None:
+    rules = (
+        b'max_mentors = 2\nmin_gap = 0\nmax_gap = 28\n[[never]]\nfield = "department"\n'
+        b'test = "different"\n[[bonus]]\nname = "same site"\nfield = "location"\n'
+        b'test = "equal"\nweight = 2\n'
+    )
+    matching_id = _drafted(manager, files={"rules": ("rules.toml", rules, "application/toml")})
+    matching = get_matching(sqlite_store, matching_id)
+    assert (matching.max_mentors, matching.max_gap) == (2, 28.0)
+    # S2 is in Finance, unlike every mentor; S1 gets two of the three mentors.
+    assert {p.mentee_id for p in matching.pairs} == {"S1"} and len(matching.pairs) == 2
+    page = _text(manager.get(f"/matchings/{matching_id}"))
+    assert "not different department" in page  # the [[never]] in words
+    assert "same site" in page  # the bonus by its name
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Anne Roux S1 2 / 2" in words.split("Mentors per mentee ")[-1]
+    assert "Mentors without a mentee (1)" in words
+    french = _text(manager.get(f"/matchings/{matching_id}", headers={"Accept-Language": "fr"}))
+    assert "Mentors par mentoré" in french
+
+
 @pytest.mark.parametrize(
     ("fields", "files", "message"),
     [

@@ -507,3 +507,17 @@ def test_a_pairing_on_the_person_page_names_the_partner_s_role(
     assert re.search(
         r'Bernard Lefèvre</a> <code class="id">S1</code></td>\s*<td>mentee</td>', mentor_page
     )
+
+
+def test_person_page_lists_the_attributes_in_both_languages(
+    signed_in: SignIn, sqlite_store: Store
+) -> None:
+    answers = {"grade": "HEO", "characteristics": ["Carer", "LGBTQ"], "hours_a_month": 2.5}
+    with sqlite_store.session() as session:
+        upsert_participants(session, [person("A1", attributes=answers)])
+    viewer = signed_in("viewer")
+    page = " ".join(re.sub(r"<[^>]+>", " ", _text(viewer.get("/participants/A1"))).split())
+    assert "Further answers characteristics Carer, LGBTQ grade HEO hours a month 2.5" in page
+    viewer.cookies["lang"] = "fr"
+    french = " ".join(re.sub(r"<[^>]+>", " ", _text(viewer.get("/participants/A1"))).split())
+    assert "Autres réponses characteristics Carer, LGBTQ grade HEO hours a month 2,5" in french

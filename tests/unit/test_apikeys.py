@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from recomentor.accounts.scopes import ADMIN, READ, WRITE
 from recomentor.errors import InvalidInputError, NotFoundError
 from recomentor.store import Store
 from recomentor.store.apikeys import (
-    ADMIN,
-    READ,
-    WRITE,
     create_key,
     hash_key,
     list_keys,

@@ -53,6 +53,7 @@ def test_mentee_gets_only_eligible_mentors_with_reasons(roster: Roster) -> None:
         "own_manager": 1,
         "no_common_language": 1,
         "wrong_direction": 2,
+        "gap_too_wide": 0,
         "at_capacity": 1,
         "already_paired": 0,
         "excluded": 0,
@@ -163,3 +164,29 @@ def test_roster_arrays(roster: Roster) -> None:
     french = roster.languages[roster.index["J1"]]
     assert roster.languages[roster.index["S1"]] & french == french
     assert roster.location[roster.index["J1"]] == roster.location[roster.index["S1"]]
+
+
+@pytest.mark.parametrize(
+    ("mode", "max_gap", "too_wide"),
+    [
+        (F.REVERSE, 25.0, set()),  # S1 has 27 years, J1 and J7 2, B1 3: gaps 25, 25, 24
+        (F.REVERSE, 24.5, {"J1", "J7"}),
+        (F.REVERSE, 24.0, {"J1", "J7"}),  # a gap of exactly max_gap passes
+        (F.REVERSE, 23.0, {"J1", "J7", "B1"}),
+        (F.MUTUAL, 24.0, {"J1", "J7"}),  # either direction
+    ],
+)
+def test_max_gap_bounds_the_seniority_gap_as_min_gap_floors_it(
+    roster: Roster, mode: str, max_gap: float, too_wide: set[str]
+) -> None:
+    mentors = ("J1", "J7", "B1")
+    codes = pair_exclusion_codes(
+        roster,
+        np.array([roster.index[m] for m in mentors]),
+        np.full(len(mentors), roster.index["S1"]),
+        mode,
+        min_gap=GAP,
+        max_gap=max_gap,
+    )
+    reasons = {m: REASONS[c - 1] for m, c in zip(mentors, codes.tolist(), strict=True) if c}
+    assert reasons == dict.fromkeys(too_wide, "gap_too_wide")

@@ -43,3 +43,13 @@ def test_the_ranking_home_imports_and_the_old_flat_modules_are_gone() -> None:
     importlib.import_module("recomentor.ranking")
     for old in ("scorers", "scoring", "suggest", "features", "candidates", "roster", "explain"):
         assert not (PACKAGE / f"{old}.py").exists(), old
+
+
+def test_every_training_export_loads_from_the_module_that_defines_it() -> None:
+    training = importlib.import_module("recomentor.training")
+    # The package resolves its names on first use (serving must not import the pipeline).
+    assert sorted(training.__all__) == sorted(training._MODULE_OF)
+    for name in training.__all__:
+        value = getattr(training, name)
+        defined_in = importlib.import_module(f"recomentor.training.{training._MODULE_OF[name]}")
+        assert getattr(defined_in, name) is value, name

@@ -236,3 +236,29 @@ def test_tables_name_people_for_the_operator_and_logs_never_do(
     assert "unpaired S2: no_eligible_mentor" in matched.output
     logged = caplog.text
     assert JEANNE not in logged and SERGE not in logged and "jeanne@ex.fr" not in logged
+
+
+def test_match_takes_the_gaps_and_mentors_per_mentee_as_options(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    rules = tmp_path / "program.toml"
+    rules.write_text("min_gap = 30\nmax_mentors = 2\n", encoding="utf-8")
+    # The rules' min_gap of 30 years leaves nobody a mentor; the option overrides it.
+    strict = _json(runner.invoke(app, ["match", "--json", "--rules", str(rules)]))
+    assert strict["pairs"] == [] and strict["min_gap"] == 30.0 and strict["max_mentors"] == 2
+    loose = _json(
+        runner.invoke(
+            app,
+            ["match", "--json", "--rules", str(rules), "--min-gap", "2", "--max-gap", "30",
+             "--max-mentors", "1"],
+        )
+    )  # fmt: skip
+    assert (loose["min_gap"], loose["max_gap"], loose["max_mentors"]) == (2.0, 30.0, 1)
+    assert [(p["mentor_id"], p["mentee_id"]) for p in loose["pairs"]] == [("J1", "S1")]
+    assert [u["mentor_id"] for u in loose["unpaired_mentors"]] == []
+    narrow = runner.invoke(app, ["match", "--max-gap", "10"])
+    assert narrow.exit_code == 0, narrow.output
+    assert "experience gap too wide" in " ".join(narrow.output.split())  # wrapped to width
+    assert "mentor without mentee J1: no_eligible_mentee" in narrow.output
+    refused = runner.invoke(app, ["match", "--max-mentors", "0"])
+    assert refused.exit_code != 0

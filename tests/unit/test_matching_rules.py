@@ -43,7 +43,7 @@ def test_syntax_errors_name_the_line() -> None:
         ("[require]\nsame_location = 1\n", 2, "true or false"),
         ("[[bonus]]\ncriterion = 'same_location'\nweight = 0.1\n\n[[bonus]]\n"
          "criterion = 'charisma'\nweight = 0.1\n", 6, "unknown criterion 'charisma'"),
-        ("[[bonus]]\ncriterion = 'same_location'\nweight = 3\n", 3, "between -1 and 1"),
+        ("[[bonus]]\ncriterion = 'same_location'\nweight = inf\n", 3, "must be a number"),
         ("[[bonus]]\ncriterion = 'same_location'\nweight = 'high'\n", 3, "must be a number"),
         ("[[bonus]]\ncriterion = 'same_location'\nweight = true\n", 3, "must be a number"),
         ("[[bonus]]\ncriterion = 'same_location'\nweight = 0.1\nfactor = 2\n", 4, "unknown key"),
@@ -51,7 +51,8 @@ def test_syntax_errors_name_the_line() -> None:
          "[[exclude]]\nmentor_id = 'E2'\nmentee_id = ''\n", 7,
          "mentee_id must be a participant id"),
         ("[[exclude]]\nmentor_id = 'E1'\n", 1, "mentee_id must be a participant id"),
-        ("name = 'x'\n[weights]\nskills = 1\n", 2, "unknown section 'weights'"),
+        ("name = 'x'\n[weights]\nskills = 1\n", 3, "unknown weight 'skills'"),
+        ("name = 'x'\n[scores]\nskills = 1\n", 2, "unknown section 'scores'"),
         ("name = 3\n", 1, "name must be a string"),
     ],
 )  # fmt: skip

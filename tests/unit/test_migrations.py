@@ -9,11 +9,12 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from recomentor.store import Store
-from recomentor.store.db import _alembic_config
+from recomentor.store.db import _alembic_config, _head_revision, _script_revisions
 from recomentor.store.tables import Base
 
 NOW = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -240,3 +241,18 @@ def test_saved_mappings_and_import_runs_revision_round_trip(store: Store) -> Non
     assert users == 1 and "saved_mappings" not in tables
     store.upgrade()
     assert store.current_revision() == store.head_revision()
+
+
+def test_the_head_read_from_the_scripts_text_is_alembics_head() -> None:
+    # Opening a current database compares with this head without loading Alembic.
+    assert _head_revision() == ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def test_a_merge_script_follows_every_revision_it_merges() -> None:
+    merge = 'revision = "0004"\ndown_revision = ("0002", "0003")\nbranch_labels = None\n'
+    assert _script_revisions(merge) == ("0004", ("0002", "0003"))
+    assert _script_revisions('revision = "0001"\ndown_revision = None\n') == ("0001", ())
+    annotated = 'revision: str = "0010"\ndown_revision: str | None = "0009"\n'
+    assert _script_revisions(annotated) == ("0010", ("0009",))
+    # Not a literal: the head is then left to Alembic.
+    assert _script_revisions("revision = make_id()\n") == (None, ())

@@ -1,1 +1,1 @@
-"""Who may use the web app: users, their roles and permissions, their signed-in sessions."""
+"""Who may use the web app and the API: users, roles, permissions, sessions, key scopes."""

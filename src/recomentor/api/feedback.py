@@ -9,11 +9,11 @@ from litestar.params import JSONBody
 
 from recomentor import fields as F
 from recomentor import survey
+from recomentor.accounts.scopes import WRITE
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import FeedbackIn, FeedbackOut
-from recomentor.store.apikeys import WRITE
 from recomentor.store.feedback import INSERTED
 
 

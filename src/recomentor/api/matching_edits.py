@@ -8,6 +8,7 @@ from litestar import Controller, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from recomentor.accounts.scopes import READ, WRITE
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.matchings import MatchingPath
@@ -25,7 +26,6 @@ from recomentor.matching.eligibility import (
     mentor_eligibility,
     replacement_candidates,
 )
-from recomentor.store.apikeys import READ, WRITE
 
 PersonPath = Annotated[str, PathParameter(min_length=1, max_length=64)]
 SeenMentor = Annotated[

@@ -10,6 +10,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from recomentor.accounts.scopes import READ, WRITE
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.pagination import (
@@ -31,7 +32,6 @@ from recomentor.matching.service import (
     get_matching,
     list_matchings,
 )
-from recomentor.store.apikeys import READ, WRITE
 
 MatchingPath = Annotated[str, PathParameter(min_length=1, max_length=36)]
 LOCATION = [
@@ -85,7 +85,10 @@ class MatchingController(Controller):
             mode=data.mode,
             objective=data.objective,
             rules=rules,
-            min_gap=settings.min_gap if data.min_gap is None else data.min_gap,
+            min_gap=data.min_gap,
+            max_gap=data.max_gap,
+            max_mentors=data.max_mentors,
+            default_min_gap=settings.min_gap,
             lang=data.lang or settings.lang,
         )
         location = f"{request.url.path.rstrip('/')}/{matching.id}"

@@ -8,11 +8,11 @@ from litestar import get
 from litestar.di import NamedDependency
 
 from recomentor import fields as F
+from recomentor.accounts.scopes import READ
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import ModelOut
-from recomentor.store.apikeys import READ
 
 
 def _metrics(scorer: Any) -> dict[str, float]:

@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from recomentor.accounts.scopes import READ, WRITE
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.matchings import LOCATION
@@ -21,7 +22,6 @@ from recomentor.matching.pairings import (
     list_pairings,
     pair_by_hand,
 )
-from recomentor.store.apikeys import READ, WRITE
 
 PairingPath = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 

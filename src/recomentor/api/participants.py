@@ -13,6 +13,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import JSONBody, MultipartBody, PathParameter
 
 from recomentor import fields as F
+from recomentor.accounts.scopes import ADMIN, READ, WRITE
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.records import (
@@ -33,7 +34,6 @@ from recomentor.api.schemas import (
 from recomentor.erasure import erase_participant
 from recomentor.errors import InvalidInputError
 from recomentor.store import Store
-from recomentor.store.apikeys import ADMIN, READ, WRITE
 from recomentor.store.participants import get_participant
 from recomentor.suppression import load_erasure_key
 from recomentor.survey import import_participants, parse_mapping
@@ -132,7 +132,9 @@ class ParticipantController(Controller):
 def _participant_out(store: Store, participant_id: str) -> ParticipantOut:
     with store.session() as session:
         row = get_participant(session, participant_id)
-        return ParticipantOut(**stored_fields(row), updated_at=row.updated_at)
+        return ParticipantOut(
+            **stored_fields(row), updated_at=row.updated_at, attributes=row.attributes or {}
+        )
 
 
 @dataclass

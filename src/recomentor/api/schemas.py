@@ -87,6 +87,9 @@ class ParticipantOut(msgspec.Struct, kw_only=True):
     manager_id: str | None
     submitted_at: datetime | None
     updated_at: datetime | None
+    # Answers to the further questions a mapping's [attributes] read, by attribute name: a
+    # label (category, ordinal, text), a list of labels (multi) or a number.
+    attributes: dict[str, str | list[str] | float]
 
 
 class UpsertOut(msgspec.Struct):
@@ -149,11 +152,16 @@ class ProblemOut(msgspec.Struct, omit_defaults=True):
 
 
 class MatchingIn(_In):
-    mode: Literal["reverse", "classic", "mutual"] = "reverse"
+    """A round to solve; settings left null come from the rules, else the defaults (reverse,
+    the service's min_gap, no max_gap, one mentor per mentee)."""
+
+    mode: Literal["reverse", "classic", "mutual"] | None = None
     objective: Literal["score", "participation"] = "participation"
     # Program rules as TOML text, the same format as `recomentor match --rules`.
     rules: Annotated[str, msgspec.Meta(max_length=65_536)] | None = None
     min_gap: Annotated[float, msgspec.Meta(ge=0, le=70)] | None = None
+    max_gap: Annotated[float, msgspec.Meta(ge=0, le=70)] | None = None
+    max_mentors: Annotated[int, msgspec.Meta(ge=1, le=50)] | None = None
     lang: Literal["en", "fr"] | None = None
 
 

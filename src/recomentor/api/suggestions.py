@@ -8,6 +8,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from recomentor.accounts.scopes import READ
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.participants import ParticipantPath
@@ -15,7 +16,6 @@ from recomentor.api.runtime import Runtime
 from recomentor.api.schemas import SuggestionResult
 from recomentor.ranking.capacity import read_pairing_state
 from recomentor.ranking.rank import rank_partners
-from recomentor.store.apikeys import READ
 
 MAX_K = 100
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
+from recomentor.accounts.scopes import SCOPES
 from recomentor.cli.context import console, print_json, store
-from recomentor.store.apikeys import SCOPES, ApiKey, create_key, list_keys, revoke_key
+
+if TYPE_CHECKING:
+    from recomentor.store.apikeys import ApiKey
 
 app = typer.Typer(help="API keys for the HTTP API (stored hashed).", no_args_is_help=True)
 
@@ -21,6 +24,8 @@ def create(
     ] = "read",
 ) -> None:
     """Create a key and print it once: it cannot be shown again."""
+    from recomentor.store.apikeys import create_key
+
     created = create_key(store(), name, scopes)
     api_key = created.api_key
     console.print(
@@ -46,6 +51,8 @@ def _as_json(api_key: ApiKey) -> dict[str, Any]:
 @app.command("list")
 def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List keys: id, name, prefix, scopes, dates; never the keys themselves."""
+    from recomentor.store.apikeys import list_keys
+
     keys = list_keys(store())
     if as_json:
         print_json([_as_json(k) for k in keys])
@@ -68,5 +75,7 @@ def revoke(
     key_id: Annotated[int, typer.Argument(metavar="ID", help="Key id from `list`.")],
 ) -> None:
     """Revoke a key: requests with it get 401 from now on."""
+    from recomentor.store.apikeys import revoke_key
+
     api_key = revoke_key(store(), key_id)
     console.print(f"revoked key {api_key.id} ({api_key.name})", markup=False)

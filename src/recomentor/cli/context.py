@@ -10,12 +10,12 @@ import msgspec
 from rich.console import Console
 
 from recomentor.settings import Settings
-from recomentor.store import Store, open_store
 
 if TYPE_CHECKING:
     from recomentor.embeddings import SentenceEncoder
     from recomentor.ranking.roster import Roster
     from recomentor.ranking.scorers import Scorer
+    from recomentor.store import Store
 
 console = Console(highlight=False)
 
@@ -27,6 +27,9 @@ def settings() -> Settings:
 
 @cache
 def store() -> Store:
+    # Imported here: the database layer is not needed to show help or parse options.
+    from recomentor.store import open_store
+
     return open_store(settings().resolved_database_url)
 
 

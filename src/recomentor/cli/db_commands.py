@@ -5,9 +5,6 @@ from __future__ import annotations
 import typer
 
 from recomentor.cli.context import console, settings, store
-from recomentor.erasure import ERASED_TABLES
-from recomentor.store import open_store
-from recomentor.store.db import StoreUnavailableError
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -15,6 +12,8 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade() -> None:
     """Apply pending migrations (also done automatically on first use)."""
+    from recomentor.store import open_store
+
     store = open_store(settings().resolved_database_url, migrate=False)
     before = store.current_revision()
     store.upgrade()
@@ -28,6 +27,9 @@ def scrub() -> None:
     Erasure does it by itself; run this when it reported the files busy, or once on a
     database written before deletions were zeroed (SQLite: rebuilt by VACUUM).
     """
+    from recomentor.erasure import ERASED_TABLES
+    from recomentor.store.db import StoreUnavailableError
+
     if not store().scrub(ERASED_TABLES, rebuild=True):
         raise StoreUnavailableError("the database is busy; run `recomentor db scrub` again")
     console.print("scrubbed: no deleted row is left in the database files")

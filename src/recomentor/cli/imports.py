@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from recomentor import fields as F
 from recomentor.cli.context import console, print_json, settings, store
-from recomentor.survey import ColumnMapping, ImportReport, load_mapping, read_source
-from recomentor.survey import import_feedback as run_feedback_import
-from recomentor.survey import import_participants as run_participant_import
+
+if TYPE_CHECKING:
+    from recomentor.survey import ColumnMapping, ImportReport
 
 app = typer.Typer(help="Import survey exports and feedback (CSV or XLSX).", no_args_is_help=True)
 
@@ -21,6 +22,8 @@ JsonOption = typer.Option(False, "--json", help="Print the report as JSON.")
 
 
 def _mapping(path: Path | None, allowed: tuple[str, ...]) -> ColumnMapping | None:
+    from recomentor.survey import load_mapping
+
     return load_mapping(path, allowed_fields=allowed) if path else None
 
 
@@ -42,6 +45,11 @@ def _show(report: ImportReport, *, what: str, as_json: bool) -> None:
     table.add_row("rejected rows", str(len(report.rejected_lines)))
     if report.ignored_columns:
         table.add_row("ignored columns", ", ".join(report.ignored_columns))
+    for attribute in report.attributes:
+        table.add_row(
+            f"attribute {attribute.name} ({attribute.type})",
+            f"{attribute.answered} answers in column {attribute.column!r}",
+        )
     if report.encoding != "utf-8":
         table.add_row("encoding", report.encoding)
     console.print(table)
@@ -62,7 +70,10 @@ def participants(
     as_json: bool = JsonOption,
 ) -> None:
     """Import survey answers; all-or-nothing unless --skip-invalid."""
-    report = run_participant_import(
+    # The survey readers need polars: imported when an import runs, not to show help.
+    from recomentor.survey import import_participants, read_source
+
+    report = import_participants(
         store(),
         read_source(file, settings()),
         source=file.name,
@@ -87,7 +98,9 @@ def feedback(
 ) -> None:
     """Import pairing feedback; unknown ids, pairs never paired, bad ratings and dates are
     errors."""
-    report = run_feedback_import(
+    from recomentor.survey import import_feedback, read_source
+
+    report = import_feedback(
         store(),
         read_source(file, settings()),
         source=file.name,

@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from recomentor import fields as F
 from recomentor.cli import context
 from recomentor.cli.people import contacts, who
+from recomentor.cli.timings import CommandClock, seconds_since_start
+from recomentor.stopwatch import LOAD, WRITE, Stopwatch
 
 if TYPE_CHECKING:
     from recomentor.matching.service import Matching
@@ -75,6 +76,28 @@ def _print_matching(matching: Matching, people: Mapping[str, Contact], *, rows: 
         )
     if len(matching.unpaired) > rows:
         console.print(f"[dim]... and {len(matching.unpaired) - rows} more unpaired.[/dim]")
+    _print_mentor_side(matching, people, rows=rows)
+
+
+def _print_mentor_side(matching: Matching, people: Mapping[str, Contact], *, rows: int) -> None:
+    """Loads of both sides when a mentee may have several mentors, and the idle mentors."""
+    console = context.console
+    if matching.max_mentors > 1 and matching.mentee_load:
+        table = Table(title="Mentors per mentee")
+        for column in ("mentee", "mentors", "of"):
+            table.add_column(column, overflow="fold")
+        for load in matching.mentee_load[:rows]:
+            table.add_row(who(load.mentee_id, people), str(load.assigned), str(load.capacity))
+        console.print(table)
+    for entry in matching.unpaired_mentors[:rows]:
+        console.print(
+            f"mentor without mentee {who(entry.mentor_id, people)}: {entry.reason} "
+            f"({entry.detail})",
+            markup=False,
+        )
+    if len(matching.unpaired_mentors) > rows:
+        more = len(matching.unpaired_mentors) - rows
+        console.print(f"[dim]... and {more} more mentors without mentee.[/dim]")
 
 
 def _check_options(out: Path | None, lang: str) -> None:
@@ -87,28 +110,46 @@ def _check_options(out: Path | None, lang: str) -> None:
         export_format(out)
 
 
-def _show(matching: Matching, *, as_json: bool, out: Path | None, lang: str) -> None:
+def _show(
+    matching: Matching,
+    *,
+    as_json: bool,
+    out: Path | None,
+    lang: str,
+    clock: CommandClock | None = None,
+) -> None:
+    """Write --out, then print the matching; with the `clock` of `match`, also its timings: in
+    the JSON always, after the table when --timings asked for them."""
     from recomentor.matching.export import JSON, export_format, people_in, write_matching
+    from recomentor.matching.timings import TimedMatching
 
+    watch = clock.stopwatch if clock else Stopwatch()
     # Names only where a person reads them: the table and the CSV or XLSX, not the JSON.
     needs_names = not as_json or (out is not None and export_format(out) != JSON)
-    people = contacts(people_in(matching)) if needs_names else {}
-    if out is not None:
-        write_matching(matching, out, people, lang=lang)
+    with watch.phase(WRITE):
+        people = contacts(people_in(matching)) if needs_names else {}
+        if out is not None:
+            write_matching(matching, out, people, lang=lang)
     if as_json:
-        context.print_json(matching)
+        context.print_json(TimedMatching.of(matching, clock.timings()) if clock else matching)
         return
     _print_matching(matching, people)
     if out is not None:
         context.console.print(f"Written to {out}.", markup=False)
     if matching.status == "draft":
         context.console.print(f"Approve with: recomentor matching approve {matching.id}")
+    if clock and clock.shown:
+        context.console.print(clock.timings().line(), markup=False, soft_wrap=True)
 
 
 def match(
     mode: Annotated[
-        str, typer.Option(help="reverse, classic or mutual.", case_sensitive=False)
-    ] = F.REVERSE,
+        str | None,
+        typer.Option(
+            help="reverse, classic or mutual [default: the rules' mode, else reverse].",
+            case_sensitive=False,
+        ),
+    ] = None,
     objective: Annotated[
         str,
         typer.Option(
@@ -120,29 +161,76 @@ def match(
         Path | None,
         typer.Option("--rules", help="Program rules (TOML), e.g. examples/program_rules.toml."),
     ] = None,
+    min_gap: Annotated[
+        float | None,
+        typer.Option(
+            "--min-gap",
+            min=0,
+            max=70,
+            help="Fewest years of experience between mentor and mentee (reverse, classic) "
+            "[default: the rules' min_gap, else RECOMENTOR_MIN_GAP].",
+        ),
+    ] = None,
+    max_gap: Annotated[
+        float | None,
+        typer.Option(
+            "--max-gap",
+            min=0,
+            max=70,
+            help="Most years of experience between mentor and mentee [default: the rules' "
+            "max_gap, else no bound].",
+        ),
+    ] = None,
+    max_mentors: Annotated[
+        int | None,
+        typer.Option(
+            "--max-mentors",
+            min=1,
+            max=50,
+            help="Mentors one mentee may get [default: the rules' max_mentors, else 1].",
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
     lang: Annotated[str | None, typer.Option(help=_LANG_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
+    timings: Annotated[
+        bool,
+        typer.Option(
+            "--timings",
+            help="Also print the seconds spent starting (import), loading, scoring, solving "
+            "and writing (always in the JSON).",
+        ),
+    ] = False,
 ) -> None:
     """Pair every mentee that can be paired under capacities and rules; saved as a draft."""
     from recomentor.matching.rules import NO_RULES, load_rules
     from recomentor.matching.service import create_matching
 
+    # Started once the matching stack is imported: that import is start-up, not work.
+    clock = CommandClock(seconds_since_start(), shown=timings)
     settings = context.settings()
     chosen_lang = lang or settings.lang
     _check_options(out, chosen_lang)
-    program = load_rules(rules) if rules is not None else NO_RULES
+    with clock.stopwatch.phase(LOAD):
+        program = load_rules(rules) if rules is not None else NO_RULES
+        store = context.store()
+        roster = context.roster(progress=not as_json)
+        scorer = context.scorer()
     matching = create_matching(
-        context.store(),
-        context.roster(progress=not as_json),
-        context.scorer(),
-        mode=mode.lower(),
+        store,
+        roster,
+        scorer,
+        mode=mode.lower() if mode else None,
         objective=objective.lower(),
         rules=program,
-        min_gap=settings.min_gap,
+        min_gap=min_gap,
+        max_gap=max_gap,
+        max_mentors=max_mentors,
+        default_min_gap=settings.min_gap,
         lang=chosen_lang,
+        stopwatch=clock.stopwatch,
     )
-    _show(matching, as_json=as_json, out=out, lang=chosen_lang)
+    _show(matching, as_json=as_json, out=out, lang=chosen_lang, clock=clock)
 
 
 @app.command("show")

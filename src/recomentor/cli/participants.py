@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from recomentor import fields as F
 from recomentor.cli.context import console, print_json, settings, store
-from recomentor.erasure import erase_participant
-from recomentor.store.participants import get_participant, list_participants
-from recomentor.store.tables import ParticipantRow
-from recomentor.suppression import load_erasure_key
+
+if TYPE_CHECKING:
+    from recomentor.store.tables import ParticipantRow
 
 app = typer.Typer(help="Read and erase participants.", no_args_is_help=True)
 
@@ -36,6 +35,8 @@ def _as_dict(row: ParticipantRow, names: tuple[str, ...] = F.PARTICIPANT_FIELDS)
 @app.command("list")
 def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List participants (no personal data)."""
+    from recomentor.store.participants import list_participants
+
     with store().session() as session:
         rows = [_as_dict(row, _LISTED) for row in list_participants(session)]
     if as_json:
@@ -53,6 +54,8 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show one participant's answers in full."""
+    from recomentor.store.participants import get_participant
+
     with store().session() as session:
         row = _as_dict(get_participant(session, participant_id))
     if as_json:
@@ -71,6 +74,9 @@ def delete(
 ) -> None:
     """Erase a person everywhere (GDPR): answers, cached embeddings, feedback, pairings and
     the answers to their pairings' feedback requests."""
+    from recomentor.erasure import erase_participant
+    from recomentor.suppression import load_erasure_key
+
     if not yes:
         typer.confirm(f"Erase {participant_id} and everything that involves them?", abort=True)
     report = erase_participant(store(), participant_id, load_erasure_key(settings()))

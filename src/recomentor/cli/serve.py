@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from recomentor.cli.context import settings
-from recomentor.store import open_store
 
 _LEVELS = ("debug", "info", "warning", "error")
 _WORKER_START_S = 60
@@ -25,6 +24,7 @@ def serve(
     import uvicorn
 
     from recomentor.api.log_config import log_config
+    from recomentor.store import open_store
 
     level = log_level.lower()
     if level not in _LEVELS:

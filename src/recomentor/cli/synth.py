@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.table import Table
 
 from recomentor.cli.context import console
-from recomentor.synth import MIXED_ANSWERS, write_synthetic
 
 
 def _rows(path: Path) -> int:
+    import polars as pl
+
     count: int = pl.scan_csv(path, infer_schema=False).select(pl.len()).collect().item()
     return count
 
@@ -31,18 +31,23 @@ def synth(
         ),
     ] = False,
     answers: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--answers",
-            help="Language of the answers: mixed (mostly French) or en (everyone in English).",
+            help="Language of the answers: mixed (mostly French, the default) or en (everyone "
+            "in English).",
         ),
-    ] = MIXED_ANSWERS,
+    ] = None,
 ) -> None:
     """Write a synthetic organisation: participants, feedback and the topics behind answers."""
+    # The generator needs polars and numpy: imported when it runs, not to show help.
+    from recomentor.synth import MIXED_ANSWERS, write_synthetic
+
+    language = answers or MIXED_ANSWERS
     # Counts are checked by write_synthetic, which raises InvalidInputError the CLI maps.
     with console.status("Generating the organisation..."):
         written = write_synthetic(
-            out, participants, feedback, seed, ground_truth=ground_truth, answers=answers
+            out, participants, feedback, seed, ground_truth=ground_truth, answers=language
         )
     table = Table(title=f"Synthetic organisation (seed {seed})")
     table.add_column("file")

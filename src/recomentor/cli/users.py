@@ -9,14 +9,6 @@ import typer
 from rich.table import Table
 
 from recomentor.accounts.roles import ROLES, check_role
-from recomentor.accounts.users import (
-    check_password,
-    create_user,
-    disable_user,
-    find_user_id,
-    list_users,
-    normalise_email,
-)
 from recomentor.cli.context import console, store
 from recomentor.errors import InvalidInputError
 
@@ -24,6 +16,9 @@ app = typer.Typer(help="Accounts of the web app (passwords stored as argon2 hash
 
 
 def _password(from_stdin: bool) -> str:
+    # accounts.users needs the database layer and argon2: imported when a command runs.
+    from recomentor.accounts.users import check_password
+
     if from_stdin:
         # One line; the newline a shell or a file adds is not part of the password.
         return sys.stdin.readline().rstrip("\r\n")
@@ -44,6 +39,8 @@ def create(
     ] = False,
 ) -> None:
     """Create a user; the password is prompted for twice (hidden) unless --password-stdin."""
+    from recomentor.accounts.users import create_user, normalise_email
+
     # Checked before the password is asked for, not after it was typed twice.
     check_role(role)
     normalise_email(email)
@@ -54,6 +51,8 @@ def create(
 @app.command("list")
 def list_command() -> None:
     """Users: e-mail, role, disabled or not, created; never the password hashes."""
+    from recomentor.accounts.users import list_users
+
     table = Table("id", "email", "role", "disabled", "created", title="Users")
     for user in list_users(store()):
         table.add_row(
@@ -71,6 +70,8 @@ def disable(
     email: Annotated[str, typer.Argument(metavar="EMAIL", help="The user's address.")],
 ) -> None:
     """Disable a user: their sessions end now and they cannot sign in again."""
+    from recomentor.accounts.users import disable_user, find_user_id
+
     active = store()
     user = disable_user(active, find_user_id(active, email))
     console.print(f"disabled user {user.id} ({user.email})", markup=False)

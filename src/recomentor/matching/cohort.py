@@ -16,15 +16,25 @@ from recomentor.matching.rules import (
     NO_RULES,
     RULE_PREFIX,
     ProgramRules,
-    criterion_values,
+    bonus_values,
+    check_rules_fields,
+    declared_capacity,
     failed_requirement,
+    has_filters,
     rule_contributions,
 )
-from recomentor.matching.solver import UNPAIRED, assign_mentees, check_objective, pair_within_pool
+from recomentor.matching.solver import (
+    UNPAIRED,
+    assign_mentees,
+    assign_pairs,
+    check_objective,
+    pair_within_pool,
+)
 from recomentor.ranking.candidates import ELIGIBLE, REASONS, check_mode, pair_exclusion_codes
 from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
 from recomentor.ranking.explain import (
     Explanation,
+    RuleAnswer,
     check_lang,
     describe_exclusions,
     explain_pair,
@@ -35,8 +45,12 @@ from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_features
+from recomentor.stopwatch import SCORING, SOLVE, Stopwatch
 
 NO_ELIGIBLE_MENTOR: Final = "no_eligible_mentor"
+NO_ELIGIBLE_MENTEE: Final = "no_eligible_mentee"
+# A mentor whose places are all taken by active pairings (or who offered none).
+NO_PLACE_LEFT: Final = "no_place_left"
 CAPACITY_EXHAUSTED: Final = "capacity_exhausted"
 NOT_WORTH_PAIRING: Final = "score_not_positive"
 # HR took the mentee's pair out of a draft (matching.edits).
@@ -56,6 +70,7 @@ _UNPAIRED_WORDS: Final = {
         ),
         RULE_PREFIX: "rule {criterion}",
         REMOVED_BY_HR: "pair removed from the draft by HR",
+        NO_PLACE_LEFT: "no place left: capacity 0 or taken by pairings in force",
     },
     "fr": {
         NO_ELIGIBLE_MENTOR: "aucun {partner} éligible",
@@ -69,12 +84,21 @@ _UNPAIRED_WORDS: Final = {
         ),
         RULE_PREFIX: "règle {criterion}",
         REMOVED_BY_HR: "binôme retiré du brouillon par les RH",
+        NO_PLACE_LEFT: "plus de place : capacité nulle ou prise par les binômes en cours",
     },
 }
 # The other side of an unpaired person, singular and plural: a mentor, or a partner (mutual).
 _PARTNER_WORDS: Final = {
-    "en": {F.MENTOR: ("mentor", "mentors"), PARTNER: ("partner", "partners")},
-    "fr": {F.MENTOR: ("mentor", "mentors"), PARTNER: ("partenaire", "partenaires")},
+    "en": {
+        F.MENTOR: ("mentor", "mentors"),
+        F.MENTEE: ("mentee", "mentees"),
+        PARTNER: ("partner", "partners"),
+    },
+    "fr": {
+        F.MENTOR: ("mentor", "mentors"),
+        F.MENTEE: ("mentoré", "mentorés"),
+        PARTNER: ("partenaire", "partenaires"),
+    },
 }
 
 
@@ -98,8 +122,15 @@ class Cohort:
     pairs: ScoredPairs
     reason_names: tuple[str, ...]  # candidates' reasons, then one per must-filter
     excluded: np.ndarray  # (mentees, reasons) counts of pairs ruled out per reason
-    # Mentees left out of the round because an active pairing already gives them a mentor.
+    # Mentees left out of the round because active pairings already give them every mentor
+    # they may have.
     mentees_already_paired: int = 0
+    # Mentors each entry of `mentees` may still get; None: one each.
+    mentee_capacity: np.ndarray | None = None
+
+    @property
+    def several_mentors(self) -> bool:
+        return self.mentee_capacity is not None and bool((self.mentee_capacity > 1).any())
 
 
 class MatchedPair(msgspec.Struct, frozen=True):
@@ -125,6 +156,21 @@ class MentorLoad(msgspec.Struct, frozen=True):
     capacity: int
 
 
+class MenteeLoad(msgspec.Struct, frozen=True):
+    """Mentors a mentee got in the round, of the `capacity` the round left them."""
+
+    mentee_id: str
+    assigned: int
+    capacity: int
+
+
+class UnpairedMentor(msgspec.Struct, frozen=True):
+    mentor_id: str
+    # A stable code: NO_PLACE_LEFT, NO_ELIGIBLE_MENTEE, CAPACITY_EXHAUSTED, NOT_WORTH_PAIRING
+    reason: str
+    detail: str  # one sentence with the counts behind the reason, in the matching's language
+
+
 @dataclass(frozen=True)
 class CohortAssignment:
     """The solved round before it is stored: pairs, unpaired mentees and mentor loads."""
@@ -135,6 +181,9 @@ class CohortAssignment:
     unpaired: list[UnpairedMentee] = field(default_factory=list)
     mentor_load: list[MentorLoad] = field(default_factory=list)
     mentees_already_paired: int = 0
+    # Both sides of reverse and classic rounds (mutual rounds list people once, above).
+    mentee_load: list[MenteeLoad] = field(default_factory=list)
+    unpaired_mentors: list[UnpairedMentor] = field(default_factory=list)
 
     @property
     def total_score(self) -> float:
@@ -176,7 +225,7 @@ def score_pairs(
     features = scorer_features(scorer, roster, mentor, mentee, mode=mode)
     score = scorer.score(features.select(scorer.feature_names))
     if rules.bonuses:
-        score = score + rule_contributions(rules, features).sum(axis=1)
+        score = score + rule_contributions(rules, roster, features).sum(axis=1)
     return np.asarray(score, dtype=np.float64)
 
 
@@ -219,29 +268,34 @@ def build_cohort(
     mode: str = F.REVERSE,
     rules: ProgramRules = NO_RULES,
     min_gap: float = 5.0,
+    max_gap: float | None = None,
+    max_mentors: int = 1,
     pairings: PairingState = NO_PAIRINGS,
     kept: Sequence[tuple[str, str]] = (),
 ) -> Cohort:
     """Check every (mentor, mentee) pair of the roster and score the eligible ones.
 
     The round starts from what active `pairings` leave: mentors keep only their free slots,
-    mentees who already have a mentor are left out, and no pair is formed a second time.
-    `kept` (mentor_id, mentee_id) pairs of a draft stay as they are: they use slots and take
-    their mentees like active pairings, but do not count as mentees already paired.
+    mentees keep `max_mentors` less their active mentors (none left: out of the round), and
+    no pair is formed a second time. `kept` (mentor_id, mentee_id) pairs of a draft stay as
+    they are: they use slots on both sides like active pairings, but do not count as mentees
+    already paired.
     """
     check_mode(mode)
     _check_exclusions(roster, rules)
+    check_rules_fields(rules, roster)
     pool = mode == F.MUTUAL
     everyone = np.arange(len(roster), dtype=np.int64)
     # Mutual pairs have no direction: each person joins at most one pair.
-    declared = np.ones(len(roster), dtype=np.int64) if pool else roster.max_mentees
-    room = room_left(roster, pairings, mode, capacity=declared)
+    declared = np.ones(len(roster), dtype=np.int64) if pool else declared_capacity(roster, rules)
+    per_mentee = 1 if pool else max_mentors
+    room = room_left(roster, pairings, mode, capacity=declared, mentors_per_mentee=per_mentee)
     already_paired = room.mentee_taken
     if kept:
         with_kept = PairingState(
             formed=pairings.formed | frozenset(kept), active=(*pairings.active, *kept)
         )
-        room = room_left(roster, with_kept, mode, capacity=declared)
+        room = room_left(roster, with_kept, mode, capacity=declared, mentors_per_mentee=per_mentee)
     free = ~room.mentee_taken
     if pool:
         mentors = mentees = everyone[free]
@@ -251,8 +305,9 @@ def build_cohort(
         mentees = everyone[roster.can_be_mentee & free]
         mentees_already_paired = int(np.count_nonzero(roster.can_be_mentee & already_paired))
     capacity = np.maximum(room.mentor_slots[mentors], 0)
+    mentee_capacity = np.maximum(room.mentee_slots[mentees], 0)
     paired = list(pairings.formed)
-    reason_names = (*REASONS, *(RULE_PREFIX + name for name in rules.require))
+    reason_names = (*REASONS, *(RULE_PREFIX + name for name in rules.filter_names))
     excluded = np.zeros((mentees.size, len(reason_names)), dtype=np.int64)
     # Positions fit int32 for any real roster; the pair lists are the largest arrays here.
     index_dtype = np.int32 if len(roster) < 2**31 else np.int64
@@ -269,11 +324,12 @@ def build_cohort(
             mentee,
             mode,
             min_gap=min_gap,
+            max_gap=max_gap,
             paired_pairs=paired,
             exclude_pairs=rules.exclude_pairs,
             capacity_left=capacity_left,
         ).astype(np.int64)
-        if rules.require:
+        if has_filters(rules):
             failed = failed_requirement(rules, roster, mentor, mentee)
             ruled_out = (codes == ELIGIBLE) & (failed >= 0)
             codes[ruled_out] = len(REASONS) + 1 + failed[ruled_out]
@@ -297,7 +353,15 @@ def build_cohort(
     score = _joined(score_parts, np.float64)
     pairs = ScoredPairs(mentor_idx=mentor_idx, mentee_idx=mentee_idx, score=score)
     return Cohort(
-        mode, mentors, mentees, capacity, pairs, reason_names, excluded, mentees_already_paired
+        mode,
+        mentors,
+        mentees,
+        capacity,
+        pairs,
+        reason_names,
+        excluded,
+        mentees_already_paired,
+        mentee_capacity=mentee_capacity,
     )
 
 
@@ -386,13 +450,18 @@ def score_and_explain_pairs(
         return []
     features = scorer_features(scorer, roster, mentor_idx, mentee_idx, mode=mode)
     scored = features.select(scorer.feature_names)
-    bonus = rule_contributions(rules, features)
+    rule_values = bonus_values(rules, roster, features)
+    bonus = rule_values * np.array([b.weight for b in rules.bonuses], dtype=np.float64)
     scores = scorer.score(scored) + bonus.sum(axis=1)
     contributions = np.hstack([scorer.contributions(scored), bonus])
     factor_names = (*scorer.factor_names, *rules.factor_names)
     value_names = (*features.names, *rules.factor_names)
-    rule_values = [criterion_values(features, b.criterion) for b in rules.bonuses]
-    values = np.column_stack([features.matrix, *rule_values]) if rule_values else features.matrix
+    values = np.hstack([features.matrix, rule_values])
+    tested = [
+        (name, column)
+        for name in rules.tested_fields
+        if (column := roster.column(name)) is not None
+    ]
     out = []
     for row, (mentor, mentee) in enumerate(
         zip(mentor_idx.tolist(), mentee_idx.tolist(), strict=True)
@@ -411,6 +480,10 @@ def score_and_explain_pairs(
             mentee_id=roster.ids[mentee],
             mode=mode,
             lang=lang,
+            answers=[
+                RuleAnswer(name, column.shown(mentor), column.shown(mentee))
+                for name, column in tested
+            ],
         )
         out.append(MatchedPair(roster.ids[mentor], roster.ids[mentee], score, label, explanation))
     return out
@@ -431,29 +504,54 @@ def solve_cohort(
     objective: str,
     rules: ProgramRules = NO_RULES,
     lang: str = "en",
+    stopwatch: Stopwatch | None = None,
 ) -> CohortAssignment:
-    """The optimal assignment of a cohort, every pair explained, every unpaired mentee told why."""
+    """The optimal assignment of a cohort, every pair explained, everyone unpaired told why.
+
+    One mentor per mentee is an assignment problem (assign_mentees); several are a
+    b-matching (assign_pairs). Both are exact. `stopwatch` gets the seconds of the assignment
+    itself (`solve`) apart from those of the explanations (`scoring`).
+    """
     check_objective(objective)
     check_lang(lang)
+    watch = stopwatch or Stopwatch()
     pairs = cohort.pairs
     if cohort.mode == F.MUTUAL:
-        return _solve_pool(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
+        return _solve_pool(
+            roster, scorer, cohort, objective=objective, rules=rules, lang=lang, watch=watch
+        )
     row = _rank_of(cohort.mentees, len(roster))[pairs.mentee_idx]
     column = _rank_of(cohort.mentors, len(roster))[pairs.mentor_idx]
-    assigned = assign_mentees(
-        cohort.mentees.size, row, column, pairs.score, cohort.capacity, objective=objective
+    mentee_capacity = (
+        cohort.mentee_capacity
+        if cohort.mentee_capacity is not None
+        else np.ones(cohort.mentees.size, dtype=np.int64)
     )
-    paired_rows = np.flatnonzero(assigned != UNPAIRED)
-    load = np.bincount(assigned[paired_rows], minlength=cohort.mentors.size)
-    matched = score_and_explain_pairs(
-        roster,
-        scorer,
-        cohort.mentors[assigned[paired_rows]],
-        cohort.mentees[paired_rows],
-        mode=cohort.mode,
-        rules=rules,
-        lang=lang,
-    )
+    with watch.phase(SOLVE):
+        if cohort.several_mentors:
+            chosen = assign_pairs(
+                row, column, pairs.score, cohort.capacity, mentee_capacity, objective=objective
+            )
+            order = np.lexsort((column[chosen], row[chosen]))
+            chosen_rows, chosen_columns = row[chosen][order], column[chosen][order]
+        else:
+            assigned = assign_mentees(
+                cohort.mentees.size, row, column, pairs.score, cohort.capacity, objective=objective
+            )
+            chosen_rows = np.flatnonzero(assigned != UNPAIRED)
+            chosen_columns = assigned[chosen_rows]
+    load = np.bincount(chosen_columns, minlength=cohort.mentors.size)
+    mentee_load = np.bincount(chosen_rows, minlength=cohort.mentees.size)
+    with watch.phase(SCORING):
+        matched = score_and_explain_pairs(
+            roster,
+            scorer,
+            cohort.mentors[chosen_columns],
+            cohort.mentees[chosen_rows],
+            mode=cohort.mode,
+            rules=rules,
+            lang=lang,
+        )
     eligible = np.bincount(row, minlength=cohort.mentees.size)
     has_room = (load < cohort.capacity)[column]
     with_room = np.bincount(row[has_room], minlength=cohort.mentees.size)
@@ -467,13 +565,32 @@ def solve_cohort(
             partner=F.MENTOR,
             lang=lang,
         )
-        for r in np.flatnonzero(assigned == UNPAIRED).tolist()
+        for r in np.flatnonzero(mentee_load == 0).tolist()
     ]
     loads = [
         MentorLoad(roster.ids[mentor], int(used), int(capacity))
         for mentor, used, capacity in zip(
             cohort.mentors.tolist(), load.tolist(), cohort.capacity.tolist(), strict=True
         )
+    ]
+    mentee_loads = [
+        MenteeLoad(roster.ids[mentee], int(used), int(capacity))
+        for mentee, used, capacity in zip(
+            cohort.mentees.tolist(), mentee_load.tolist(), mentee_capacity.tolist(), strict=True
+        )
+    ]
+    mentee_has_room = (mentee_load < mentee_capacity)[row]
+    mentors_eligible = np.bincount(column, minlength=cohort.mentors.size)
+    mentors_with_room = np.bincount(column[mentee_has_room], minlength=cohort.mentors.size)
+    unpaired_mentors = [
+        _unpaired_mentor(
+            roster.ids[cohort.mentors[c]],
+            int(cohort.capacity[c]),
+            int(mentors_eligible[c]),
+            int(mentors_with_room[c]),
+            lang,
+        )
+        for c in np.flatnonzero(load == 0).tolist()
     ]
     return CohortAssignment(
         cohort.mode,
@@ -482,7 +599,27 @@ def solve_cohort(
         unpaired,
         loads,
         mentees_already_paired=cohort.mentees_already_paired,
+        mentee_load=mentee_loads,
+        unpaired_mentors=unpaired_mentors,
     )
+
+
+def _unpaired_mentor(
+    mentor_id: str, capacity: int, eligible: int, with_room: int, lang: str
+) -> UnpairedMentor:
+    """Why a mentor has no mentee in the round: a stable code and a sentence in `lang`."""
+    words = _UNPAIRED_WORDS[lang]
+    singular, plural = _PARTNER_WORDS[lang][F.MENTEE]
+    if capacity <= 0:
+        return UnpairedMentor(mentor_id, NO_PLACE_LEFT, words[NO_PLACE_LEFT])
+    if eligible == 0:
+        detail = words[NO_ELIGIBLE_MENTOR].format(partner=singular)
+        return UnpairedMentor(mentor_id, NO_ELIGIBLE_MENTEE, detail)
+    if with_room == 0:
+        detail = words[CAPACITY_EXHAUSTED].format(count=eligible, partners=plural)
+        return UnpairedMentor(mentor_id, CAPACITY_EXHAUSTED, detail)
+    detail = words[NOT_WORTH_PAIRING].format(count=with_room, partners=plural)
+    return UnpairedMentor(mentor_id, NOT_WORTH_PAIRING, detail)
 
 
 def _solve_pool(
@@ -493,17 +630,20 @@ def _solve_pool(
     objective: str,
     rules: ProgramRules,
     lang: str,
+    watch: Stopwatch,
 ) -> CohortAssignment:
     pairs = cohort.pairs
-    partner = pair_within_pool(
-        len(roster), pairs.mentor_idx, pairs.mentee_idx, pairs.score, objective=objective
-    )
+    with watch.phase(SOLVE):
+        partner = pair_within_pool(
+            len(roster), pairs.mentor_idx, pairs.mentee_idx, pairs.score, objective=objective
+        )
     everyone = np.arange(len(roster))
     first = np.flatnonzero((partner != UNPAIRED) & (partner > everyone))
     mentors, mentees = oriented(roster, first, partner[first])
-    matched = score_and_explain_pairs(
-        roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang
-    )
+    with watch.phase(SCORING):
+        matched = score_and_explain_pairs(
+            roster, scorer, mentors, mentees, mode=F.MUTUAL, rules=rules, lang=lang
+        )
     ends = np.concatenate([pairs.mentor_idx, pairs.mentee_idx])
     others = np.concatenate([pairs.mentee_idx, pairs.mentor_idx])
     eligible = np.bincount(ends, minlength=len(roster))

@@ -10,7 +10,14 @@ import numpy as np
 
 from recomentor import fields as F
 from recomentor.errors import PairConflict
-from recomentor.matching.rules import NO_RULES, RULE_PREFIX, ProgramRules, failed_requirement
+from recomentor.matching.rules import (
+    NO_RULES,
+    RULE_PREFIX,
+    ProgramRules,
+    declared_capacity,
+    failed_requirement,
+    has_filters,
+)
 from recomentor.ranking.candidates import REASONS, pair_exclusion_codes
 from recomentor.ranking.capacity import MENTORS_PER_MENTEE, PairingState, room_left
 from recomentor.ranking.roster import Roster
@@ -29,12 +36,16 @@ def find_conflicts(
     *,
     mode: str,
     min_gap: float,
+    max_gap: float | None = None,
+    max_mentors: int = MENTORS_PER_MENTEE,
     rules: ProgramRules = NO_RULES,
 ) -> list[PairConflict]:
     """Every (mentor_id, mentee_id) of `pairs` that cannot be formed on top of `state`.
 
-    Capacity is judged for the pairs together: a mentor with one free slot and two new
-    mentees conflicts on both pairs, since which one to keep is a person's decision.
+    Capacity is judged for the pairs together, on both sides: a mentor with one free slot
+    and two new mentees conflicts on both pairs, and so does a mentee with one mentor left
+    to take (of `max_mentors`) and two new mentors, since which one to keep is a person's
+    decision. A pair named twice conflicts as already paired.
     """
     reason: dict[tuple[str, str], str] = {}
     known = []
@@ -53,22 +64,23 @@ def find_conflicts(
         mentee,
         mode,
         min_gap=min_gap,
+        max_gap=max_gap,
         paired_pairs=state.formed,
         exclude_pairs=rules.exclude_pairs,
         capacity_left=unlimited,
     )
     failed = (
         failed_requirement(rules, roster, mentor, mentee)
-        if rules.require
+        if has_filters(rules)
         else np.full(mentor.shape, -1)
     )
     for row, pair in enumerate(known):
         if codes[row]:
             reason[pair] = REASONS[int(codes[row]) - 1]
         elif failed[row] >= 0:
-            reason[pair] = RULE_PREFIX + rules.require[int(failed[row])]
+            reason[pair] = RULE_PREFIX + rules.filter_names[int(failed[row])]
     fine = [pair for pair in known if pair not in reason]
-    reason.update(_capacity_conflicts(roster, state, fine, mode))
+    reason.update(_capacity_conflicts(roster, state, fine, mode, max_mentors, rules))
     return [
         PairConflict(mentor_id, mentee_id, reason[(mentor_id, mentee_id)])
         for mentor_id, mentee_id in sorted(reason)
@@ -76,9 +88,20 @@ def find_conflicts(
 
 
 def _capacity_conflicts(
-    roster: Roster, state: PairingState, pairs: list[tuple[str, str]], mode: str
+    roster: Roster,
+    state: PairingState,
+    pairs: list[tuple[str, str]],
+    mode: str,
+    max_mentors: int,
+    rules: ProgramRules,
 ) -> dict[tuple[str, str], str]:
-    room = room_left(roster, state, mode)
+    room = room_left(
+        roster,
+        state,
+        mode,
+        capacity=declared_capacity(roster, rules),
+        mentors_per_mentee=max_mentors,
+    )
     out: dict[tuple[str, str], str] = {}
     if mode == F.MUTUAL:
         # Each person joins one pair at a time, whichever side the pair names them on.
@@ -93,9 +116,6 @@ def _capacity_conflicts(
     for mentor_id, mentee_id in pairs:
         if demand[mentor_id] > room.mentor_slots[roster.index[mentor_id]]:
             out[(mentor_id, mentee_id)] = MENTOR_AT_CAPACITY
-        elif (
-            room.mentee_taken[roster.index[mentee_id]]
-            or mentors_wanted[mentee_id] > MENTORS_PER_MENTEE
-        ):
+        elif mentors_wanted[mentee_id] > room.mentee_slots[roster.index[mentee_id]]:
             out[(mentor_id, mentee_id)] = MENTEE_HAS_MENTOR
     return out

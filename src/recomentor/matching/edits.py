@@ -36,12 +36,17 @@ from recomentor.matching.cohort import (
     removed_by_hr,
     solve_cohort,
 )
-from recomentor.matching.eligibility import DraftTerms, judge_mentor, pair_sides, place_of
+from recomentor.matching.eligibility import (
+    DraftTerms,
+    judge_mentor,
+    pair_sides,
+    place_of,
+    require_editable,
+)
 from recomentor.matching.rules import Exclusion, ProgramRules
 from recomentor.matching.service import (
     Matching,
     get_matching,
-    require_draft,
     stored_pair,
     stored_reason,
 )
@@ -71,7 +76,7 @@ from recomentor.store.pairings import pairing_rows
 def _editing(store: Store, matching_id: str) -> Iterator[tuple[Session, StoredMatching]]:
     with store.session() as session:
         stored = lock_matching(session, matching_id)
-        require_draft(stored, "edited")
+        require_editable(stored)
         yield session, stored
 
 
@@ -96,15 +101,32 @@ def _save_loads(
     *,
     mentees_already_paired: int | None = None,
 ) -> None:
-    """Mentor loads counted again from the pairs as they are now; `capacity` by mentor."""
+    """Loads of both sides counted again from the pairs as they are now (`capacity` by
+    mentor), and the unpaired mentors with them: one who lost their last mentee to an edit
+    is unpaired as removed by HR, one who got a mentee is no longer listed."""
     assigned: Counter[str] = Counter()
+    mentors_of: Counter[str] = Counter()
     for mentor_id, mentee_id in pair_keys(session, stored.row.id):
         assigned[mentor_id] += 1
+        mentors_of[mentee_id] += 1
         if stored.row.mode == F.MUTUAL:
             assigned[mentee_id] += 1
     mentors = [*capacity, *(mentor for mentor in assigned if mentor not in capacity)]
     params = dict(stored.row.params or {})
     params["mentor_load"] = [[m, assigned[m], capacity.get(m, 0)] for m in mentors]
+    if stored.row.mode != F.MUTUAL and "mentee_load" in params:
+        params["mentee_load"] = [
+            [mentee_id, mentors_of[mentee_id], room] for mentee_id, _, room in params["mentee_load"]
+        ]
+        lang = DraftTerms.of(stored).lang
+        unpaired = {entry[0]: entry for entry in params.get("unpaired_mentors", [])}
+        for mentor_id in mentors:
+            if assigned[mentor_id]:
+                unpaired.pop(mentor_id, None)
+            elif mentor_id not in unpaired:
+                removed = removed_by_hr(mentor_id, lang)
+                unpaired[mentor_id] = [mentor_id, removed.reason, removed.detail]
+        params["unpaired_mentors"] = list(unpaired.values())
     if mentees_already_paired is not None:
         params["mentees_already_paired"] = mentees_already_paired
     set_params(session, stored.row.id, params)
@@ -255,6 +277,7 @@ def rematch_draft(store: Store, roster: Roster, scorer: Scorer, matching_id: str
             mode=terms.mode,
             rules=rules,
             min_gap=terms.min_gap,
+            max_gap=terms.max_gap,
             pairings=PairingState.of(pairing_rows(session)),
             kept=kept,
         )

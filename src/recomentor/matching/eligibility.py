@@ -16,10 +16,10 @@ from recomentor.matching.cohort import (
     score_and_explain_pairs,
     score_pairs,
 )
-from recomentor.matching.rules import RULE_PREFIX, ProgramRules, failed_requirement
+from recomentor.matching.rules import RULE_PREFIX, ProgramRules, failed_requirement, has_filters
 from recomentor.matching.service import require_draft
 from recomentor.ranking.candidates import AT_CAPACITY, ELIGIBLE, REASONS, pair_exclusion_codes
-from recomentor.ranking.capacity import PairingState, room_left
+from recomentor.ranking.capacity import MENTORS_PER_MENTEE, PairingState, room_left
 from recomentor.ranking.explain import Explanation
 from recomentor.ranking.labels import MatchLabel
 from recomentor.ranking.rank import ModelRef, describe_scorer
@@ -42,6 +42,8 @@ class DraftTerms:
     rules: ProgramRules
     lang: str
     model: ModelRef
+    max_gap: float | None = None
+    max_mentors: int = MENTORS_PER_MENTEE
 
     @classmethod
     def of(cls, stored: StoredMatching) -> DraftTerms:
@@ -50,6 +52,8 @@ class DraftTerms:
             matching_id=stored.row.id,
             mode=stored.row.mode,
             min_gap=float(params.get("min_gap", 0.0)),
+            max_gap=params.get("max_gap"),
+            max_mentors=int(params.get("max_mentors", MENTORS_PER_MENTEE)),
             rules=ProgramRules.from_dict(params.get("rules", {})),
             lang=str(params.get("lang", "en")),
             model=msgspec.convert(params.get("model", {}), ModelRef),
@@ -59,7 +63,7 @@ class DraftTerms:
         """The scorer of this draft's pairs. ConflictError when the scorer in use now is another
         model than the one the draft was made with: their scores would not add up to one total.
         """
-        chosen = scorer_for(scorer, self.mode)
+        chosen = scorer_for(scorer, self.mode, weights=dict(self.rules.weights))
         now = describe_scorer(chosen)
         if now != self.model:
             raise ConflictError(
@@ -208,19 +212,20 @@ def check_mentors(
         mentee_idx,
         terms.mode,
         min_gap=terms.min_gap,
+        max_gap=terms.max_gap,
         paired_pairs=state.formed,
         exclude_pairs=terms.rules.exclude_pairs,
         capacity_left=room.mentor_slots - in_draft,
     ).astype(np.int64)
     rules = terms.rules
-    if rules.require:
+    if has_filters(rules):
         failed = failed_requirement(rules, roster, mentors, mentee_idx)
         ruled_out = (codes == ELIGIBLE) & (failed >= 0)
         codes[ruled_out] = len(REASONS) + 1 + failed[ruled_out]
     return Check(
         mentors=mentors,
         codes=codes,
-        reason_names=(*REASONS, *(RULE_PREFIX + name for name in rules.require)),
+        reason_names=(*REASONS, *(RULE_PREFIX + name for name in rules.filter_names)),
         capacity=capacity,
         active=capacity - room.mentor_slots,
         in_draft=in_draft,
@@ -242,8 +247,20 @@ def _read_draft(store: Store, matching_id: str) -> tuple[StoredMatching, Pairing
     with store.session() as session:
         stored = read_matching(session, matching_id)
         state = PairingState.of(pairing_rows(session))
-    require_draft(stored, "edited")
+    require_editable(stored)
     return stored, state
+
+
+def require_editable(stored: StoredMatching) -> None:
+    """ConflictError unless the matching is a draft with one mentor per mentee: its edits
+    name a mentee's pair, and a mentee with several mentors has several."""
+    require_draft(stored, "edited")
+    per_mentee = int((stored.row.params or {}).get("max_mentors", MENTORS_PER_MENTEE))
+    if per_mentee > MENTORS_PER_MENTEE:
+        raise ConflictError(
+            f"matching {stored.row.id} gives a mentee up to {per_mentee} mentors; pairs are "
+            "edited one mentor per mentee only: approve or discard it, or match again"
+        )
 
 
 def replacement_candidates(

@@ -1,21 +1,34 @@
-"""Program rules from a TOML file: must-filters, weighted bonuses and penalties, exclusions."""
+"""Program rules from a TOML file: settings of the round, must-filters and exclusions by
+condition, weighted bonuses and penalties, base weights of the heuristic, excluded pairs."""
 
 from __future__ import annotations
 
 import math
-import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 
+from recomentor import fields as F
 from recomentor.errors import InvalidInputError
+from recomentor.matching.conditions import (
+    DIFFERENCE,
+    SIDES,
+    TESTS,
+    Condition,
+    When,
+    check_condition,
+    condition_holds,
+)
 from recomentor.nesting import loads_toml
 from recomentor.ranking import features as feature
+from recomentor.ranking.explain import RULE_PREFIX
 from recomentor.ranking.features import PairFeatures
 from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers.heuristic import HEURISTIC_WEIGHTS
+from recomentor.toml_lines import line_of, locate
 
 DIFFERENT_DEPARTMENT: Final = "different_department"
 SAME_DEPARTMENT: Final = "same_department"
@@ -40,22 +53,55 @@ _FEATURE_OF: Final = {
     **{name: (name, False) for name in feature.FEATURE_NAMES if name != feature.CROSS_DEPARTMENT},
 }
 CRITERIA: Final = tuple(_FEATURE_OF)
-# A bonus beyond the whole score range would let one rule override every match signal.
+# The web form's weights stay within the heuristic's score range; a rules file may go beyond
+# (a program scored by its own rules sets the heuristic's [weights] to 0).
 MAX_WEIGHT: Final = 1.0
-RULE_PREFIX: Final = "rule:"
-_TOP_LEVEL: Final = ("name", "description", "require", "bonus", "exclude")
+# Years of seniority gap, as the API's min_gap; capacities, as a survey's max_mentees answer.
+MAX_GAP_YEARS: Final = 70.0
+MAX_CAPACITY: Final = 50
+_SETTINGS: Final = ("mode", "min_gap", "max_gap", "max_mentees", "max_mentors")
+_TOP_LEVEL: Final = (
+    "name",
+    "description",
+    *_SETTINGS,
+    "weights",
+    "require",
+    "must",
+    "never",
+    "bonus",
+    "exclude",
+)
+_CONDITION_KEYS: Final = ("field", "mentor_field", "mentee_field", "test", "min", "max", "when")
 
 
 @dataclass(frozen=True)
 class Bonus:
-    """`weight` x the criterion's value added to a pair's score (a penalty when negative)."""
+    """`weight` added to a pair's score (a penalty when negative): x the criterion's value
+    for a built-in criterion, or when `condition` holds."""
 
-    criterion: str
+    criterion: str | None
     weight: float
+    condition: Condition | None = None
+    name: str = ""  # the explanation's word for it; defaults to the criterion or condition
 
     @property
     def factor_name(self) -> str:
-        return RULE_PREFIX + self.criterion
+        if self.name:
+            return RULE_PREFIX + self.name
+        if self.condition is not None:
+            return RULE_PREFIX + self.condition.describe()
+        return RULE_PREFIX + str(self.criterion)
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.condition is None:
+            return {"criterion": self.criterion, "weight": self.weight}
+        return {
+            "name": self.name,
+            # How pages name it without rebuilding the rules (from_dict ignores it).
+            "label": self.factor_name.removeprefix(RULE_PREFIX),
+            "weight": self.weight,
+            **_condition_dict(self.condition),
+        }
 
 
 @dataclass(frozen=True)
@@ -73,6 +119,18 @@ class ProgramRules:
     require: tuple[str, ...] = ()
     bonuses: tuple[Bonus, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
+    musts: tuple[Condition, ...] = ()
+    nevers: tuple[Condition, ...] = ()
+    # The round's settings when the rules give them; the CLI's and the API's options win.
+    mode: str | None = None
+    min_gap: float | None = None
+    max_gap: float | None = None
+    max_mentees: int | None = None
+    max_mentors: int | None = None
+    # Base weights of the heuristic (feature -> weight), the others keeping theirs.
+    weights: tuple[tuple[str, float], ...] = ()
+    # The file the rules came from, for errors found once the roster is known.
+    source: str = field(default="rules", compare=False)
 
     @property
     def exclude_pairs(self) -> list[tuple[str, str]]:
@@ -82,11 +140,36 @@ class ProgramRules:
     def factor_names(self) -> tuple[str, ...]:
         return tuple(bonus.factor_name for bonus in self.bonuses)
 
+    @property
+    def filter_names(self) -> tuple[str, ...]:
+        """Every must-filter as a reason names it: criteria, then [[must]], then [[never]]."""
+        return (
+            *self.require,
+            *(must.describe() for must in self.musts),
+            *(f"not {never.describe()}" for never in self.nevers),
+        )
+
+    @property
+    def tested_fields(self) -> tuple[str, ...]:
+        """Every field or attribute the conditions read, in the order the rules name them."""
+        named = (name for condition in self.conditions for name in condition.fields)
+        return tuple(dict.fromkeys(named))
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        bonus_conditions = (b.condition for b in self.bonuses if b.condition is not None)
+        return (*self.musts, *self.nevers, *bonus_conditions)
+
     def to_dict(self) -> dict[str, Any]:
+        settings = {name: getattr(self, name) for name in _SETTINGS}
         return {
             "name": self.name,
+            **{name: value for name, value in settings.items() if value is not None},
+            "weights": dict(self.weights),
             "require": list(self.require),
-            "bonus": [{"criterion": b.criterion, "weight": b.weight} for b in self.bonuses],
+            "must": [_condition_dict(c) for c in self.musts],
+            "never": [_condition_dict(c) for c in self.nevers],
+            "bonus": [b.to_dict() for b in self.bonuses],
             "exclude": [
                 {"mentor_id": e.mentor_id, "mentee_id": e.mentee_id} for e in self.exclusions
             ],
@@ -98,13 +181,66 @@ class ProgramRules:
         return cls(
             name=str(data.get("name", "")),
             require=tuple(data.get("require", ())),
-            bonuses=tuple(
-                Bonus(str(b["criterion"]), float(b["weight"])) for b in data.get("bonus", ())
-            ),
+            bonuses=tuple(_bonus_of(b) for b in data.get("bonus", ())),
             exclusions=tuple(
                 Exclusion(str(e["mentor_id"]), str(e["mentee_id"])) for e in data.get("exclude", ())
             ),
+            musts=tuple(_condition_of(c) for c in data.get("must", ())),
+            nevers=tuple(_condition_of(c) for c in data.get("never", ())),
+            mode=data.get("mode"),
+            min_gap=data.get("min_gap"),
+            max_gap=data.get("max_gap"),
+            max_mentees=data.get("max_mentees"),
+            max_mentors=data.get("max_mentors"),
+            weights=tuple((str(k), float(v)) for k, v in data.get("weights", {}).items()),
         )
+
+
+def _condition_dict(condition: Condition) -> dict[str, Any]:
+    return {
+        "mentor_field": condition.mentor_field,
+        "mentee_field": condition.mentee_field,
+        "test": condition.test,
+        "min": condition.min,
+        "max": condition.max,
+        "when": [
+            {"side": w.side, "field": w.field, "values": list(w.values)} for w in condition.when
+        ],
+    }
+
+
+def _condition_of(data: dict[str, Any]) -> Condition:
+    return Condition(
+        mentor_field=str(data["mentor_field"]),
+        mentee_field=str(data["mentee_field"]),
+        test=str(data["test"]),
+        min=data.get("min"),
+        max=data.get("max"),
+        when=tuple(
+            When(str(w["side"]), str(w["field"]), tuple(w["values"])) for w in data.get("when", ())
+        ),
+    )
+
+
+def _bonus_of(data: dict[str, Any]) -> Bonus:
+    if "criterion" in data:
+        return Bonus(str(data["criterion"]), float(data["weight"]))
+    return Bonus(None, float(data["weight"]), _condition_of(data), str(data.get("name", "")))
+
+
+def declared_capacity(roster: Roster, rules: ProgramRules) -> np.ndarray:
+    """Mentees each mentor may take: their own answer, capped by the program's max_mentees."""
+    if rules.max_mentees is None:
+        return roster.max_mentees
+    return np.minimum(roster.max_mentees, rules.max_mentees)
+
+
+def check_rules_fields(rules: ProgramRules, roster: Roster) -> None:
+    """InvalidInputError naming the rules file's line when a condition names a field or
+    attribute the roster does not have, or tests it in a way its type does not allow."""
+    for condition in rules.conditions:
+        where = f"{rules.source}, line {condition.line}" if condition.line else rules.source
+        check_condition(roster, condition, where)
 
 
 def _roster_filter(
@@ -129,13 +265,21 @@ def _roster_filter(
 def failed_requirement(
     rules: ProgramRules, roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray
 ) -> np.ndarray:
-    """Per pair: -1 when every must-filter holds, else the index in `rules.require` of the first
-    one that fails."""
-    failed = np.full(np.shape(mentor_idx), -1, dtype=np.int8)
-    for position, criterion in enumerate(rules.require):
-        failing = ~_roster_filter(roster, mentor_idx, mentee_idx, criterion)
+    """Per pair: -1 when every must-filter holds, else the index in `rules.filter_names` of
+    the first one that fails."""
+    failed = np.full(np.shape(mentor_idx), -1, dtype=np.int16)
+    failing_masks = [
+        *(~_roster_filter(roster, mentor_idx, mentee_idx, c) for c in rules.require),
+        *(~condition_holds(roster, c, mentor_idx, mentee_idx) for c in rules.musts),
+        *(condition_holds(roster, c, mentor_idx, mentee_idx) for c in rules.nevers),
+    ]
+    for position, failing in enumerate(failing_masks):
         failed[(failed < 0) & failing] = position
     return failed
+
+
+def has_filters(rules: ProgramRules) -> bool:
+    return bool(rules.require or rules.musts or rules.nevers)
 
 
 def criterion_values(features: PairFeatures, criterion: str) -> np.ndarray:
@@ -145,39 +289,23 @@ def criterion_values(features: PairFeatures, criterion: str) -> np.ndarray:
     return 1.0 - values if negated else values
 
 
-def rule_contributions(rules: ProgramRules, features: PairFeatures) -> np.ndarray:
-    """(pairs, bonuses): what each bonus adds to each pair's score."""
+def bonus_values(rules: ProgramRules, roster: Roster, features: PairFeatures) -> np.ndarray:
+    """(pairs, bonuses): each bonus's criterion value, or 1/0 as its condition holds."""
     out = np.zeros((features.matrix.shape[0], len(rules.bonuses)))
     for column, bonus in enumerate(rules.bonuses):
-        out[:, column] = bonus.weight * criterion_values(features, bonus.criterion)
+        if bonus.condition is not None:
+            out[:, column] = condition_holds(
+                roster, bonus.condition, features.mentor_idx, features.mentee_idx
+            )
+        else:
+            out[:, column] = criterion_values(features, str(bonus.criterion))
     return out
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_\-\"' ]+?)\s*\]\]?")
-
-
-def _line_of(text: str, table: str | None, index: int, key: str | None) -> int | None:
-    """Line (1-based) of `key` in the `index`-th `[table]`/`[[table]]`, or of that header."""
-    occurrence = -1
-    current: str | None = None
-    key_pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=") if key else None
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            current = header.group(1).strip("\"' ")
-            if current == table:
-                occurrence += 1
-                if key is None and occurrence == index:
-                    return number
-            continue
-        in_place = current == table and occurrence == index
-        if (
-            key_pattern
-            and key_pattern.match(line)
-            and (in_place or (table is None and current is None))
-        ):
-            return number
-    return None
+def rule_contributions(rules: ProgramRules, roster: Roster, features: PairFeatures) -> np.ndarray:
+    """(pairs, bonuses): what each bonus adds to each pair's score."""
+    weights = np.array([bonus.weight for bonus in rules.bonuses], dtype=np.float64)
+    return bonus_values(rules, roster, features) * weights
 
 
 class _Reader:
@@ -190,11 +318,7 @@ class _Reader:
     def fail(
         self, problem: str, table: str | None = None, index: int = 0, key: str | None = None
     ) -> InvalidInputError:
-        line = _line_of(self.text, table, index, key)
-        if line is None and key is not None:
-            line = _line_of(self.text, table, index, None) or _line_of(self.text, None, 0, key)
-        where = f", line {line}" if line is not None else ""
-        return InvalidInputError(f"{self.source}{where}: {problem}")
+        return InvalidInputError(f"{self.source}{locate(self.text, table, index, key)}: {problem}")
 
     def require(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, dict):
@@ -213,18 +337,167 @@ class _Reader:
                 chosen.append(criterion)
         return tuple(chosen)
 
-    def bonuses(self, value: Any) -> tuple[Bonus, ...]:
-        if not isinstance(value, list):
-            raise self.fail("bonus must be an array of tables ([[bonus]])", key="bonus")
+    def settings(self, document: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        mode = document.get("mode")
+        if mode is not None and mode not in F.MODES:
+            raise self.fail(f"mode must be one of {', '.join(F.MODES)}", key="mode")
+        out["mode"] = mode
+        for name in ("min_gap", "max_gap"):
+            gap = document.get(name)
+            if gap is not None and (
+                not _is_number(gap) or not math.isfinite(gap) or not 0 <= gap <= MAX_GAP_YEARS
+            ):
+                raise self.fail(f"{name} must be a number of years from 0 to 70", key=name)
+            out[name] = None if gap is None else float(gap)
+        low, high = out["min_gap"], out["max_gap"]
+        if low is not None and high is not None and high < low:
+            raise self.fail("max_gap must not be below min_gap", key="max_gap")
+        for name in ("max_mentees", "max_mentors"):
+            count = document.get(name)
+            if count is not None and (
+                isinstance(count, bool)
+                or not isinstance(count, int)
+                or not 1 <= count <= MAX_CAPACITY
+            ):
+                raise self.fail(f"{name} must be a whole number from 1 to {MAX_CAPACITY}", key=name)
+            out[name] = count
+        return out
+
+    def weights(self, value: Any) -> tuple[tuple[str, float], ...]:
+        if not isinstance(value, dict):
+            raise self.fail("[weights] must be a table of feature = weight", key="weights")
         out = []
+        for name, weight in value.items():
+            if name not in HEURISTIC_WEIGHTS:
+                raise self.fail(
+                    f"unknown weight {name!r}; the heuristic's factors are "
+                    f"{', '.join(HEURISTIC_WEIGHTS)}",
+                    "weights",
+                    key=name,
+                )
+            if not _is_number(weight) or not math.isfinite(weight) or weight < 0:
+                raise self.fail(f"{name} must be a number, 0 or more", "weights", key=name)
+            out.append((name, float(weight)))
+        return tuple(out)
+
+    def _entries(self, value: Any, table: str) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            raise self.fail(f"{table} must be an array of tables ([[{table}]])", key=table)
         for index, entry in enumerate(value):
             if not isinstance(entry, dict):
-                raise self.fail("each [[bonus]] must be a table", "bonus", index)
-            unknown = set(entry) - {"criterion", "weight"}
+                raise self.fail(f"each [[{table}]] must be a table", table, index)
+        return value
+
+    def conditions(self, value: Any, table: str) -> tuple[Condition, ...]:
+        out = []
+        for index, entry in enumerate(self._entries(value, table)):
+            unknown = sorted(set(entry) - set(_CONDITION_KEYS))
             if unknown:
-                key = sorted(unknown)[0]
-                raise self.fail(f"unknown key {key!r} in [[bonus]]", "bonus", index, key)
-            criterion = entry.get("criterion")
+                raise self.fail(
+                    f"unknown key {unknown[0]!r} in [[{table}]]", table, index, unknown[0]
+                )
+            out.append(self.condition(entry, table, index))
+        return tuple(out)
+
+    def condition(self, entry: dict[str, Any], table: str, index: int) -> Condition:
+        both = entry.get("field")
+        mentor_field = entry.get("mentor_field", both)
+        mentee_field = entry.get("mentee_field", both)
+        if both is not None and ("mentor_field" in entry or "mentee_field" in entry):
+            raise self.fail(
+                f"[[{table}]] gives field and mentor_field/mentee_field; use one or the other",
+                table,
+                index,
+                "field",
+            )
+        for key, name in (("mentor_field", mentor_field), ("mentee_field", mentee_field)):
+            if not isinstance(name, str) or not name.strip():
+                raise self.fail(
+                    f"[[{table}]] needs field (both sides) or mentor_field and mentee_field",
+                    table,
+                    index,
+                    key if key in entry else "field",
+                )
+        test = entry.get("test")
+        if test not in TESTS:
+            raise self.fail(
+                f"test must be one of {', '.join(TESTS)}, got {test!r}", table, index, "test"
+            )
+        bounds: dict[str, float | None] = {}
+        for key in ("min", "max"):
+            bound = entry.get(key)
+            if bound is not None and test != DIFFERENCE:
+                raise self.fail(f'{key} is for test = "difference" only', table, index, key)
+            if bound is not None and (not _is_number(bound) or not math.isfinite(bound)):
+                raise self.fail(f"{key} must be a number", table, index, key)
+            bounds[key] = None if bound is None else float(bound)
+        low, high = bounds["min"], bounds["max"]
+        if test == DIFFERENCE and low is None and high is None:
+            raise self.fail("a difference needs min, max or both", table, index, "test")
+        if low is not None and high is not None and high < low:
+            raise self.fail("max must not be below min", table, index, "max")
+        return Condition(
+            mentor_field=str(mentor_field).strip(),
+            mentee_field=str(mentee_field).strip(),
+            test=str(test),
+            min=low,
+            max=high,
+            when=self.when(entry.get("when", {}), table, index),
+            line=line_of(self.text, table, index),
+        )
+
+    def when(self, value: Any, table: str, index: int) -> tuple[When, ...]:
+        if not isinstance(value, dict):
+            raise self.fail(
+                f"[{table}.when] must be a table of mentor.FIELD / mentee.FIELD = answer(s)",
+                table,
+                index,
+                "when",
+            )
+        out = []
+        for side, conditions in value.items():
+            if side not in SIDES or not isinstance(conditions, dict):
+                raise self.fail(
+                    f"[{table}.when] keys are mentor.FIELD or mentee.FIELD, got {side!r}",
+                    table,
+                    index,
+                    side,
+                )
+            for name, answers in conditions.items():
+                listed = answers if isinstance(answers, list) else [answers]
+                if not listed or not all(isinstance(a, str) or _is_number(a) for a in listed):
+                    raise self.fail(
+                        f"{side}.{name} must be an answer or a list of answers",
+                        table,
+                        index,
+                        f"{side}.{name}",
+                    )
+                values = tuple(a if isinstance(a, str) else float(a) for a in listed)
+                out.append(When(side, name, values))
+        return tuple(out)
+
+    def bonuses(self, value: Any) -> tuple[Bonus, ...]:
+        out = []
+        for index, entry in enumerate(self._entries(value, "bonus")):
+            out.append(self.bonus(entry, index))
+        return tuple(out)
+
+    def bonus(self, entry: dict[str, Any], index: int) -> Bonus:
+        weight: Any = entry.get("weight")
+        if not _is_number(weight) or not math.isfinite(weight):
+            raise self.fail("weight must be a number", "bonus", index, "weight")
+        if "criterion" in entry:
+            unknown = sorted(set(entry) - {"criterion", "weight", "name"})
+            if unknown:
+                raise self.fail(
+                    f"unknown key {unknown[0]!r} in [[bonus]] (a criterion bonus takes "
+                    "criterion, weight and name)",
+                    "bonus",
+                    index,
+                    unknown[0],
+                )
+            criterion = entry["criterion"]
             if criterion not in CRITERIA:
                 raise self.fail(
                     f"unknown criterion {criterion!r}; use one of {', '.join(CRITERIA)}",
@@ -232,26 +505,22 @@ class _Reader:
                     index,
                     "criterion",
                 )
-            weight = entry.get("weight")
-            if isinstance(weight, bool) or not isinstance(weight, int | float):
-                raise self.fail("weight must be a number", "bonus", index, "weight")
-            if not math.isfinite(weight) or abs(weight) > MAX_WEIGHT:
-                raise self.fail(
-                    f"weight must lie between -{MAX_WEIGHT:g} and {MAX_WEIGHT:g}, got {weight}",
-                    "bonus",
-                    index,
-                    "weight",
-                )
-            out.append(Bonus(criterion=criterion, weight=float(weight)))
-        return tuple(out)
+            return Bonus(criterion=criterion, weight=float(weight), name=self.name(entry, index))
+        unknown = sorted(set(entry) - {*_CONDITION_KEYS, "weight", "name"})
+        if unknown:
+            raise self.fail(f"unknown key {unknown[0]!r} in [[bonus]]", "bonus", index, unknown[0])
+        condition = self.condition(entry, "bonus", index)
+        return Bonus(None, float(weight), condition, self.name(entry, index))
+
+    def name(self, entry: dict[str, Any], index: int) -> str:
+        name = entry.get("name", "")
+        if not isinstance(name, str) or len(name) > 120:
+            raise self.fail("name must be a text of at most 120 characters", "bonus", index, "name")
+        return name.strip()
 
     def exclusions(self, value: Any) -> tuple[Exclusion, ...]:
-        if not isinstance(value, list):
-            raise self.fail("exclude must be an array of tables ([[exclude]])", key="exclude")
         out = []
-        for index, entry in enumerate(value):
-            if not isinstance(entry, dict):
-                raise self.fail("each [[exclude]] must be a table", "exclude", index)
+        for index, entry in enumerate(self._entries(value, "exclude")):
             unknown = set(entry) - {"mentor_id", "mentee_id", "reason"}
             if unknown:
                 key = sorted(unknown)[0]
@@ -262,9 +531,13 @@ class _Reader:
                 if not isinstance(person, str) or not person.strip():
                     raise self.fail(f"{key} must be a participant id", "exclude", index, key)
                 ids.append(person.strip())
-            line = _line_of(self.text, "exclude", index, None)
+            line = line_of(self.text, "exclude", index, None)
             out.append(Exclusion(mentor_id=ids[0], mentee_id=ids[1], line=line))
         return tuple(out)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def parse_rules(text: str, *, source: str = "rules") -> ProgramRules:
@@ -286,6 +559,11 @@ def parse_rules(text: str, *, source: str = "rules") -> ProgramRules:
         require=reader.require(document.get("require", {})),
         bonuses=reader.bonuses(document.get("bonus", [])),
         exclusions=reader.exclusions(document.get("exclude", [])),
+        musts=reader.conditions(document.get("must", []), "must"),
+        nevers=reader.conditions(document.get("never", []), "never"),
+        weights=reader.weights(document.get("weights", {})),
+        source=source,
+        **reader.settings(document),
     )
 
 

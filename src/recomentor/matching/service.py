@@ -14,20 +14,23 @@ from recomentor.errors import ConflictError, InvalidInputError, PairsConflictErr
 from recomentor.matching.cohort import (
     CohortAssignment,
     MatchedPair,
+    MenteeLoad,
     MentorLoad,
     UnpairedMentee,
+    UnpairedMentor,
     build_cohort,
     solve_cohort,
 )
 from recomentor.matching.conflicts import find_conflicts
 from recomentor.matching.rules import NO_RULES, ProgramRules
 from recomentor.matching.solver import PARTICIPATION
-from recomentor.ranking.capacity import PairingState, read_pairing_state
+from recomentor.ranking.capacity import MENTORS_PER_MENTEE, PairingState, read_pairing_state
 from recomentor.ranking.explain import Explanation
 from recomentor.ranking.labels import match_label
 from recomentor.ranking.rank import ModelRef, describe_scorer
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_for
+from recomentor.stopwatch import SCORING, WRITE, Stopwatch
 from recomentor.store import Store
 from recomentor.store.matchings import (
     APPROVED,
@@ -64,6 +67,8 @@ class MatchingHead(msgspec.Struct, frozen=True, kw_only=True):
     objective: str
     model: ModelRef
     min_gap: float
+    max_gap: float | None  # years; null when the gap had no upper bound
+    max_mentors: int  # mentors one mentee may get in this round
     # Mentees left out of the round because an active pairing already gives them a mentor.
     mentees_already_paired: int
     rules: dict[str, Any]
@@ -81,6 +86,10 @@ class Matching(MatchingHead, frozen=True, kw_only=True):
     pairs: list[MatchedPair]
     unpaired: list[UnpairedMentee]
     mentor_load: list[MentorLoad]
+    # The mentees' side (reverse and classic rounds): mentors each got of those they could
+    # take, and the mentors who got no mentee, with why.
+    mentee_load: list[MenteeLoad]
+    unpaired_mentors: list[UnpairedMentor]
 
 
 class MatchingExcerpt(MatchingHead, frozen=True, kw_only=True):
@@ -99,6 +108,11 @@ class MatchingExcerpt(MatchingHead, frozen=True, kw_only=True):
     unpaired: list[UnpairedMentee]
     loads_start: int
     mentor_load: list[MentorLoad]
+    # The mentees' side, read with the mentor loads (empty when those were not asked for):
+    # the same page of the mentees' loads, and the first mentors without a mentee.
+    mentee_load: list[MenteeLoad] = msgspec.field(default_factory=list)
+    unpaired_mentors: list[UnpairedMentor] = msgspec.field(default_factory=list)
+    unpaired_mentor_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,17 +127,69 @@ class Window:
         return (min(max(self.number, 1), last) - 1) * self.size
 
 
+@dataclass(frozen=True)
+class RoundTerms:
+    """The settings of one round: what the CLI or the API asked, else the program rules',
+    else the defaults."""
+
+    mode: str
+    min_gap: float
+    max_gap: float | None
+    max_mentors: int
+
+    @classmethod
+    def of(
+        cls,
+        rules: ProgramRules,
+        *,
+        mode: str | None,
+        min_gap: float | None,
+        max_gap: float | None,
+        max_mentors: int | None,
+        default_min_gap: float,
+    ) -> RoundTerms:
+        chosen_min = _first(min_gap, rules.min_gap, default_min_gap)
+        chosen_max = _first(max_gap, rules.max_gap)
+        if chosen_max is not None and chosen_max < chosen_min:
+            raise InvalidInputError(
+                f"max_gap ({chosen_max:g}) must not be below min_gap ({chosen_min:g})"
+            )
+        chosen_mode = _first(mode, rules.mode, F.REVERSE)
+        # A mutual pair has no mentee side: each person joins one pair.
+        per_mentee = 1 if chosen_mode == F.MUTUAL else _first(max_mentors, rules.max_mentors, 1)
+        return cls(
+            mode=chosen_mode,
+            min_gap=float(chosen_min),
+            max_gap=None if chosen_max is None else float(chosen_max),
+            max_mentors=int(per_mentee),
+        )
+
+
+def _first(*values: Any) -> Any:
+    return next((value for value in values if value is not None), None)
+
+
 def _params(
-    assignment: CohortAssignment, scorer: Scorer, rules: ProgramRules, min_gap: float, lang: str
+    assignment: CohortAssignment,
+    scorer: Scorer,
+    rules: ProgramRules,
+    terms: RoundTerms,
+    lang: str,
 ) -> dict[str, Any]:
     return {
         "model": msgspec.to_builtins(describe_scorer(scorer)),
         "rules": rules.to_dict(),
-        "min_gap": min_gap,
+        "min_gap": terms.min_gap,
+        "max_gap": terms.max_gap,
+        "max_mentors": terms.max_mentors,
         "lang": lang,
         "mentees_already_paired": assignment.mentees_already_paired,
         # Capacities are a snapshot: a later import may change them, the draft must not move.
         "mentor_load": [[m.mentor_id, m.assigned, m.capacity] for m in assignment.mentor_load],
+        "mentee_load": [[m.mentee_id, m.assigned, m.capacity] for m in assignment.mentee_load],
+        "unpaired_mentors": [
+            [u.mentor_id, u.reason, u.detail] for u in assignment.unpaired_mentors
+        ],
     }
 
 
@@ -165,6 +231,31 @@ def _loads(params: dict[str, Any], still_there: set[str] | None) -> list[MentorL
     ]
 
 
+def _mentee_side(
+    params: dict[str, Any], still_there: set[str]
+) -> tuple[list[MenteeLoad], list[UnpairedMentor]]:
+    """The mentees' loads and the unpaired mentors; an erased person leaves them."""
+    loads = [
+        MenteeLoad(mentee_id, int(assigned), int(capacity))
+        for mentee_id, assigned, capacity in params.get("mentee_load", [])
+        if mentee_id in still_there
+    ]
+    unpaired = [
+        UnpairedMentor(mentor_id, str(reason), str(detail))
+        for mentor_id, reason, detail in params.get("unpaired_mentors", [])
+        if mentor_id in still_there
+    ]
+    return loads, unpaired
+
+
+def _load_ids(params: dict[str, Any]) -> list[str]:
+    return [
+        entry[0]
+        for key in ("mentor_load", "mentee_load", "unpaired_mentors")
+        for entry in params.get(key, [])
+    ]
+
+
 def _head(row: MatchingRow, total_score: float) -> dict[str, Any]:
     params = row.params or {}
     return {
@@ -174,6 +265,8 @@ def _head(row: MatchingRow, total_score: float) -> dict[str, Any]:
         "objective": row.objective,
         "model": msgspec.convert(params.get("model", {}), ModelRef),
         "min_gap": float(params.get("min_gap", 0.0)),
+        "max_gap": params.get("max_gap"),
+        "max_mentors": int(params.get("max_mentors", 1)),
         "mentees_already_paired": int(params.get("mentees_already_paired", 0)),
         "rules": dict(params.get("rules", {})),
         "created_at": row.created_at,
@@ -191,11 +284,14 @@ def _matching(
 ) -> Matching:
     model = msgspec.convert((row.params or {}).get("model", {}), ModelRef)
     matched = [_pair(p, model) for p in pairs]
+    mentee_load, unpaired_mentors = _mentee_side(row.params or {}, still_there)
     return Matching(
         **_head(row, float(sum(pair.score for pair in matched))),
         pairs=matched,
         unpaired=[_unpaired(entry) for entry in unpaired],
         mentor_load=_loads(row.params or {}, still_there),
+        mentee_load=mentee_load,
+        unpaired_mentors=unpaired_mentors,
     )
 
 
@@ -204,52 +300,73 @@ def create_matching(
     roster: Roster,
     scorer: Scorer,
     *,
-    mode: str = F.REVERSE,
+    mode: str | None = None,
     objective: str = PARTICIPATION,
     rules: ProgramRules = NO_RULES,
-    min_gap: float = 5.0,
+    min_gap: float | None = None,
+    max_gap: float | None = None,
+    max_mentors: int | None = None,
+    default_min_gap: float = 5.0,
     lang: str = "en",
+    stopwatch: Stopwatch | None = None,
 ) -> Matching:
     """Solve a whole round over the roster and store it as a draft.
 
-    The round respects the pairings in force (capacities left, mentees who have a mentor) and
-    never proposes a pair formed before. A learned `scorer` of another mode than `mode` gives
-    way to the heuristic (scorer_for).
+    `mode`, `min_gap`, `max_gap` and `max_mentors` left None come from the rules, else from
+    the defaults (reverse, `default_min_gap`, no upper bound, one mentor per mentee). The
+    round respects the pairings in force (capacities left on both sides) and never proposes
+    a pair formed before. A learned `scorer` of another mode than the round's gives way to the
+    heuristic, and so does any scorer when the rules give [weights] (scorer_for). `stopwatch`
+    gets the seconds of the `scoring`, `solve` and `write` phases.
     """
-    scorer = scorer_for(scorer, mode)
-    cohort = build_cohort(
-        roster,
-        scorer,
+    watch = stopwatch or Stopwatch()
+    terms = RoundTerms.of(
+        rules,
         mode=mode,
-        rules=rules,
         min_gap=min_gap,
-        pairings=read_pairing_state(store),
+        max_gap=max_gap,
+        max_mentors=max_mentors,
+        default_min_gap=default_min_gap,
     )
-    assignment = solve_cohort(roster, scorer, cohort, objective=objective, rules=rules, lang=lang)
+    scorer = scorer_for(scorer, terms.mode, weights=dict(rules.weights))
+    with watch.phase(SCORING):
+        cohort = build_cohort(
+            roster,
+            scorer,
+            mode=terms.mode,
+            rules=rules,
+            min_gap=terms.min_gap,
+            max_gap=terms.max_gap,
+            max_mentors=terms.max_mentors,
+            pairings=read_pairing_state(store),
+        )
+    assignment = solve_cohort(
+        roster, scorer, cohort, objective=objective, rules=rules, lang=lang, stopwatch=watch
+    )
     matching_id = str(uuid.uuid4())
-    with store.session() as session:
+    with watch.phase(WRITE), store.session() as session:
         insert_matching(
             session,
             matching_id=matching_id,
-            mode=mode,
+            mode=terms.mode,
             objective=objective,
-            params=_params(assignment, scorer, rules, min_gap, lang),
+            params=_params(assignment, scorer, rules, terms, lang),
             pairs=[stored_pair(pair) for pair in assignment.pairs],
             unpaired=[(u.mentee_id, stored_reason(u)) for u in assignment.unpaired],
         )
-    return get_matching(store, matching_id)
+    with watch.phase(WRITE):
+        return get_matching(store, matching_id)
 
 
 def get_matching(store: Store, matching_id: str) -> Matching:
     """A stored matching; NotFoundError("matching", id) when there is none."""
     with store.session() as session:
         row = matching_row(session, matching_id)
-        mentors = [entry[0] for entry in (row.params or {}).get("mentor_load", [])]
         return _matching(
             row,
             pair_rows(session, matching_id),
             unpaired_rows(session, matching_id),
-            existing_ids(session, mentors),
+            existing_ids(session, _load_ids(row.params or {})),
         )
 
 
@@ -280,11 +397,13 @@ def get_matching_excerpt(
         )
         load_count: int | None = None
         loads_start, shown_loads = 0, []
+        mentee_side: tuple[list[MenteeLoad], list[UnpairedMentor]] = ([], [])
         if loads:
-            mentors = [entry[0] for entry in params.get("mentor_load", [])]
-            every_load = _loads(params, existing_ids(session, mentors))
+            still_there = existing_ids(session, _load_ids(params))
+            every_load = _loads(params, still_there)
             load_count, loads_start = len(every_load), loads.start(len(every_load))
             shown_loads = every_load[loads_start : loads_start + loads.size]
+            mentee_side = _mentee_side(params, still_there)
     model = msgspec.convert(params.get("model", {}), ModelRef)
     return MatchingExcerpt(
         **_head(row, sizes.total_score),
@@ -297,7 +416,17 @@ def get_matching_excerpt(
         unpaired=[_unpaired(entry) for entry in shown_unpaired],
         loads_start=loads_start,
         mentor_load=shown_loads,
+        mentee_load=_same_page(mentee_side[0], loads),
+        unpaired_mentors=mentee_side[1][: loads.size if loads else 0],
+        unpaired_mentor_count=len(mentee_side[1]),
     )
+
+
+def _same_page(entries: list[MenteeLoad], window: Window | None) -> list[MenteeLoad]:
+    if window is None:
+        return []
+    start = window.start(len(entries))
+    return entries[start : start + window.size]
 
 
 def approve_matching(store: Store, roster: Roster, matching_id: str) -> Matching:
@@ -321,6 +450,8 @@ def approve_matching(store: Store, roster: Roster, matching_id: str) -> Matching
             pairs,
             mode=stored.row.mode,
             min_gap=float(params.get("min_gap", 0.0)),
+            max_gap=params.get("max_gap"),
+            max_mentors=int(params.get("max_mentors", MENTORS_PER_MENTEE)),
             rules=ProgramRules.from_dict(params.get("rules", {})),
         )
         if conflicts:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from recomentor.errors import InvalidInputError
+from recomentor.matching.flow import b_matching
 
 SCORE: Final = "score"
 PARTICIPATION: Final = "participation"
 OBJECTIVES: Final = (SCORE, PARTICIPATION)
 UNPAIRED: Final = -1
+# Scores of few distinct values (program rules' points) make few flow phases: solved as a
+# min-cost flow in milliseconds; many distinct values (the heuristic's) go to the linear
+# program, and so does a flow that would take too many phases. Both are exact.
+_FEW_SCORES: Final = 64
+_MAX_FLOW_PHASES: Final = 256
 
 
 def check_objective(objective: str) -> str:
@@ -91,6 +96,9 @@ def assign_mentees(
         by_mentor[row_of[mentee], column_of[mentor]] = cost
         slot_cost = np.take(by_mentor, slot_owner, axis=1)
     del by_mentor, cost
+    # Imported here: scipy.optimize costs more to import than a whole b-matching takes to solve.
+    from scipy.optimize import linear_sum_assignment
+
     first, second = linear_sum_assignment(slot_cost)
     row_index, slot_index = (second, first) if transpose else (first, second)
     chosen = slot_cost[first, second] < 0
@@ -143,3 +151,111 @@ def pair_within_pool(
     for person, other in nx.max_weight_matching(graph, maxcardinality=objective == PARTICIPATION):
         partner[person], partner[other] = other, person
     return partner
+
+
+def assign_pairs(
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    score: np.ndarray,
+    mentor_capacity: np.ndarray,
+    mentee_capacity: np.ndarray,
+    *,
+    objective: str = SCORE,
+) -> np.ndarray:
+    """Which eligible pairs to form (bool per pair) when a mentee may have several mentors.
+
+    `mentee[i]`, `mentor[i]`, `score[i]` list the eligible pairs (distinct, so each pair is
+    formed at most once); mentor j takes at most `mentor_capacity[j]` mentees and mentee i
+    at most `mentee_capacity[i]` mentors. `score` maximises the total score; `participation`
+    maximises the number of mentees with at least one mentor first, then the total score.
+
+    A bipartite b-matching, solved exactly. When the scores take few distinct values (a
+    program scored by its rules' points), as a min-cost flow (matching.flow): a few phases of
+    compiled graph searches. Otherwise (or when the flow would take too many phases) as a
+    linear program over the same flow: each mentee's first place is a variable of its own
+    (`served`, worth a bonus larger than any total score difference under participation),
+    the pairs take the mentee's places and the mentor's. The constraint matrix is then a
+    network matrix, so the linear program's vertex optimum (HiGHS simplex) is integral:
+    solved exactly without branching. Should a solution come back fractional anyway, the
+    integer program is solved instead.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_matrix, hstack, identity
+
+    check_objective(objective)
+    mentee, mentor = _positions(mentee), _positions(mentor)
+    score = np.asarray(score, dtype=np.float64)
+    mentor_capacity = np.asarray(mentor_capacity, dtype=np.int64)
+    mentee_capacity = np.asarray(mentee_capacity, dtype=np.int64)
+    chosen = np.zeros(score.size, dtype=bool)
+    keep = (
+        _kept_edges(score, objective)
+        & (mentor_capacity[mentor] > 0)
+        & (mentee_capacity[mentee] > 0)
+    )
+    edges = np.flatnonzero(keep)
+    if edges.size == 0:
+        return chosen
+    mentees, mentee_row = np.unique(mentee[edges], return_inverse=True)
+    mentors, mentor_row = np.unique(mentor[edges], return_inverse=True)
+    n_edges, n_mentees, columns = edges.size, mentees.size, np.arange(edges.size)
+    ones = np.ones(n_edges)
+    by_mentee = csr_matrix((ones, (mentee_row, columns)), shape=(n_mentees, n_edges))
+    by_mentor = csr_matrix((ones, (mentor_row, columns)), shape=(mentors.size, n_edges))
+    weights = score[edges]
+    if np.unique(weights).size <= _FEW_SCORES:
+        # A bonus larger than any difference of total scores: one more mentee served wins.
+        bonus = None if objective == SCORE else float(np.abs(weights).sum()) + 1.0
+        formed = b_matching(
+            mentee_row,
+            mentor_row,
+            weights,
+            mentee_capacity[mentees],
+            mentor_capacity[mentors],
+            served_bonus=bonus,
+            max_phases=_MAX_FLOW_PHASES,
+        )
+        if formed is not None:
+            chosen[edges[formed]] = True
+            return chosen
+    if objective == PARTICIPATION:
+        places = int(min(mentee_capacity[mentees].sum(), mentor_capacity[mentors].sum()))
+        served_bonus = _pair_bonus(weights, min(places, n_edges))
+    else:
+        served_bonus = 0.0
+    # Variables: the pairs, then one `served` per mentee (at most 1, at most its pairs).
+    cost = -np.concatenate([weights, np.full(n_mentees, served_bonus)])
+    constraints = [
+        LinearConstraint(
+            hstack([by_mentee, csr_matrix((n_mentees, n_mentees))]),
+            -np.inf,
+            mentee_capacity[mentees].astype(np.float64),
+        ),
+        LinearConstraint(
+            hstack([by_mentor, csr_matrix((mentors.size, n_mentees))]),
+            -np.inf,
+            mentor_capacity[mentors].astype(np.float64),
+        ),
+        LinearConstraint(hstack([-by_mentee, identity(n_mentees)]), -np.inf, 0.0),
+    ]
+    upper = np.ones(n_edges + n_mentees)
+    if objective == SCORE:
+        upper[n_edges:] = 0.0  # no bonus to earn: leave the served variables out
+    bounds = Bounds(0.0, upper)
+    relaxed = milp(cost, constraints=constraints, bounds=bounds, options={"presolve": True})
+    x = getattr(relaxed, "x", None)
+    if x is None or np.abs(x - np.round(x)).max() > 1e-6:
+        exact = milp(
+            cost,
+            constraints=constraints,
+            bounds=bounds,
+            integrality=np.ones(cost.size),
+            options={"mip_rel_gap": 0.0},
+        )
+        x = getattr(exact, "x", None)
+    if x is None:
+        # All zeros is always feasible and the program is bounded: no solution would be a
+        # solver failure, not an empty matching.
+        raise RuntimeError("the assignment solver found no solution")
+    chosen[edges[np.asarray(x[:n_edges]) > 0.5]] = True
+    return chosen

@@ -21,6 +21,8 @@ WRONG_ROLE: Final = "wrong_role"
 OWN_MANAGER: Final = "own_manager"
 NO_COMMON_LANGUAGE: Final = "no_common_language"
 WRONG_DIRECTION: Final = "wrong_direction"
+# The seniority gap is beyond the program's max_gap.
+GAP_TOO_WIDE: Final = "gap_too_wide"
 AT_CAPACITY: Final = "at_capacity"
 ALREADY_PAIRED: Final = "already_paired"
 EXCLUDED: Final = "excluded"
@@ -30,6 +32,7 @@ REASONS: Final = (
     OWN_MANAGER,
     NO_COMMON_LANGUAGE,
     WRONG_DIRECTION,
+    GAP_TOO_WIDE,
     ALREADY_PAIRED,
     AT_CAPACITY,
     EXCLUDED,
@@ -74,12 +77,17 @@ def pair_exclusion_codes(
     mode: str,
     *,
     min_gap: float,
+    max_gap: float | None = None,
     paired_pairs: PairIds = frozenset(),
     exclude_pairs: PairIds = frozenset(),
     capacity_left: np.ndarray | None = None,
     mentee_taken: np.ndarray | None = None,
 ) -> np.ndarray:
     """For each (mentor, mentee) pair: 0 when eligible, else 1 + the index of its first reason.
+
+    `max_gap` (years, None = no bound) bounds the seniority gap as `min_gap` floors it: the
+    mentee's years minus the mentor's in reverse mode, the opposite in classic mode, either
+    way in mutual mode.
 
     In mutual mode the orientation of a pair does not matter: roles need only fit one way, and
     capacity is checked on the side given as mentor. `capacity_left` (per person, remaining
@@ -115,6 +123,12 @@ def pair_exclusion_codes(
         failing.append((WRONG_DIRECTION, mentor_years + min_gap > mentee_years + _YEARS_TOLERANCE))
     elif mode == F.CLASSIC:
         failing.append((WRONG_DIRECTION, mentee_years + min_gap > mentor_years + _YEARS_TOLERANCE))
+    if max_gap is not None:
+        gap = {
+            F.REVERSE: mentee_years - mentor_years,
+            F.CLASSIC: mentor_years - mentee_years,
+        }.get(mode, np.abs(mentee_years - mentor_years))
+        failing.append((GAP_TOO_WIDE, gap > max_gap + _YEARS_TOLERANCE))
     if paired_pairs:
         failing.append((ALREADY_PAIRED, _in_pairs(roster, mentor_idx, mentee_idx, paired_pairs)))
     capacity = roster.max_mentees if capacity_left is None else np.asarray(capacity_left)
@@ -138,6 +152,7 @@ def eligible_pairs(
     mode: str,
     *,
     min_gap: float,
+    max_gap: float | None = None,
     paired_pairs: PairIds = frozenset(),
     exclude_pairs: PairIds = frozenset(),
     capacity_left: np.ndarray | None = None,
@@ -150,6 +165,7 @@ def eligible_pairs(
         mentee_idx,
         mode,
         min_gap=min_gap,
+        max_gap=max_gap,
         paired_pairs=paired_pairs,
         exclude_pairs=exclude_pairs,
         capacity_left=capacity_left,

@@ -15,7 +15,7 @@ from recomentor.store.pairings import ACTIVE, pairing_rows
 if TYPE_CHECKING:
     from recomentor.store import Store
 
-# A mentee has one mentor at a time; the program rules may one day allow more.
+# A mentee has one mentor at a time unless the program allows more (rules' max_mentors).
 MENTORS_PER_MENTEE: Final = 1
 
 
@@ -41,20 +41,29 @@ NO_PAIRINGS: Final = PairingState()
 
 @dataclass(frozen=True, eq=False)
 class Room:
-    """Per roster position: how many more mentees one may take, and who may take no mentor."""
+    """Per roster position: how many more mentees one may take, and how many more mentors."""
 
     mentor_slots: np.ndarray  # int64; 0 or less = at capacity
-    mentee_taken: np.ndarray  # bool
+    mentee_slots: np.ndarray  # int64; 0 or less = may take no further mentor
+
+    @property
+    def mentee_taken(self) -> np.ndarray:
+        return self.mentee_slots <= 0
 
 
 def room_left(
-    roster: Roster, state: PairingState, mode: str, *, capacity: np.ndarray | None = None
+    roster: Roster,
+    state: PairingState,
+    mode: str,
+    *,
+    capacity: np.ndarray | None = None,
+    mentors_per_mentee: int = MENTORS_PER_MENTEE,
 ) -> Room:
     """What active pairings leave of each person's capacity (`capacity`: max_mentees).
 
-    In reverse and classic mode a mentor's active pairings use their slots and a mentee with
-    an active mentor takes no other. Mutual pairs have no direction: anyone in an active
-    pairing, on either side, is taken.
+    In reverse and classic mode a mentor's active pairings use their slots and a mentee's
+    active mentors use theirs (`mentors_per_mentee` in all). Mutual pairs have no direction:
+    anyone in an active pairing, on either side, is taken.
     """
     base = roster.max_mentees if capacity is None else capacity
     n = len(roster)
@@ -68,8 +77,8 @@ def room_left(
             mentors_of[mentee] += 1
     if mode == F.MUTUAL:
         busy = (mentor_load + mentors_of) > 0
-        return Room(np.where(busy, 0, base).astype(np.int64), busy)
-    return Room((base - mentor_load).astype(np.int64), mentors_of >= MENTORS_PER_MENTEE)
+        return Room(np.where(busy, 0, base).astype(np.int64), np.where(busy, 0, 1))
+    return Room((base - mentor_load).astype(np.int64), mentors_per_mentee - mentors_of)
 
 
 def read_pairing_state(store: Store) -> PairingState:

@@ -14,6 +14,7 @@ from recomentor.ranking.candidates import (
     ALREADY_PAIRED,
     AT_CAPACITY,
     EXCLUDED,
+    GAP_TOO_WIDE,
     NO_COMMON_LANGUAGE,
     OWN_MANAGER,
     SAME_PERSON,
@@ -37,6 +38,8 @@ from recomentor.ranking.phrases import ItemMatch
 from recomentor.typography import typeset
 
 LANGS: Final = ("en", "fr")
+# A program rule's bonus among the factors: "rule:" and the rule's own words.
+RULE_PREFIX: Final = "rule:"
 _MAX_REASONS: Final = 3
 # Labels whose sentence may say the skills cover the goals; the others only "touch on" them.
 _COVERING_LABELS: Final = frozenset({STRONG, GOOD})
@@ -100,6 +103,7 @@ _REASON_WORDS: Final = {
         OWN_MANAGER: "own manager",
         NO_COMMON_LANGUAGE: "no common language",
         WRONG_DIRECTION: "wrong direction or experience gap",
+        GAP_TOO_WIDE: "experience gap too wide",
         AT_CAPACITY: "at capacity",
         ALREADY_PAIRED: "already paired",
         EXCLUDED: "explicitly excluded",
@@ -110,6 +114,7 @@ _REASON_WORDS: Final = {
         OWN_MANAGER: "lien hiérarchique direct",
         NO_COMMON_LANGUAGE: "aucune langue commune",
         WRONG_DIRECTION: "mauvais sens ou écart d'expérience insuffisant",
+        GAP_TOO_WIDE: "écart d'expérience trop grand",
         AT_CAPACITY: "capacité atteinte",
         ALREADY_PAIRED: "déjà en binôme",
         EXCLUDED: "exclusion explicite",
@@ -125,12 +130,25 @@ class Factor(msgspec.Struct, frozen=True):
     contribution: float
 
 
-class Explanation(msgspec.Struct, frozen=True):
-    """Why a pair scores what it does: its JSON shape in `suggest --json`, matchings and the API."""
+class RuleAnswer(msgspec.Struct, frozen=True):
+    """Both people's answers to a field or attribute the program rules test."""
+
+    field: str
+    mentor: str | None  # as a reader sees it ("Carer, LGBTQ"); null when no answer
+    mentee: str | None
+
+
+class Explanation(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Why a pair scores what it does: its JSON shape in `suggest --json`, matchings and the API.
+
+    `answers` appears only when program rules compared some.
+    """
 
     summary: str
     factors: list[Factor]
     matches: list[ItemMatch]
+    # The answers the program's rules looked at (empty without such rules).
+    answers: list[RuleAnswer] = msgspec.field(default_factory=list)
 
 
 def check_lang(lang: str) -> str:
@@ -184,10 +202,14 @@ def summarise(
     keys: list[str] = []
     for factor in sorted(factors, key=lambda f: -f.contribution):
         key = _PHRASE_KEY.get(factor.name, factor.name)
-        if factor.contribution > 0 and key in words and key not in keys:
+        known = key in words or key.startswith(RULE_PREFIX)
+        if factor.contribution > 0 and known and key not in keys:
             keys.append(key)
     phrases = []
     for key in keys[:_MAX_REASONS]:
+        if key.startswith(RULE_PREFIX):
+            phrases.append(key.removeprefix(RULE_PREFIX))  # the program's own words
+            continue
         template = words[key]
         if key == _COVER:
             covered = label in _COVERING_LABELS
@@ -199,7 +221,11 @@ def summarise(
         if key == _COVER and matches:
             phrase += f" ({matches[0].skill} ↔ {matches[0].goal})"
         phrases.append(phrase)
-    if _COVER not in keys[:_MAX_REASONS]:
+    # Topics weighed nothing when the text factors have values but no contribution (a
+    # program's [weights] set them to 0): then their absence is no reason to mention.
+    text = [f for f in factors if _PHRASE_KEY.get(f.name) == _COVER]
+    unweighed = all(f.contribution == 0 for f in text) and any((f.value or 0) > 0 for f in text)
+    if _COVER not in keys[:_MAX_REASONS] and not (unweighed and phrases):
         phrases.insert(0, words["none"].format(mentor=mentor_id, mentee=mentee_id))
     return typeset(f"{label_text}: {'; '.join(phrases)}.", lang)
 
@@ -216,9 +242,11 @@ def explain_pair(
     mentee_id: str,
     mode: str = F.REVERSE,
     lang: str = "en",
+    answers: Sequence[RuleAnswer] = (),
 ) -> Explanation:
     """Explanation of one scored pair from its contribution row and its full feature row;
-    `label` is the pair's match label (labels.match_label of its score)."""
+    `label` is the pair's match label (labels.match_label of its score); `answers` the
+    pair's answers to what the program rules test."""
     values = {name: float(v) for name, v in zip(feature_names, feature_values, strict=True)}
     factors = [
         Factor(name=name, value=values.get(name), contribution=float(contribution))
@@ -234,4 +262,6 @@ def explain_pair(
         mode=mode,
         lang=lang,
     )
-    return Explanation(summary=summary, factors=factors, matches=list(matches))
+    return Explanation(
+        summary=summary, factors=factors, matches=list(matches), answers=list(answers)
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +13,12 @@ from sqlalchemy import select
 
 from recomentor import fields as F
 from recomentor import text as T
+from recomentor.attributes import CATEGORY, NUMBER
 from recomentor.embeddings import TextEncoder, embed_texts
 from recomentor.errors import NotFoundError
+from recomentor.ranking.attributes import AttributeColumn, attribute_columns
+from recomentor.ranking.lexical import char_ngram_tfidf
+from recomentor.store.attributes import read_definitions
 from recomentor.store.tables import ParticipantRow
 
 if TYPE_CHECKING:
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
 
 # Role codes; `both` people can take either side of a pair.
 ROLE_CODES = {F.MENTOR: 0, F.MENTEE: 1, F.BOTH: 2}
+# Built-in fields a program rule may test like attributes.
+RULE_FIELDS = (F.DEPARTMENT, F.LOCATION, F.YEARS_EXPERIENCE, F.ROLE)
 NO_INDEX = -1
 # Bit 63 is shared by every language beyond the 63 most frequent: rare enough that a
 # spurious "common language" there is better than refusing to build the roster.
@@ -96,6 +102,8 @@ class Roster:
     locations: list[str]
     # Texts the model had to encode while loading: 0 when every answer was cached.
     encoded: int = 0
+    # Typed answers to the survey's further questions, by attribute name.
+    attributes: dict[str, AttributeColumn] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -105,6 +113,27 @@ class Roster:
             return self.index[person_id]
         except KeyError:
             raise NotFoundError("participant", person_id) from None
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """What a program rule may test: the built-in rule fields, then the attributes."""
+        return (*RULE_FIELDS, *sorted(self.attributes))
+
+    def column(self, name: str) -> AttributeColumn | None:
+        """A built-in rule field or an attribute as an AttributeColumn; None when unknown."""
+        if name in self.attributes:
+            return self.attributes[name]
+        if name == F.DEPARTMENT:
+            return AttributeColumn(name, CATEGORY, tuple(self.departments), codes=self.department)
+        if name == F.LOCATION:
+            return AttributeColumn(name, CATEGORY, tuple(self.locations), codes=self.location)
+        if name == F.YEARS_EXPERIENCE:
+            return AttributeColumn(name, NUMBER, (), numbers=self.years)
+        if name == F.ROLE:
+            return AttributeColumn(
+                name, CATEGORY, tuple(ROLE_CODES), codes=self.role.astype(np.int32)
+            )
+        return None
 
     @property
     def can_mentor(self) -> np.ndarray:
@@ -163,23 +192,13 @@ def _item_set(answers: Sequence[str | None], vector_of: dict[str, np.ndarray], d
 
 def _lexical(skills: Sequence[str], goals: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Character n-gram TF-IDF: matches 'données'/'donnees' and works whatever the language."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     distinct = sorted({t for t in (*skills, *goals) if t})
     n = len(skills)
     if not distinct:
         empty = sp.csr_matrix((n, 1), dtype=np.float64)
         return empty, empty.copy()
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        lowercase=True,
-        strip_accents="unicode",
-        sublinear_tf=True,
-        dtype=np.float64,
-    )
-    # Fitted on distinct answers so a phrase many people copied does not look common.
-    matrix = sp.csr_matrix(vectorizer.fit_transform(distinct))
+    # Weighted over distinct answers so a phrase many people copied does not look common.
+    matrix = char_ngram_tfidf(distinct)
     row_of = {t: row for row, t in enumerate(distinct)}
     blank = matrix.shape[0]
     padded = sp.vstack([matrix, sp.csr_matrix((1, matrix.shape[1]))], format="csr")
@@ -202,9 +221,16 @@ def _read_participants(store: Store) -> list[Any]:
         ParticipantRow.max_mentees,
         ParticipantRow.skills,
         ParticipantRow.goals,
+        ParticipantRow.attributes,
     )
     with store.session() as session:
         return list(session.execute(select(*columns).order_by(ParticipantRow.id)).all())
+
+
+def _read_attribute_columns(store: Store, rows: list[Any]) -> dict[str, AttributeColumn]:
+    with store.session() as session:
+        definitions = read_definitions(session)
+    return attribute_columns(definitions, [row.attributes for row in rows])
 
 
 def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -> Roster:
@@ -266,4 +292,5 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
         departments=department_labels,
         locations=location_labels,
         encoded=batch.encoded,
+        attributes=_read_attribute_columns(store, rows),
     )

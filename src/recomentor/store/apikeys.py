@@ -11,14 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from recomentor.accounts.scopes import ADMIN, SCOPES
 from recomentor.errors import InvalidInputError, NotFoundError
 from recomentor.store import Store
 from recomentor.store.tables import ApiKeyRow, utcnow
-
-READ = "read"
-WRITE = "write"
-ADMIN = "admin"
-SCOPES = (READ, WRITE, ADMIN)
 
 _KEY_MARK = "rmk_"
 # The stored prefix: the mark plus 8 random characters, enough to find the row by index.

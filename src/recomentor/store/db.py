@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import logging
 import time
@@ -9,18 +10,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from recomentor.errors import ConflictError, InvalidInputError, RecomentorError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,7 +57,15 @@ def _is_contention(error: OperationalError) -> bool:
     return "locked" in reason or "busy" in reason
 
 
+# Alembic records the schema's revision in this table (its default name).
+_VERSION_TABLE = "alembic_version"
+
+
 def _alembic_config(engine: Engine | None = None) -> Config:
+    # Alembic is imported only where it works: most commands find the schema current and need
+    # nothing of it, and importing it costs more than many of them take.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("recomentor") / "migrations"))
     if engine is not None:
@@ -65,10 +73,56 @@ def _alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
+def _script_revisions(source: str) -> tuple[str | None, tuple[str, ...]]:
+    """A migration script's `revision` and the revisions it follows, read without running it;
+    None when the script does not state its revision as a literal."""
+    revision: str | None = None
+    follows: tuple[str, ...] = ()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if not isinstance(target, ast.Name) or target.id not in ("revision", "down_revision"):
+            continue
+        try:
+            literal = ast.literal_eval(value)
+        except ValueError:
+            return None, ()
+        if target.id == "revision":
+            revision = literal if isinstance(literal, str) else None
+        else:
+            follows = tuple(literal) if isinstance(literal, tuple | list) else (literal,)
+            follows = tuple(str(down) for down in follows if down)
+    return revision, follows
+
+
 @functools.cache
 def _head_revision() -> str | None:
-    """The newest migration the package ships. Finding it executes every migration script,
-    and the scripts cannot change under a running process: read once, not per store opened."""
+    """The newest migration the package ships: the one revision no other script follows.
+
+    Read from the scripts' text, not by Alembic executing every one of them, so that opening a
+    current database costs no migration machinery. Where a script does not state its revision
+    plainly or the scripts do not give exactly one head, Alembic decides (and says what is
+    wrong). Cached: the scripts cannot change under a running process.
+    """
+    versions = resources.files("recomentor") / "migrations" / "versions"
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    readable = True
+    for script in versions.iterdir():
+        if script.name.endswith(".py") and not script.name.startswith("_"):
+            revision, follows = _script_revisions(script.read_text(encoding="utf-8"))
+            readable = readable and revision is not None
+            revisions.add(revision or "")
+            followed.update(follows)
+    heads = revisions - followed
+    if readable and len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
@@ -179,15 +233,27 @@ class Store:
         raise AssertionError("unreachable")
 
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
+
+    def _recorded_revisions(self) -> set[str]:
+        """The revisions the database's version table names (none on a new database)."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table(_VERSION_TABLE):
+                return set()
+            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            return {str(version) for version in rows.scalars()}
 
     def head_revision(self) -> str | None:
         return _head_revision()
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""
-        if self.current_revision() != self.head_revision():
+        if self._recorded_revisions() != {self.head_revision()}:
+            from alembic import command
+
             command.upgrade(_alembic_config(self.engine), "head")
 
     def ping(self) -> bool:

@@ -50,10 +50,12 @@ def _same(stored: ParticipantRow, incoming: dict[str, Any]) -> bool:
             new = as_utc(new)
         if old != new:
             return False
-    return True
+    # Records without attributes (None: their mapping had none) keep the stored ones.
+    incoming_attributes = incoming.get(F.ATTRIBUTES)
+    return incoming_attributes is None or incoming_attributes == (stored.attributes or {})
 
 
-def _upsert_statement(session: Session) -> Any:
+def _upsert_statement(session: Session, *, attributes: bool) -> Any:
     """INSERT ... ON CONFLICT (id) DO UPDATE, unless the stored submission is the later one.
 
     Writers of the same new id no longer race between a lookup and an INSERT (two of them both
@@ -63,7 +65,9 @@ def _upsert_statement(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
     statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ParticipantRow)
     table, new = ParticipantRow.__table__.c, statement.excluded
-    changes = {name: new[name] for name in (*_DATA_FIELDS, "updated_at")}
+    changes: dict[str, Any] = {name: new[name] for name in (*_DATA_FIELDS, "updated_at")}
+    if attributes:
+        changes[F.ATTRIBUTES] = func.coalesce(new[F.ATTRIBUTES], table[F.ATTRIBUTES])
     newer = or_(
         table.submitted_at.is_(None),
         new.submitted_at.is_(None),
@@ -103,7 +107,7 @@ def plan_upsert(session: Session, records: Sequence[dict[str, Any]]) -> UpsertPl
             if old_at is not None and new_at is not None and new_at < old_at:
                 stale += 1
                 continue
-        writes.append({**record, "created_at": now, "updated_at": now})
+        writes.append({F.ATTRIBUTES: None, **record, "created_at": now, "updated_at": now})
     if existing:
         # The ORM identity map holds the old rows; bulk statements of a write bypass it.
         session.expunge_all()
@@ -120,8 +124,17 @@ def upsert_participants(session: Session, records: Sequence[dict[str, Any]]) -> 
     """
     plan = plan_upsert(session, records)
     if plan.writes:
-        statement = _upsert_statement(session)
-        for chunk in batches(plan.writes, _CHUNK):
+        # Attributes are written only when some record brings them: a record without any
+        # keeps the stored ones (coalesce), and the rows of one statement share their columns.
+        attributes = any(write.get(F.ATTRIBUTES) is not None for write in plan.writes)
+        writes = [
+            {F.ATTRIBUTES: None, **write}
+            if attributes
+            else {k: v for k, v in write.items() if k != F.ATTRIBUTES}
+            for write in plan.writes
+        ]
+        statement = _upsert_statement(session, attributes=attributes)
+        for chunk in batches(writes, _CHUNK):
             session.execute(statement, list(chunk))
     if plan.counts.inserted >= _ANALYZE_AFTER:
         # A freshly bulk-loaded table has no statistics yet; without them PostgreSQL plans the

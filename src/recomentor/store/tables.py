@@ -85,6 +85,22 @@ class ParticipantRow(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Typed answers to further questions by attribute name (recomentor.attributes): a label,
+    # a list of labels or a number each. In the row, so erasing the person erases them.
+    # SQL NULL, not JSON null, for None: an upsert keeps the stored ones then (coalesce).
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class AttributeDefinitionRow(Base):
+    """An attribute's type (and an ordinal's order) as the latest import's mapping gave it;
+    the questions, not anybody's answers."""
+
+    __tablename__ = "attribute_definitions"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(16))
+    order: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class FeedbackRow(Base):

@@ -39,6 +39,12 @@ def _control_pattern(name: str) -> str:
     return _CONTROL if name in FREE_TEXT_FIELDS else _CONTROL_ON_ONE_LINE
 
 
+def control_character_check(column: str, field: str, *, free_text: bool) -> Check:
+    """The refusal of control characters for one column reported under `field`."""
+    pattern = _CONTROL if free_text else _CONTROL_ON_ONE_LINE
+    return Check(field, pl.col(column).str.contains(pattern), CONTROL_REASON)
+
+
 def control_character_checks(fields: Sequence[str]) -> list[Check]:
     """The same refusal for every text a file or a JSON body brings in."""
     return [

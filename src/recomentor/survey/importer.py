@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recomentor import fields as F
+from recomentor.attributes import AttributeSpec
 from recomentor.errors import (
     ConflictError,
     InvalidInputError,
@@ -20,6 +21,7 @@ from recomentor.errors import (
 )
 from recomentor.settings import Settings
 from recomentor.store import Store
+from recomentor.store.attributes import save_definitions
 from recomentor.store.feedback import FeedbackStatus, upsert_feedback, upsert_one_feedback
 from recomentor.store.import_runs import ImportRun, record_import_run
 from recomentor.store.pairings import rated_pairs, was_paired
@@ -30,6 +32,7 @@ from recomentor.suppression import (
     plan_unless_erased,
     upsert_unless_erased,
 )
+from recomentor.survey.attribute_answers import answered
 from recomentor.survey.checks import control_character_problems, without_control_characters
 from recomentor.survey.feedback import NEVER_PAIRED, validate_feedback
 from recomentor.survey.mapping import ColumnMapping
@@ -40,6 +43,15 @@ from recomentor.survey.participants import (
     validate_participants,
 )
 from recomentor.survey.reader import LINE, RawTable, ReadLimits, read_table
+
+
+class AttributeSummary(msgspec.Struct, kw_only=True):
+    """One attribute an import read: its name, type, column, and how many rows answered it."""
+
+    name: str
+    type: str
+    column: str
+    answered: int
 
 
 class ImportReport(msgspec.Struct, kw_only=True):
@@ -62,6 +74,8 @@ class ImportReport(msgspec.Struct, kw_only=True):
     ignored_columns: list[str]
     encoding: str
     delimiter: str | None
+    # The mapping's attributes (empty when it declares none), in its order.
+    attributes: list[AttributeSummary]
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -71,7 +85,11 @@ class ImportReport(msgspec.Struct, kw_only=True):
 def _require_columns(
     table: RawTable, mapping: ColumnMapping, required: tuple[str, ...], source: str
 ) -> None:
-    absent = [name for name in required if mapping.header_for(name, table.headers) is None]
+    absent = [
+        name
+        for name in required
+        if mapping.header_for(name, table.headers) is None and name not in mapping.defaults
+    ]
     if not absent:
         return
     described = ", ".join(
@@ -92,6 +110,17 @@ def _require_columns(
         f"{source}: no column for required field(s) {described}; the header line has "
         f"{len(table.headers)} columns, {hint}"
     )
+
+
+def _require_attribute_columns(
+    table: RawTable, attributes: tuple[AttributeSpec, ...], source: str
+) -> None:
+    # A misspelt header would otherwise leave everybody without an answer, silently.
+    present = set(table.headers)
+    absent = [spec for spec in attributes if spec.column not in present]
+    if absent:
+        described = ", ".join(f"{spec.name} (mapped to {spec.column!r})" for spec in absent)
+        raise InvalidInputError(f"{source}: no column for attribute(s) {described}")
 
 
 def _refuse_shared_columns(
@@ -118,6 +147,7 @@ class _Mapped:
     table: RawTable
     frame: pl.DataFrame
     ignored: list[str]
+    attributes: tuple[AttributeSpec, ...]
 
     def report(
         self, source: str, problems: list[RowProblem], superseded: list[int]
@@ -136,6 +166,15 @@ class _Mapped:
             ignored_columns=[shown_text(header) for header in self.ignored],
             encoding=self.table.encoding,
             delimiter=self.table.delimiter,
+            attributes=[
+                AttributeSummary(
+                    name=spec.name,
+                    type=spec.type,
+                    column=shown_text(spec.column),
+                    answered=answered(self.frame, spec),
+                )
+                for spec in self.attributes
+            ],
         )
 
 
@@ -149,9 +188,11 @@ def _read_mapped(
 ) -> _Mapped:
     table = read_table(data, source=source, limits=ReadLimits.of(settings))
     _require_columns(table, mapping, required, source)
+    attributes = mapping.attributes if F.ID in fields else ()
+    _require_attribute_columns(table, attributes, source)
     _refuse_shared_columns(table, mapping, fields, source)
     frame, ignored = canonical_frame(table.frame, table.headers, mapping, fields)
-    return _Mapped(table, frame, ignored)
+    return _Mapped(table, frame, ignored, attributes)
 
 
 @dataclass(frozen=True)
@@ -199,7 +240,10 @@ def import_participants(
     key = load_erasure_key(settings)
     records = to_records(checked.latest)
 
+    definitions = [spec.definition for spec in checked.mapped.attributes]
+
     def store_rows(session: Session) -> UpsertCounts:
+        save_definitions(session, definitions)
         counts = upsert_unless_erased(session, records, key)
         run = ImportRun(
             finished_at=utcnow(),

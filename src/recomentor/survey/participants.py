@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import polars as pl
@@ -9,6 +10,7 @@ import polars as pl
 from recomentor import fields as F
 from recomentor.errors import RowProblem
 from recomentor.store.tables import ParticipantRow
+from recomentor.survey.attribute_answers import attribute_column, with_attribute_answers
 from recomentor.survey.checks import (
     FREE_TEXT_FIELDS,
     ROW_ID,
@@ -36,16 +38,22 @@ def _column_width(name: str) -> int | None:
 def canonical_frame(
     frame: pl.DataFrame, headers: list[str], mapping: ColumnMapping, fields: tuple[str, ...]
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Canonical text columns (missing ones null) with value aliases applied, + ignored headers."""
+    """Canonical text columns with value aliases applied, + ignored headers.
+
+    A field the export lacks holds the mapping's default for it, else null. Participant
+    fields come with a column per attribute of the mapping (attribute_column).
+    """
     used: set[str] = set()
     columns: list[pl.Expr] = [pl.col(LINE)]
     for name in fields:
         header = mapping.header_for(name, headers)
-        if header is None:
-            columns.append(pl.lit(None, dtype=pl.String).alias(name))
-            continue
-        used.add(header)
-        column = pl.col(header)
+        if header is not None:
+            used.add(header)
+        column = (
+            pl.col(header)
+            if header is not None
+            else pl.lit(mapping.defaults.get(name), dtype=pl.String)
+        )
         aliases = mapping.aliases(name)
         if aliases:
             lowered = column.str.to_lowercase()
@@ -55,6 +63,10 @@ def canonical_frame(
                 .otherwise(column)
             )
         columns.append(column.alias(name))
+    if F.ID in fields:
+        for spec in mapping.attributes:
+            used.add(spec.column)
+            columns.append(pl.col(spec.column).alias(attribute_column(spec.name)))
     ignored = [h for h in headers if h not in used]
     return frame.select(columns), ignored
 
@@ -148,7 +160,10 @@ def validate_participants(
         _number(F.MAX_MENTEES).alias("__capacity"),
         parse_timestamp_column(frame[F.SUBMITTED_AT]).alias("__submitted"),
     )
-    valid, found = run_checks(typed, _checks(max_text_chars))
+    typed, attribute_checks = with_attribute_answers(
+        typed, mapping.attributes, max_text_chars=max_text_chars
+    )
+    valid, found = run_checks(typed, _checks(max_text_chars) + attribute_checks)
     return _records_frame(valid), found
 
 
@@ -171,7 +186,7 @@ def _records_frame(valid: pl.DataFrame) -> pl.DataFrame:
             pl.col("__submitted").alias(F.SUBMITTED_AT),
             pl.col("__codes").alias(F.LANGUAGES),
         )
-        .select(LINE, *F.PARTICIPANT_FIELDS)
+        .select(LINE, *F.PARTICIPANT_FIELDS, F.ATTRIBUTES)
     )
 
 
@@ -184,4 +199,9 @@ def latest_per_id(valid: pl.DataFrame) -> tuple[pl.DataFrame, list[int]]:
 
 
 def to_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return frame.drop(LINE).to_dicts()
+    """Rows to upsert; `attributes` None (the mapping has none) leaves the stored ones."""
+    records = frame.drop(LINE).to_dicts()
+    for record in records:
+        stored = record.get(F.ATTRIBUTES)
+        record[F.ATTRIBUTES] = None if stored is None else json.loads(stored)
+    return records

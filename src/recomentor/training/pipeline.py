@@ -14,6 +14,7 @@ from recomentor.errors import TrainingRefusedError
 from recomentor.ranking.features import PHRASE_ASSOCIATION, PairFeatures, pair_features
 from recomentor.ranking.roster import Roster, load_roster
 from recomentor.ranking.scorers import HeuristicScorer, Scorer
+from recomentor.ranking.scorers.learned import LearnedScorer
 from recomentor.settings import Settings
 from recomentor.training.association import fit_phrase_association
 from recomentor.training.champion import TRAINING_ACTOR, record_training_promotion
@@ -41,11 +42,7 @@ from recomentor.training.promotion import (
     Promotion,
     decide_promotion,
 )
-from recomentor.training.registry import (
-    ChampionUnavailableError,
-    LearnedScorer,
-    load_champion,
-)
+from recomentor.training.registry import ChampionUnavailableError, load_champion
 from recomentor.training.tracking import TrackedRun, log_training_run
 
 if TYPE_CHECKING:

@@ -8,17 +8,18 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy.engine import make_url
 
 from recomentor import fields as F
 from recomentor.embeddings import model_id_for
 from recomentor.ranking.scorers import HeuristicScorer, Scorer
-from recomentor.ranking.scorers.additive import AdditiveRanker
-from recomentor.ranking.scorers.association import PhraseAssociation
-from recomentor.ranking.scorers.learned import REGISTERED_MODEL, LearnedScorer
+from recomentor.ranking.scorers.base import REGISTERED_MODEL
 from recomentor.settings import Settings
+
+if TYPE_CHECKING:
+    from recomentor.ranking.scorers.learned import LearnedScorer
 
 CHAMPION_ALIAS: Final = "champion"
 CHALLENGER_ALIAS: Final = "challenger"
@@ -104,7 +105,12 @@ def _metrics_from_tags(tags: dict[str, str]) -> dict[str, float]:
 
 
 def _load_version(version: Any) -> LearnedScorer:
+    # The trained ranker's code needs scikit-learn: imported only when there is one to load.
     import mlflow.pyfunc
+
+    from recomentor.ranking.scorers.additive import AdditiveRanker
+    from recomentor.ranking.scorers.association import PhraseAssociation
+    from recomentor.ranking.scorers.learned import LearnedScorer
 
     model = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}/{version.version}")
     wrapper = model.unwrap_python_model()

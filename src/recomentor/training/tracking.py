@@ -21,12 +21,12 @@ from recomentor.training.registry import (
     METRIC_TAG_PREFIX,
     REGISTERED_MODEL,
     TRAINING_MODE_KEY,
-    LearnedScorer,
     quiet_mlflow,
     use_tracking_store,
 )
 
 if TYPE_CHECKING:
+    from recomentor.ranking.scorers.learned import LearnedScorer
     from recomentor.settings import Settings
     from recomentor.training.config import TrainingConfig
     from recomentor.training.dataset import FeedbackDataset

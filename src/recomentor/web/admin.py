@@ -10,10 +10,11 @@ from litestar.params import PathParameter
 from litestar.response import Redirect, Template
 
 from recomentor.accounts.roles import ADMINISTER, ROLES
+from recomentor.accounts.scopes import SCOPES
 from recomentor.accounts.users import create_user, disable_user, list_users
 from recomentor.api.runtime import Runtime
 from recomentor.errors import RecomentorError
-from recomentor.store.apikeys import SCOPES, create_key, list_keys, revoke_key
+from recomentor.store.apikeys import create_key, list_keys, revoke_key
 from recomentor.web.forms import FormData, field, fields
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.session import flash, redirect

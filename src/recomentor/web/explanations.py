@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from recomentor.matching.rules import FILTERS, RULE_PREFIX
-from recomentor.ranking.explain import Explanation, summarise
+from recomentor.ranking.explain import Explanation, RuleAnswer, summarise
 from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
 from recomentor.ranking.phrases import ItemMatch
 from recomentor.ranking.scorers.additive import BASELINE
@@ -50,6 +50,7 @@ class ExplanationView:
     score: float
     bars: list[FactorBar]
     matches: list[ItemMatch]
+    answers: list[RuleAnswer] = field(default_factory=list)
 
 
 def name_of(person_id: str, people: Mapping[str, Contact]) -> str:
@@ -104,4 +105,6 @@ def explain_for_page(
         for factor in explanation.factors
         if factor.contribution != 0 and math.isfinite(factor.contribution)
     ]
-    return ExplanationView(summary, score, bars, list(explanation.matches))
+    return ExplanationView(
+        summary, score, bars, list(explanation.matches), list(explanation.answers)
+    )

@@ -82,6 +82,10 @@ class MatchingRequest:
     rules: ProgramRules
 
 
+def _first_gap(given: float | None, default: float) -> float:
+    return default if given is None else given
+
+
 def _min_gap(typed: str, default: float) -> float:
     if not typed:
         return default
@@ -169,11 +173,12 @@ def read_matching_form(
         raise FormRefused(("matchings.error_mode", {}))
     if choices.objective not in OBJECTIVES:
         raise FormRefused(("matchings.error_objective", {}))
-    min_gap = _min_gap(choices.min_gap, default_min_gap)
     if rules_file:
         if choices.has_rules:
             raise FormRefused(("matchings.error_file_and_fields", {}))
         rules = _rules_from_file(rules_file)
     else:
         rules = _rules_from_fields(choices, known, labels)
+    # A gap left empty is the rules file's, else the service's default.
+    min_gap = _min_gap(choices.min_gap, _first_gap(rules.min_gap, default_min_gap))
     return MatchingRequest(choices.mode, choices.objective, min_gap, rules)

@@ -19,7 +19,7 @@ from recomentor.matching.conflicts import (
     MENTOR_AT_CAPACITY,
     UNKNOWN_PARTICIPANT,
 )
-from recomentor.matching.rules import FILTERS
+from recomentor.matching.rules import FILTERS, ProgramRules
 from recomentor.matching.service import Matching, MatchingExcerpt, Window
 from recomentor.store import Store
 from recomentor.store.participants import Contact, read_contacts
@@ -49,6 +49,8 @@ def people_of(store: Store, matching: Matching | MatchingExcerpt) -> dict[str, C
     loads included."""
     ids = {pair.mentor_id for pair in matching.pairs} | {pair.mentee_id for pair in matching.pairs}
     ids |= {entry.mentee_id for entry in matching.unpaired}
+    ids |= {load.mentee_id for load in matching.mentee_load}
+    ids |= {entry.mentor_id for entry in matching.unpaired_mentors}
     return read_contacts_of(store, ids | {load.mentor_id for load in matching.mentor_load})
 
 
@@ -83,11 +85,14 @@ def review_pages(matching: MatchingExcerpt) -> dict[str, Pages]:
 
 
 def required_words(rules: Mapping[str, Any], lang: str) -> str:
-    """A stored matching's must-filters in words: 'different departments, a common language'."""
-    return ", ".join(
+    """A stored matching's must-filters in words: 'different departments, a common language',
+    then its [[must]] and [[never]] conditions as the rules name them."""
+    criteria = [
         translate(lang, f"matchings.criterion_{c}") if c in FILTERS else str(c)
         for c in rules.get("require", ())
-    )
+    ]
+    conditions = ProgramRules.from_dict(dict(rules)).filter_names[len(criteria) :]
+    return ", ".join([*criteria, *conditions])
 
 
 def conflict_words(code: str, lang: str) -> str:

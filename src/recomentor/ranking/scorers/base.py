@@ -12,6 +12,8 @@ from recomentor.ranking.roster import Roster
 
 HEURISTIC: Final = "heuristic"
 LEARNED: Final = "learned"
+# The name the trained ranker is registered under in MLflow.
+REGISTERED_MODEL: Final = "recomentor-ranker"
 
 
 @runtime_checkable

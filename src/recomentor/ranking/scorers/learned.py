@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 import numpy as np
 
 from recomentor.errors import InvalidInputError
@@ -12,10 +10,7 @@ from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION, PairF
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers.additive import BASELINE, AdditiveRanker
 from recomentor.ranking.scorers.association import PhraseAssociation
-from recomentor.ranking.scorers.base import LEARNED
-
-# The name the trained ranker is registered under in MLflow.
-REGISTERED_MODEL: Final = "recomentor-ranker"
+from recomentor.ranking.scorers.base import LEARNED, REGISTERED_MODEL
 
 
 class LearnedScorer:

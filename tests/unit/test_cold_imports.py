@@ -1,0 +1,46 @@
+"""What the command line imports before a command runs: Typer, Rich and its own small modules.
+
+Each check runs in a fresh interpreter, the only place where "was it imported" has an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# Each costs from a second to many seconds of start-up on an ordinary machine.
+HEAVY = ("torch", "sentence_transformers", "mlflow", "sklearn", "litestar", "pandas")
+# Needed by the commands that work on data, not to parse options or show help.
+DATA_STACK = ("numpy", "scipy", "polars", "sqlalchemy", "alembic")
+
+
+def _imported_by(statement: str, packages: tuple[str, ...]) -> list[str]:
+    probe = (
+        f"import sys\n{statement}\n"
+        f"print(__import__('json').dumps([p for p in {list(packages)!r} if p in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    found: list[str] = json.loads(done.stdout)
+    return found
+
+
+@pytest.mark.parametrize("statement", ["import recomentor.cli.app", "import recomentor.cli"])
+def test_assembling_the_command_line_imports_no_heavy_package(statement: str) -> None:
+    assert _imported_by(statement, HEAVY + DATA_STACK) == []
+
+
+def test_loading_a_scorer_without_a_champion_imports_no_training_stack() -> None:
+    # Serving reaches the registry through the training package: the package must not load
+    # the training pipeline (scikit-learn, pandas) with it.
+    statement = "import recomentor.training.registry"
+    assert _imported_by(statement, ("sklearn", "pandas", "mlflow", "torch")) == []
+
+
+def test_the_roster_and_the_matching_stack_import_no_model_library() -> None:
+    statement = "import recomentor.ranking.roster, recomentor.matching.service"
+    assert _imported_by(statement, HEAVY) == []
