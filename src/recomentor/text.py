@@ -70,3 +70,92 @@ def language_codes(raw: str | None) -> list[str]:
         return []
     codes = {language_code(part) for part in re.split(r"[;,/]", raw) if part.strip()}
     return sorted(code for code in codes if code)
+
+
+# Short words that give a phrase away as French or English; survey answers are too short for a
+# statistical detector, and these two are the languages the product's surveys are written in.
+_FRENCH_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "d",
+        "l",
+        "et",
+        "pour",
+        "mon",
+        "ma",
+        "mes",
+        "un",
+        "une",
+        "au",
+        "aux",
+        "avec",
+        "dans",
+        "sur",
+        "en",
+        "ou",
+        "comment",
+        "comprendre",
+        "apprendre",
+        "utiliser",
+        "savoir",
+        "découvrir",
+        "créer",
+        "travailler",
+        "gérer",
+        "outils",
+        "données",
+        "réseaux",
+        "mieux",
+        "être",
+    ]
+)
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "of",
+        "for",
+        "to",
+        "my",
+        "with",
+        "in",
+        "on",
+        "how",
+        "or",
+        "learn",
+        "understand",
+        "use",
+        "using",
+        "get",
+        "better",
+        "build",
+        "work",
+        "tools",
+        "data",
+        "social",
+        "media",
+        "write",
+    ]
+)
+_FRENCH_LETTERS = re.compile(r"[éèêëàâçùûüôîïœ]", re.IGNORECASE)
+_WORD = re.compile(r"[a-zà-öø-ÿœ']+", re.IGNORECASE)
+
+
+def guess_language(text: str) -> str:
+    """ "fr", "en", or "" when a phrase shows neither (a product name such as "Power BI")."""
+    words = [w.strip("'") for w in _WORD.findall(text.casefold())]
+    words = [part for w in words for part in w.split("'") if part]
+    french = sum(w in _FRENCH_WORDS for w in words) + len(_FRENCH_LETTERS.findall(text))
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    if french > english:
+        return "fr"
+    if english > french:
+        return "en"
+    return ""

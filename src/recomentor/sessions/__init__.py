@@ -1,0 +1,1 @@
+"""Knowledge-sharing sessions: topics from goals, junior hosts, attendees planned exactly."""
