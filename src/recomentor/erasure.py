@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from recomentor.embeddings import erase_participant_embeddings
+from recomentor.sessions.service import erase_from_plans
 from recomentor.store import Store
 from recomentor.store.db import affected_rows
 from recomentor.store.feedback_requests import delete_requests_of_person
@@ -24,6 +25,10 @@ from recomentor.store.tables import (
     MatchingUnpairedRow,
     PairingRow,
     ParticipantRow,
+    PlanAttendeeRow,
+    PlanSessionRow,
+    PlanUnassignedRow,
+    SessionPlanRow,
     utcnow,
 )
 from recomentor.suppression import ErasureKey, record_erasure
@@ -43,6 +48,10 @@ ERASED_TABLES = tuple(
         MatchingUnpairedRow,
         MatchingRemovedPairRow,
         EmbeddingRow,
+        SessionPlanRow,
+        PlanSessionRow,
+        PlanAttendeeRow,
+        PlanUnassignedRow,
     )
 )
 
@@ -77,7 +86,8 @@ def _drop_from_mentor_loads(session: Session, participant_id: str) -> None:
 
 
 def erase_participant(store: Store, participant_id: str, key: ErasureKey) -> ErasureReport:
-    """Remove the person's answers, feedback, pairings, matching entries and cached vectors,
+    """Remove the person's answers, feedback, pairings, matching and session plan entries
+    (sessions.service.erase_from_plans) and cached vectors,
     and the feedback requests, links and answers (comments included) of their pairings, the
     partner's as well: those are about the person too.
 
@@ -100,6 +110,7 @@ def erase_participant(store: Store, participant_id: str, key: ErasureKey) -> Era
         )
         entries += affected_rows(session.execute(delete(MatchingRemovedPairRow).where(removed)))
         _drop_from_mentor_loads(session, participant_id)
+        entries += erase_from_plans(session, participant_id)
         answers = delete_requests_of_person(session, participant_id)
         counts = delete_participant_rows(session, participant_id)
         record_erasure(session, participant_id, key, utcnow())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError
+from recomentor.matching.rules import parse_rules
 from recomentor.ranking.roster import Roster
 from recomentor.sessions.explain import GOAL_NOT_SHARED, NO_ELIGIBLE_HOST
 from recomentor.sessions.plan import Commitments, PlanOptions, plan_sessions
@@ -56,14 +59,25 @@ def test_sessions_respect_sizes_limits_direction_and_manager(roster: Roster) -> 
 
 
 def test_the_rules_file_may_let_a_manager_attend(roster: Roster) -> None:
-    plan = plan_sessions(roster, _options(max_sessions_per_host=1, size_max=5, allow_manager=True))
-    assert any(
-        s.host_id == "J2" and "S1" in [a.id for a in s.attendees] for s in plan.sessions
-    ) or any(s.host_id == "J1" for s in plan.sessions)
+    """J1 is taken elsewhere: S1 can only attend J2's session, once the rules allow it."""
+    rules = parse_rules("[sessions]\nallow_manager = true\n")
+    busy = Commitments(hosted=Counter({"J1": 1}))
+    options = _options(max_sessions_per_host=1, size_max=5)
+    plan = plan_sessions(roster, options, busy)
+    assert "S1" not in [a.id for s in plan.sessions for a in s.attendees]
+    allowed = plan_sessions(roster, PlanOptions(**{**options.__dict__, "rules": rules}), busy)
+    assert [(s.host_id, "S1" in [a.id for a in s.attendees]) for s in allowed.sessions] == [
+        ("J2", True)
+    ]
+
+
+def test_sessions_table_of_the_rules_file_is_checked() -> None:
+    with pytest.raises(InvalidInputError, match="line 3: allow_manager must be true or false"):
+        parse_rules("name = 'x'\n[sessions]\nallow_manager = 'yes'\n")
 
 
 def test_nobody_attends_above_their_limit_counting_approved_sessions(roster: Roster) -> None:
-    done = Commitments(attended={"S1": 2, "S2": 2})  # type: ignore[arg-type]
+    done = Commitments(attended=Counter({"S1": 2, "S2": 2}))
     plan = plan_sessions(roster, _options(), done)
     attended = [a.id for s in plan.sessions for a in s.attendees]
     assert "S1" not in attended and "S2" not in attended

@@ -39,6 +39,7 @@ def _register_commands() -> None:
         pairings,
         participants,
         serve,
+        sessions,
         suggest,
         synth,
         train,
@@ -51,6 +52,7 @@ def _register_commands() -> None:
     app.command("match")(match.match)
     app.add_typer(match.app, name="matching")
     app.add_typer(pairings.app, name="pairings")
+    app.add_typer(sessions.app, name="sessions")
     app.command("train")(train.train)
     app.add_typer(model.app, name="model")
     app.add_typer(feedback.app, name="feedback")

@@ -70,6 +70,7 @@ _TOP_LEVEL: Final = (
     "never",
     "bonus",
     "exclude",
+    "sessions",
 )
 _CONDITION_KEYS: Final = ("field", "mentor_field", "mentee_field", "test", "min", "max", "when")
 
@@ -131,6 +132,9 @@ class ProgramRules:
     weights: tuple[tuple[str, float], ...] = ()
     # The file the rules came from, for errors found once the roster is known.
     source: str = field(default="rules", compare=False)
+    # Knowledge-sharing sessions: may someone attend a session their manager or direct report
+    # hosts? Pairs never may (candidates.OWN_MANAGER); a group session is the program's call.
+    sessions_allow_manager: bool = False
 
     @property
     def exclude_pairs(self) -> list[tuple[str, str]]:
@@ -162,7 +166,7 @@ class ProgramRules:
 
     def to_dict(self) -> dict[str, Any]:
         settings = {name: getattr(self, name) for name in _SETTINGS}
-        return {
+        rules: dict[str, Any] = {
             "name": self.name,
             **{name: value for name, value in settings.items() if value is not None},
             "weights": dict(self.weights),
@@ -174,6 +178,9 @@ class ProgramRules:
                 {"mentor_id": e.mentor_id, "mentee_id": e.mentee_id} for e in self.exclusions
             ],
         }
+        if self.sessions_allow_manager:
+            rules["sessions"] = {"allow_manager": True}
+        return rules
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProgramRules:
@@ -193,6 +200,7 @@ class ProgramRules:
             max_mentees=data.get("max_mentees"),
             max_mentors=data.get("max_mentors"),
             weights=tuple((str(k), float(v)) for k, v in data.get("weights", {}).items()),
+            sessions_allow_manager=bool(data.get("sessions", {}).get("allow_manager", False)),
         )
 
 
@@ -535,6 +543,18 @@ class _Reader:
             out.append(Exclusion(mentor_id=ids[0], mentee_id=ids[1], line=line))
         return tuple(out)
 
+    def sessions(self, value: Any) -> bool:
+        """[sessions] allow_manager = true/false: whether the manager rule is lifted."""
+        if not isinstance(value, dict):
+            raise self.fail("[sessions] must be a table", key="sessions")
+        for key in value:
+            if key != "allow_manager":
+                raise self.fail(f"unknown key {key!r} in [sessions]", "sessions", key=key)
+        allowed = value.get("allow_manager", False)
+        if not isinstance(allowed, bool):
+            raise self.fail("allow_manager must be true or false", "sessions", key="allow_manager")
+        return allowed
+
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -564,6 +584,7 @@ def parse_rules(text: str, *, source: str = "rules") -> ProgramRules:
         weights=reader.weights(document.get("weights", {})),
         source=source,
         **reader.settings(document),
+        sessions_allow_manager=reader.sessions(document.get("sessions", {})),
     )
 
 

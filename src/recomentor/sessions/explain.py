@@ -23,8 +23,8 @@ _SHOWN_PHRASES: Final = 5
 
 _WORDS: Final = {
     "en": {
-        "summary": "{asked} asked for {topic}; {host} covers it ({similarity:.2f}: {match})",
-        "summary_no_match": "{asked} asked for {topic}; {host} hosts it",
+        "summary": "{asked} learners asked for {topic}; {host} covers it ({similarity}: {match})",
+        "summary_no_match": "{asked} learners asked for {topic}; {host} hosts it",
         AT_LIMIT: "already attends {limit} approved sessions, their limit",
         GOAL_NOT_SHARED: (
             "none of their goals is shared by enough learners for a session (at least {count})"
@@ -37,8 +37,10 @@ _WORDS: Final = {
         ),
     },
     "fr": {
-        "summary": "{asked} ont demandé {topic} ; {host} le couvre ({similarity:.2f} : {match})",
-        "summary_no_match": "{asked} ont demandé {topic} ; {host} l'anime",
+        "summary": (
+            "{asked} apprenants ont demandé {topic} ; {host} le couvre ({similarity} : {match})"
+        ),
+        "summary_no_match": "{asked} apprenants ont demandé {topic} ; {host} l'anime",
         AT_LIMIT: "participe déjà à {limit} séances approuvées, sa limite",
         GOAL_NOT_SHARED: (
             "aucun de ses objectifs n'est partagé par assez d'apprenants pour une séance "
@@ -57,6 +59,12 @@ _WORDS: Final = {
 
 
 _QUOTES: Final = {"en": ("“", "”"), "fr": ("« ", " »")}
+
+
+def _decimal(value: float, lang: str) -> str:
+    """0.78 in English, 0,78 in French."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def quoted(text: str, lang: str) -> str:
@@ -135,7 +143,7 @@ def explain_session(
             asked=asked,
             topic=quoted(name, lang),
             host=host_id,
-            similarity=best.similarity,
+            similarity=_decimal(best.similarity, lang),
             match=f"{best.skill} ↔ {best.goal}",
         )
     else:

@@ -61,9 +61,9 @@ class PlanOptions:
     min_gap: float = 5.0
     time_limit: float = 20.0
     slots: tuple[Slot, ...] = ()
+    # Must-filters and exclusions hold between host and attendee; the rules' [sessions] table
+    # may let a manager and their direct report meet in a session.
     rules: ProgramRules = NO_RULES
-    # The rules file may let a manager and their direct report meet in a session.
-    allow_manager: bool = False
 
     @property
     def demand_needed(self) -> int:
@@ -181,7 +181,7 @@ def _topic_candidates(
         np.tile(learners, matching.size),
         min_gap=options.min_gap,
         rules=options.rules,
-        allow_manager=options.allow_manager,
+        allow_manager=options.rules.sessions_allow_manager,
     ).reshape(matching.size, learners.size)
     coverage = attendee_coverage(roster, topic, scored)[matching]
     eligible = (codes == ELIGIBLE) & (coverage > 0) & open_learners[None, :]

@@ -448,3 +448,64 @@ class TrainingJobRow(Base):
     failure: Mapped[str | None] = mapped_column(String(16))
     # The refusal's own message (a core message: counts and limits, never data); else NULL.
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+class SessionPlanRow(Base):
+    """A knowledge-sharing session plan: draft, approved or discarded (sessions.service)."""
+
+    __tablename__ = "session_plans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    # Options, slots, language and solver report; no personal data lives here.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    objective: Mapped[float] = mapped_column(Float)
+    baseline: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PlanSessionRow(Base):
+    __tablename__ = "plan_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("session_plans.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    host_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    slot: Mapped[str | None] = mapped_column(String(64))
+    # The topic's phrases with who wrote them (erasure removes a writer's phrases).
+    topic: Mapped[list[Any]] = mapped_column(JSON)
+    # The host's coverage of the topic: similarity and skill -> goal phrase matches.
+    host: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PlanAttendeeRow(Base):
+    __tablename__ = "plan_attendees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plan_sessions.id", ondelete="CASCADE"), index=True
+    )
+    attendee_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    goal: Mapped[str] = mapped_column(Text)
+    skill: Mapped[str] = mapped_column(Text)
+    similarity: Mapped[float] = mapped_column(Float)
+
+
+class PlanUnassignedRow(Base):
+    __tablename__ = "plan_unassigned"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("session_plans.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(400))
