@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -104,12 +104,20 @@ def plan(
         typer.Option("--rules", help="Program rules (TOML): must-filters and exclusions hold."),
     ] = None,
     topic_threshold: Annotated[
-        float, typer.Option(help="Goal phrases closer than this cosine distance share a topic.")
-    ] = 0.5,
+        float | None,
+        typer.Option(help="Goal phrases closer than this cosine distance share a topic [0.6]."),
+    ] = None,
     min_host_similarity: Annotated[
-        float, typer.Option(help="How well a host's skills must cover the topic (cosine).")
-    ] = 0.45,
-    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take.")] = 20.0,
+        float | None,
+        typer.Option(help="How well a host's skills must cover the topic, cosine [0.4]."),
+    ] = None,
+    min_goal_coverage: Annotated[
+        float | None,
+        typer.Option(help="How well the host must cover each attendee's goal, cosine [0.4]."),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds the solver may take [20].")
+    ] = None,
     lang: Annotated[str | None, typer.Option(help="Language of explanations: en or fr.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the documented JSON.")] = False,
@@ -124,17 +132,22 @@ def plan(
     settings = context.settings()
     chosen_lang = check_lang(lang or settings.lang)
     size_min, size_max = _size(size)
+    # Unset tunings keep PlanOptions' defaults: one place says what they are.
+    tunings: dict[str, Any] = {
+        "topic_threshold": topic_threshold,
+        "min_host_similarity": min_host_similarity,
+        "min_goal_coverage": min_goal_coverage,
+        "time_limit": time_limit,
+    }
     options = PlanOptions(
         size_min=size_min,
         size_max=size_max,
         max_sessions_per_host=max_sessions_per_host,
         max_sessions_per_attendee=max_sessions_per_attendee,
-        topic_threshold=topic_threshold,
-        min_host_similarity=min_host_similarity,
         min_gap=settings.min_gap,
-        time_limit=time_limit,
         slots=load_slots(slots) if slots is not None else (),
         rules=load_rules(rules) if rules is not None else NO_RULES,
+        **{name: value for name, value in tunings.items() if value is not None},
     ).check()
     result = create_plan(
         context.store(), context.roster(progress=not as_json), options, lang=chosen_lang

@@ -18,6 +18,9 @@ AT_LIMIT: Final = "session_limit_reached"
 GOAL_NOT_SHARED: Final = "goal_not_shared"
 NO_ELIGIBLE_HOST: Final = "no_eligible_host"
 SESSIONS_TAKEN: Final = "sessions_taken"
+# Why a host whose skills cover a topic still cannot host one of its askers, beside the
+# pairing's reasons: their skills come too far from this asker's own phrases.
+GOAL_NOT_COVERED: Final = "goal_not_covered"
 UNASSIGNED_REASONS: Final = (AT_LIMIT, GOAL_NOT_SHARED, NO_ELIGIBLE_HOST, SESSIONS_TAKEN)
 _SHOWN_PHRASES: Final = 5
 
@@ -29,6 +32,7 @@ _WORDS: Final = {
         GOAL_NOT_SHARED: (
             "none of their goals is shared by enough learners for a session (at least {count})"
         ),
+        GOAL_NOT_COVERED: "skills too far from their goals",
         "no_host_skills": "no junior's skills cover their topics ({topics})",
         NO_ELIGIBLE_HOST: "no host whose skills cover their topics may host them ({reasons})",
         SESSIONS_TAKEN: (
@@ -46,6 +50,7 @@ _WORDS: Final = {
             "aucun de ses objectifs n'est partagé par assez d'apprenants pour une séance "
             "(au moins {count})"
         ),
+        GOAL_NOT_COVERED: "compétences trop éloignées de ses objectifs",
         "no_host_skills": "les compétences d'aucun junior ne couvrent ses sujets ({topics})",
         NO_ELIGIBLE_HOST: (
             "aucun junior dont les compétences couvrent ses sujets ne peut l'accueillir ({reasons})"
@@ -184,7 +189,9 @@ def no_eligible_host(
     may not host this person (counted by reason, in the words of the pairing's reasons)."""
     words = _WORDS[check_lang(lang)]
     reasons = ", ".join(
-        f"{count} {exclusion_words(name, lang)}" for name, count in exclusions.items() if count
+        f"{count} {words.get(name) or exclusion_words(name, lang)}"
+        for name, count in exclusions.items()
+        if count
     )
     if not reasons:
         detail = words["no_host_skills"].format(topics="; ".join(quoted(t, lang) for t in topics))

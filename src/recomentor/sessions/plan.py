@@ -54,9 +54,12 @@ class PlanOptions:
     max_sessions_per_host: int = 2
     max_sessions_per_attendee: int = 2
     # Goal phrases closer than this cosine distance (1 - cosine) fall in the same topic.
-    topic_threshold: float = 0.5
+    topic_threshold: float = 0.6
     # A host's skills must cover the topic's phrases at least this well (mean cosine).
-    min_host_similarity: float = 0.45
+    min_host_similarity: float = 0.4
+    # A session covers an attendee's goal when the host's best skill phrase reaches this cosine
+    # with one of the attendee's phrases of the topic: below it the session is not "on it".
+    min_goal_coverage: float = 0.4
     min_demand: int | None = None
     min_gap: float = 5.0
     time_limit: float = 20.0
@@ -86,10 +89,12 @@ class PlanOptions:
                 )
         if self.min_demand is not None and self.min_demand < 1:
             raise InvalidInputError(f"minimum demand must be at least 1, got {self.min_demand}")
-        if not 0.0 <= self.min_host_similarity < 1.0:
-            raise InvalidInputError(
-                f"minimum host similarity must lie in [0, 1), got {self.min_host_similarity}"
-            )
+        for label, cosine in (
+            ("minimum host similarity", self.min_host_similarity),
+            ("minimum goal coverage", self.min_goal_coverage),
+        ):
+            if not 0.0 <= cosine < 1.0:
+                raise InvalidInputError(f"{label} must lie in [0, 1), got {cosine}")
         if not (math.isfinite(self.min_gap) and self.min_gap >= 0):
             raise InvalidInputError(f"min_gap must be a number >= 0, got {self.min_gap}")
         if not 0 < self.time_limit <= 3600:
@@ -184,11 +189,15 @@ def _topic_candidates(
         allow_manager=options.rules.sessions_allow_manager,
     ).reshape(matching.size, learners.size)
     coverage = attendee_coverage(roster, topic, scored)[matching]
-    eligible = (codes == ELIGIBLE) & (coverage > 0) & open_learners[None, :]
+    covered = coverage >= max(options.min_goal_coverage, 1e-9)
+    eligible = (codes == ELIGIBLE) & covered & open_learners[None, :]
     for column in np.flatnonzero(open_learners & ~eligible.any(axis=0)).tolist():
         counts = found.excluded.setdefault(int(learners[column]), Counter())
         for code in codes[:, column][codes[:, column] != ELIGIBLE].tolist():
             counts[names[code - 1]] += 1
+        counts[why.GOAL_NOT_COVERED] += int(
+            ((codes[:, column] == ELIGIBLE) & ~covered[:, column]).sum()
+        )
     # A host who can never gather the minimum is no candidate.
     viable = eligible.sum(axis=1) >= options.size_min
     needed = math.ceil(int(open_learners.sum()) / options.size_max) + _SPARE_HOSTS

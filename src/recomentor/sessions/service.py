@@ -53,6 +53,7 @@ class PlanSettings(msgspec.Struct, frozen=True):
     max_sessions_per_attendee: int
     topic_threshold: float
     min_host_similarity: float
+    min_goal_coverage: float
     min_gap: float
     lang: str
     slots: list[Slot]
@@ -92,6 +93,7 @@ def _params(options: PlanOptions, draft: DraftPlan, lang: str) -> dict[str, Any]
         max_sessions_per_attendee=options.max_sessions_per_attendee,
         topic_threshold=options.topic_threshold,
         min_host_similarity=options.min_host_similarity,
+        min_goal_coverage=options.min_goal_coverage,
         min_gap=options.min_gap,
         lang=lang,
         slots=list(options.slots),
