@@ -71,8 +71,9 @@ def test_every_operation_conforms_to_the_schema(
     _, key = served
     operations = [result.ok() for result in api_schema.get_all_operations()]
     # Health, ready and every /api/v1 route, PATCH participants, GET /pairings/{id} (the
-    # Location of a new pairing) and the seven routes that edit a draft matching among them.
-    assert len(operations) == 26
+    # Location of a new pairing), the seven routes that edit a draft matching and the five of
+    # session plans among them.
+    assert len(operations) == 31
     for operation in operations:
 
         @given(case=operation.as_strategy())

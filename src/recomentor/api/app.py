@@ -15,6 +15,7 @@ from recomentor.api import (
     model,
     pairings,
     participants,
+    session_plans,
     suggestions,
 )
 from recomentor.api.access_log import access_log_middleware
@@ -55,6 +56,7 @@ def create_app(
             matchings.MatchingController,
             matching_edits.MatchingEditController,
             pairings.PairingController,
+            session_plans.SessionPlanController,
             model.model,
         ],
     )

@@ -22,6 +22,8 @@ from recomentor.matching.service import Matching as Matching
 from recomentor.matching.service import MatchingSummary as MatchingSummary
 from recomentor.ranking.rank import ModelRef as ModelRef
 from recomentor.ranking.rank import SuggestionResult as SuggestionResult
+from recomentor.sessions.service import PlanSummary as PlanSummary
+from recomentor.sessions.service import SessionPlan as SessionPlan
 from recomentor.store.feedback import FeedbackStatus
 from recomentor.survey.importer import ImportReport as ImportReport
 
@@ -194,4 +196,34 @@ class PairingPage(msgspec.Struct):
     """Pairings in the order they were formed; pass `next_cursor` back as `cursor`."""
 
     items: list[Pairing]
+    next_cursor: str | None
+
+
+Cosine = Annotated[float, msgspec.Meta(ge=0, lt=1)]
+
+
+class SessionPlanIn(_In):
+    """What a session plan is drafted under; unset tunings keep the documented defaults."""
+
+    size_min: Annotated[int, msgspec.Meta(ge=1, le=200)] = 3
+    size_max: Annotated[int, msgspec.Meta(ge=1, le=200)] = 12
+    max_sessions_per_host: Annotated[int, msgspec.Meta(ge=1, le=20)] = 2
+    max_sessions_per_attendee: Annotated[int, msgspec.Meta(ge=1, le=20)] = 2
+    # Time slots as CSV text, the same format as `recomentor sessions plan --slots`.
+    slots: Annotated[str, msgspec.Meta(max_length=65_536)] | None = None
+    # Program rules as TOML text, the same format as `--rules`.
+    rules: Annotated[str, msgspec.Meta(max_length=65_536)] | None = None
+    topic_threshold: Annotated[float, msgspec.Meta(gt=0, lt=2)] | None = None
+    min_host_similarity: Cosine | None = None
+    min_goal_coverage: Cosine | None = None
+    # Bounded well below a request timeout.
+    time_limit: Annotated[float, msgspec.Meta(gt=0, le=60)] | None = None
+    min_gap: Annotated[float, msgspec.Meta(ge=0, le=70)] | None = None
+    lang: Literal["en", "fr"] | None = None
+
+
+class SessionPlanPage(msgspec.Struct):
+    """Session plans newest first; pass `next_cursor` back as `cursor` for the next page."""
+
+    items: list[PlanSummary]
     next_cursor: str | None

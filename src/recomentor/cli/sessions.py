@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -133,22 +133,24 @@ def plan(
     chosen_lang = check_lang(lang or settings.lang)
     size_min, size_max = _size(size)
     # Unset tunings keep PlanOptions' defaults: one place says what they are.
-    tunings: dict[str, Any] = {
-        "topic_threshold": topic_threshold,
-        "min_host_similarity": min_host_similarity,
-        "min_goal_coverage": min_goal_coverage,
-        "time_limit": time_limit,
-    }
-    options = PlanOptions(
-        size_min=size_min,
-        size_max=size_max,
-        max_sessions_per_host=max_sessions_per_host,
-        max_sessions_per_attendee=max_sessions_per_attendee,
-        min_gap=settings.min_gap,
-        slots=load_slots(slots) if slots is not None else (),
-        rules=load_rules(rules) if rules is not None else NO_RULES,
-        **{name: value for name, value in tunings.items() if value is not None},
-    ).check()
+    options = (
+        PlanOptions(
+            size_min=size_min,
+            size_max=size_max,
+            max_sessions_per_host=max_sessions_per_host,
+            max_sessions_per_attendee=max_sessions_per_attendee,
+            min_gap=settings.min_gap,
+            slots=load_slots(slots) if slots is not None else (),
+            rules=load_rules(rules) if rules is not None else NO_RULES,
+        )
+        .tuned(
+            topic_threshold=topic_threshold,
+            min_host_similarity=min_host_similarity,
+            min_goal_coverage=min_goal_coverage,
+            time_limit=time_limit,
+        )
+        .check()
+    )
     result = create_plan(
         context.store(), context.roster(progress=not as_json), options, lang=chosen_lang
     )

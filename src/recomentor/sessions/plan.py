@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Final
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
 
 import numpy as np
 
@@ -67,6 +67,12 @@ class PlanOptions:
     # Must-filters and exclusions hold between host and attendee; the rules' [sessions] table
     # may let a manager and their direct report meet in a session.
     rules: ProgramRules = NO_RULES
+
+    def tuned(self, **tunings: float | None) -> PlanOptions:
+        """These options with the tunings that are set (not None): the CLI and the API leave
+        the rest to the defaults above, defined here only."""
+        chosen: dict[str, Any] = {name: v for name, v in tunings.items() if v is not None}
+        return replace(self, **chosen)
 
     @property
     def demand_needed(self) -> int:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from recomentor.errors import ConflictError, InvalidInputError, NotFoundError
@@ -244,31 +244,68 @@ def get_plan(store: Store, plan_id: str) -> SessionPlan:
         )
 
 
-def list_plans(store: Store, *, status: str | None = None) -> list[PlanSummary]:
-    """Plans newest first."""
+def list_plans(
+    store: Store,
+    *,
+    status: str | None = None,
+    after: tuple[datetime, str] | None = None,
+    limit: int | None = None,
+) -> list[PlanSummary]:
+    """Plans newest first; `after` (created_at, id) of the last one seen gives the next page.
+    Counts and coverage are read as get_plan computes them, without reading every session."""
     if status is not None and status not in STATUSES:
         raise InvalidInputError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    with store.session() as session:
-        query = select(SessionPlanRow).order_by(SessionPlanRow.created_at.desc(), SessionPlanRow.id)
-        if status is not None:
-            query = query.where(SessionPlanRow.status == status)
-        rows = list(session.scalars(query))
-    out = []
-    for row in rows:
-        plan = get_plan(store, row.id)
-        out.append(
-            PlanSummary(
-                id=plan.id,
-                status=plan.status,
-                sessions=len(plan.sessions),
-                unassigned=len(plan.unassigned),
-                objective=plan.objective,
-                baseline=plan.baseline,
-                created_at=plan.created_at,
-                approved_at=plan.approved_at,
-            )
+    attended = (
+        select(
+            PlanSessionRow.plan_id,
+            func.count(func.distinct(PlanSessionRow.id)).label("sessions"),
+            func.coalesce(func.sum(PlanAttendeeRow.similarity), 0.0).label("coverage"),
         )
-    return out
+        .join(PlanAttendeeRow, PlanAttendeeRow.session_id == PlanSessionRow.id)
+        .group_by(PlanSessionRow.plan_id)
+        .subquery()
+    )
+    left_out = (
+        select(PlanUnassignedRow.plan_id, func.count().label("unassigned"))
+        .group_by(PlanUnassignedRow.plan_id)
+        .subquery()
+    )
+    query = (
+        select(
+            SessionPlanRow,
+            func.coalesce(attended.c.sessions, 0),
+            func.coalesce(attended.c.coverage, 0.0),
+            func.coalesce(left_out.c.unassigned, 0),
+        )
+        .outerjoin(attended, attended.c.plan_id == SessionPlanRow.id)
+        .outerjoin(left_out, left_out.c.plan_id == SessionPlanRow.id)
+        .order_by(SessionPlanRow.created_at.desc(), SessionPlanRow.id.desc())
+    )
+    if status is not None:
+        query = query.where(SessionPlanRow.status == status)
+    if after is not None:
+        created_at, plan_id = after
+        query = query.where(
+            (SessionPlanRow.created_at < created_at)
+            | ((SessionPlanRow.created_at == created_at) & (SessionPlanRow.id < plan_id))
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    with store.session() as session:
+        rows = session.execute(query).all()
+    return [
+        PlanSummary(
+            id=row.id,
+            status=row.status,
+            sessions=int(sessions),
+            unassigned=int(unassigned),
+            objective=round(float(coverage), 4),
+            baseline=row.baseline,
+            created_at=row.created_at,
+            approved_at=row.approved_at,
+        )
+        for row, sessions, coverage, unassigned in rows
+    ]
 
 
 def _conflicts(plan: SessionPlan, done: Commitments) -> list[str]:

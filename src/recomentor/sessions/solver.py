@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from recomentor.errors import RecomentorError
+from recomentor.errors import InvalidInputError
 
 NO_SLOT: Final = -1
 OPTIMAL: Final = "optimal"
@@ -70,8 +70,8 @@ class Solution:
     seconds: float
 
 
-class SolverFailedError(RecomentorError):
-    """HiGHS found no usable solution in its time limit."""
+class SolverFailedError(InvalidInputError):
+    """HiGHS found no usable solution in its time limit: the request asks too much of it."""
 
 
 def _rows_of(keys: np.ndarray) -> tuple[np.ndarray, int]:
