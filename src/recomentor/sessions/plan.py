@@ -145,6 +145,10 @@ class DraftPlan:
     gap: float
     seconds: float
     baseline_sessions: int
+    # The size of what was solved: topics kept, candidate sessions and attendee pairs.
+    topics: int = 0
+    candidate_sessions: int = 0
+    candidate_pairs: int = 0
 
 
 @dataclass
@@ -402,4 +406,7 @@ def plan_sessions(
         gap=solution.gap,
         seconds=solution.seconds,
         baseline_sessions=int(baseline.held.sum()),
+        topics=len(topics),
+        candidate_sessions=problem.sessions,
+        candidate_pairs=problem.pairs,
     )

@@ -22,6 +22,7 @@ from recomentor.web import (
     overview,
     pairings,
     participants,
+    session_plans,
     sign_in,
 )
 from recomentor.web.errors import page_aware
@@ -42,6 +43,7 @@ PAGES: list[ControllerRouterHandler] = [
     imports.ImportController,
     matchings.MatchingsController,
     matching_edits.MatchingEditsController,
+    session_plans.SessionPlansController,
     model.ModelController,
     feedback_link.FeedbackLinkController,
     feedback_requests.FeedbackRequestsController,
