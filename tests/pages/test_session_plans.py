@@ -139,4 +139,5 @@ def test_both_catalogs_have_every_key() -> None:
         # Whole keys only: "session_plans.solver_" ~ status is checked by its values below.
         used |= set(re.findall(r'"(session_plans\.[a-z_]*[a-z])"', template.read_text()))
     assert used and used <= ours
-    assert {"session_plans.solver_optimal", "session_plans.solver_time_limit"} <= ours
+    statuses = ("optimal", "time_limit", "restricted", "time_limit_greedy")
+    assert {f"session_plans.solver_{status}" for status in statuses} <= ours

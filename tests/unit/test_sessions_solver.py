@@ -8,7 +8,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recomentor.sessions.solver import NO_SLOT, SessionProblem, solve_exact, solve_greedy
+from recomentor.sessions import solver
+from recomentor.sessions.solver import (
+    NO_SLOT,
+    OPTIMAL,
+    RESTRICTED,
+    SessionProblem,
+    solve_exact,
+    solve_greedy,
+)
 
 
 def _feasible(problem: SessionProblem, attend: np.ndarray) -> bool:
@@ -96,6 +104,7 @@ def problems(draw: st.DrawFn) -> SessionProblem:
 @given(problems())
 def test_milp_equals_exhaustive_optimum(problem: SessionProblem) -> None:
     solution = solve_exact(problem, time_limit=30)
+    assert solution.status == OPTIMAL
     assert _feasible(problem, solution.attend)
     assert solution.objective == np.float64(problem.pair_value[solution.attend].sum())
     assert abs(solution.objective - _exhaustive(problem)) < 1e-6
@@ -129,3 +138,23 @@ def test_greedy_falls_short_where_the_best_session_blocks_two_others() -> None:
     )
     assert solve_exact(problem, time_limit=10).objective == np.float64(1.8)
     assert solve_greedy(problem).objective == np.float64(1.2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_large_programs_solve_exactly_over_the_relaxations_pairs(problem: SessionProblem) -> None:
+    """Past DIRECT_PAIRS (made 0 here) the plan is feasible, never below the greedy one, and
+    its gap is measured against a bound no plan exceeds."""
+    direct = solver.DIRECT_PAIRS
+    solver.DIRECT_PAIRS = 0
+    try:
+        solution = solve_exact(problem, time_limit=30)
+    finally:
+        solver.DIRECT_PAIRS = direct
+    assert solution.status in (RESTRICTED, OPTIMAL)
+    assert _feasible(problem, solution.attend)
+    best = _exhaustive(problem)
+    assert solve_greedy(problem).objective - 1e-9 <= solution.objective <= best + 1e-9
+    if solution.status == RESTRICTED and solution.objective > 0:
+        bound = solution.objective / (1 - solution.gap) if solution.gap < 1 else np.inf
+        assert bound >= best - 1e-6

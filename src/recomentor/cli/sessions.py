@@ -116,7 +116,7 @@ def plan(
         typer.Option(help="How well the host must cover each attendee's goal, cosine [0.4]."),
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds the solver may take [20].")
+        float | None, typer.Option(help="Seconds the solver may take [30].")
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Language of explanations: en or fr.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help=_OUT_HELP)] = None,

@@ -40,9 +40,10 @@ MAX_SESSION_SIZE: Final = 200
 MAX_SESSIONS_PER_PERSON: Final = 20
 # Each learner is offered the sessions of their best few candidate hosts per topic: the other
 # hosts cover them less well, and leaving them out keeps the program small at any head count.
-_HOSTS_PER_LEARNER: Final = 3
+_HOSTS_PER_LEARNER: Final = 2
 # Candidate hosts per topic beyond the fewest that could seat every asker.
 _SPARE_HOSTS: Final = 2
+_CHECKED_HOSTS: Final = 4
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class PlanOptions:
     min_goal_coverage: float = 0.4
     min_demand: int | None = None
     min_gap: float = 5.0
-    time_limit: float = 20.0
+    time_limit: float = 30.0
     slots: tuple[Slot, ...] = ()
     # Must-filters and exclusions hold between host and attendee; the rules' [sessions] table
     # may let a manager and their direct report meet in a session.
@@ -178,6 +179,7 @@ def _topic_candidates(
     options: PlanOptions,
     attend_limit: np.ndarray,
     host_limit: np.ndarray,
+    share: np.ndarray,
     found: _Candidates,
 ) -> TopicHosts:
     """The topic's candidate hosts and, per host and slot, a session open to the askers that
@@ -189,6 +191,10 @@ def _topic_candidates(
     matching = matching[np.argsort(-scored.similarity[matching], kind="stable")]
     learners = topic.learners
     open_learners = attend_limit[learners] > 0
+    # Sessions the topic may need: each asker spreads their sessions over the topics they want.
+    needed = math.ceil(float(share[learners].sum()) / options.size_max) + _SPARE_HOSTS
+    # The best-covering hosts are checked first; far more than needed would only cost time.
+    matching = matching[: _CHECKED_HOSTS * needed]
     names = reason_names(options.rules)
     codes = host_exclusions(
         roster,
@@ -210,7 +216,6 @@ def _topic_candidates(
         )
     # A host who can never gather the minimum is no candidate.
     viable = eligible.sum(axis=1) >= options.size_min
-    needed = math.ceil(int(open_learners.sum()) / options.size_max) + _SPARE_HOSTS
     chosen = np.flatnonzero(viable)[:needed]
     if chosen.size == 0:
         return scored
@@ -283,14 +288,23 @@ def build_problem(
     attend_limit, host_limit, busy = _limits(roster, options, commitments)
     learners = learner_positions(roster)
     topic_set = find_topics(
-        roster, learners, threshold=options.topic_threshold, min_demand=options.demand_needed
+        roster,
+        learners,
+        threshold=options.topic_threshold,
+        min_demand=options.demand_needed,
+        # A learner attends so many sessions: twice as many topics leaves the plan a choice.
+        per_learner=2 * options.max_sessions_per_attendee,
     )
     if not topic_set.topics:
         raise _no_topic_error(roster, options, topic_set.best_demand, topic_set.best_name)
     hosts = host_positions(roster)
+    wanted = np.zeros(len(roster))
+    for topic in topic_set.topics:
+        wanted[topic.learners] += 1
+    share = np.minimum(attend_limit, wanted) / np.maximum(wanted, 1)
     found = _Candidates()
     scored = [
-        _topic_candidates(roster, t, topic, hosts, options, attend_limit, host_limit, found)
+        _topic_candidates(roster, t, topic, hosts, options, attend_limit, host_limit, share, found)
         for t, topic in enumerate(topic_set.topics)
     ]
     if not found.topic:

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from recomentor.errors import InvalidInputError
-
 NO_SLOT: Final = -1
 OPTIMAL: Final = "optimal"
 TIME_LIMIT: Final = "time_limit"
 GREEDY: Final = "greedy"
+# HiGHS found no plan in its time limit: the plan is the greedy baseline's, gap unknown (1).
+NO_SOLUTION: Final = "time_limit_greedy"
+# Solved exactly over the pairs the linear relaxation uses; gap to the relaxation's bound.
+RESTRICTED: Final = "restricted"
+# Past this many candidate pairs, the relaxation chooses which ones the exact program sees.
+DIRECT_PAIRS: Final = 20_000
+# A pair the relaxation uses at all (HiGHS's values are exact to about 1e-9).
+_USED: Final = 1e-6
 # A chosen binary variable comes back as 1 within HiGHS's integrality tolerance.
 _CHOSEN: Final = 0.5
 
@@ -70,10 +76,6 @@ class Solution:
     seconds: float
 
 
-class SolverFailedError(InvalidInputError):
-    """HiGHS found no usable solution in its time limit: the request asks too much of it."""
-
-
 def _rows_of(keys: np.ndarray) -> tuple[np.ndarray, int]:
     """Constraint row of each entry: one row per distinct key."""
     distinct, rows = np.unique(keys, return_inverse=True)
@@ -122,7 +124,7 @@ def _person_slot_keys(problem: SessionProblem, person: np.ndarray, slot: np.ndar
     return person * max(problem.slots, 1) + slot
 
 
-def _constraints(problem: SessionProblem) -> LinearConstraint:
+def _constraints(problem: SessionProblem, *, link: bool = True) -> LinearConstraint:
     pairs, sessions = problem.pairs, problem.sessions
     held = pairs + np.arange(sessions)  # column of each session's "held" variable
     attend = np.arange(pairs)
@@ -142,14 +144,16 @@ def _constraints(problem: SessionProblem) -> LinearConstraint:
             np.full(sessions, lower),
             np.full(sessions, upper),
         )
-    # Only a held session has attendees (tightens the relaxation of the size rows).
-    block.add(
-        np.concatenate([np.arange(pairs), np.arange(pairs)]),
-        np.concatenate([attend, held[problem.pair_session]]),
-        np.concatenate([ones_pairs, -ones_pairs]),
-        np.full(pairs, -np.inf),
-        np.zeros(pairs),
-    )
+    if link:
+        # Only a held session has attendees: tightens the relaxation of the size rows, at one
+        # row per pair.
+        block.add(
+            np.concatenate([np.arange(pairs), np.arange(pairs)]),
+            np.concatenate([attend, held[problem.pair_session]]),
+            np.concatenate([ones_pairs, -ones_pairs]),
+            np.full(pairs, -np.inf),
+            np.zeros(pairs),
+        )
     # Each person attends at most attend_limit sessions, and one session per topic.
     rows, count = _rows_of(problem.pair_person)
     limits = np.zeros(count)
@@ -189,36 +193,108 @@ def _constraints(problem: SessionProblem) -> LinearConstraint:
     return block.build()
 
 
+def _milp(problem: SessionProblem, time_limit: float) -> Any:
+    variables = problem.pairs + problem.sessions
+    return milp(
+        np.concatenate([-problem.pair_value, np.zeros(problem.sessions)]),
+        constraints=_constraints(problem),
+        integrality=np.ones(variables),
+        bounds=Bounds(0, 1),
+        options={"time_limit": max(float(time_limit), 1.0), "disp": False},
+    )
+
+
+def _relaxation(problem: SessionProblem, time_limit: float) -> Any:
+    """The linear relaxation, without presolve: on a large program HiGHS's presolve alone can
+    outlast the time limit, which it does not interrupt."""
+    return milp(
+        np.concatenate([-problem.pair_value, np.zeros(problem.sessions)]),
+        # Without the per-pair link rows: with them the relaxation of a large program takes
+        # several times longer, and the restricted program below enforces them anyway.
+        constraints=_constraints(problem, link=False),
+        integrality=np.zeros(problem.pairs + problem.sessions),
+        bounds=Bounds(0, 1),
+        options={"time_limit": float(time_limit), "presolve": False, "disp": False},
+    )
+
+
+def restricted(problem: SessionProblem, pairs: np.ndarray) -> tuple[SessionProblem, np.ndarray]:
+    """The problem with only `pairs` (bool) and their sessions, and the kept sessions' indices."""
+    sessions = np.unique(problem.pair_session[pairs])
+    renumber = np.full(problem.sessions, -1, dtype=np.int64)
+    renumber[sessions] = np.arange(sessions.size)
+    return (
+        SessionProblem(
+            session_topic=problem.session_topic[sessions],
+            session_host=problem.session_host[sessions],
+            session_slot=problem.session_slot[sessions],
+            pair_session=renumber[problem.pair_session[pairs]],
+            pair_person=problem.pair_person[pairs],
+            pair_value=problem.pair_value[pairs],
+            attend_limit=problem.attend_limit,
+            host_limit=problem.host_limit,
+            busy=problem.busy,
+            size_min=problem.size_min,
+            size_max=problem.size_max,
+        ),
+        sessions,
+    )
+
+
+def _solution(problem: SessionProblem, result: Any) -> tuple[np.ndarray, np.ndarray]:
+    chosen = result.x > _CHOSEN
+    return chosen[: problem.pairs], chosen[problem.pairs :]
+
+
 def solve_exact(problem: SessionProblem, *, time_limit: float) -> Solution:
     """The assignment of most total coverage, solved by HiGHS within `time_limit` seconds.
 
-    When the limit stops it first, the best solution found is returned with its gap to the
-    best bound; SolverFailedError when it found none.
+    Up to DIRECT_PAIRS candidate pairs, the whole mixed-integer program: when the limit stops
+    it first, the best solution found comes with its gap to the best bound. Beyond, the
+    linear relaxation first (its optimum bounds every plan), then the mixed-integer program
+    over the pairs it uses and those of the greedy plan (status RESTRICTED; `gap` to the
+    relaxation's bound, so an honest upper limit of what was left on the table). When HiGHS
+    finds nothing in time, the greedy plan is returned (status NO_SOLUTION).
     """
     started = time.perf_counter()
     if problem.sessions == 0 or problem.pairs == 0:
         return _empty(problem, OPTIMAL, time.perf_counter() - started)
-    variables = problem.pairs + problem.sessions
-    cost = np.concatenate([-problem.pair_value, np.zeros(problem.sessions)])
-    result = milp(
-        cost,
-        constraints=_constraints(problem),
-        integrality=np.ones(variables),
-        bounds=Bounds(0, 1),
-        options={"time_limit": float(time_limit), "disp": False},
-    )
-    seconds = time.perf_counter() - started
+    if problem.pairs <= DIRECT_PAIRS:
+        result = _milp(problem, time_limit)
+        if result.x is None:
+            return _fallback(problem, started)
+        attend, held = _solution(problem, result)
+        objective = float(problem.pair_value[attend].sum())
+        gap = max(float(getattr(result, "mip_gap", 0.0) or 0.0), 0.0)
+        status = OPTIMAL if result.status == 0 else TIME_LIMIT
+        return Solution(attend, held, objective, status, gap, time.perf_counter() - started)
+    relaxed = _relaxation(problem, time_limit)
+    if relaxed.x is None:
+        return _fallback(problem, started)
+    bound = -float(relaxed.fun)
+    used = (relaxed.x[: problem.pairs] > _USED) | solve_greedy(problem).attend
+    if not used.any():
+        # Neither the relaxation nor the greedy plan seats anyone: nor can any plan.
+        return _empty(problem, OPTIMAL, time.perf_counter() - started)
+    smaller, sessions = restricted(problem, used)
+    result = _milp(smaller, time_limit - (time.perf_counter() - started))
     if result.x is None:
-        raise SolverFailedError(
-            f"the solver found no plan within its time limit of {time_limit:g} s; "
-            "allow more time or plan fewer people at once"
-        )
-    chosen = result.x > _CHOSEN
-    attend, held = chosen[: problem.pairs], chosen[problem.pairs :]
+        return _fallback(problem, started)
+    small_attend, small_held = _solution(smaller, result)
+    attend = np.zeros(problem.pairs, dtype=bool)
+    attend[np.flatnonzero(used)[small_attend]] = True
+    held = np.zeros(problem.sessions, dtype=bool)
+    held[sessions[small_held]] = True
     objective = float(problem.pair_value[attend].sum())
-    gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
-    status = OPTIMAL if result.status == 0 else TIME_LIMIT
-    return Solution(attend, held, objective, status, max(gap, 0.0), seconds)
+    gap = max(bound - objective, 0.0) / max(bound, 1e-12)
+    return Solution(attend, held, objective, RESTRICTED, gap, time.perf_counter() - started)
+
+
+def _fallback(problem: SessionProblem, started: float) -> Solution:
+    """No incumbent within the limit: the greedy plan is feasible, and said to be that."""
+    greedy = solve_greedy(problem)
+    seconds = time.perf_counter() - started
+    return Solution(greedy.attend, greedy.held, greedy.objective, NO_SOLUTION, 1.0, seconds)
 
 
 def _empty(problem: SessionProblem, status: str, seconds: float) -> Solution:

@@ -21,6 +21,9 @@ MAX_PHRASES: Final = 20_000
 # A topic is named by this many of its most central phrases.
 _NAME_PHRASES: Final = 2
 NAME_SEPARATOR: Final = " / "
+# A learner whose goal was clustered elsewhere still wants a topic when that goal lies this close
+# to the topic's centre: within this share of the clustering threshold (a cosine distance).
+_JOIN_SHARE: Final = 1.0
 
 
 class TopicPhrase(msgspec.Struct, frozen=True):
@@ -42,7 +45,9 @@ def topic_name(phrases: list[TopicPhrase]) -> str:
     # Counter keeps first-seen order: a tie goes to the language of the most central phrase.
     majority = max(votes, key=lambda lang: votes[lang]) if votes else ""
     named = [p.text for p in phrases if p.lang == majority] or [p.text for p in phrases]
-    return NAME_SEPARATOR.join(named[:_NAME_PHRASES])
+    # "Apprendre le SQL" and "apprendre le SQL" name nothing twice.
+    distinct = list({text.casefold(): text for text in reversed(named)}.values())[::-1]
+    return NAME_SEPARATOR.join(distinct[:_NAME_PHRASES])
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,15 +113,52 @@ def check_threshold(threshold: float) -> float:
     return threshold
 
 
+def _kept_memberships(
+    close_items: np.ndarray,
+    label_of_item: np.ndarray,
+    owner_row: np.ndarray,
+    owners: int,
+    joins: float,
+    per_learner: int,
+) -> np.ndarray:
+    """(items, clusters) bool: the item counts its owner in the cluster.
+
+    An item belongs to its own cluster, and to any cluster whose centre it lies within `joins`
+    of; each learner keeps only the `per_learner` clusters they are closest to (their own
+    clusters first), because they attend only so many sessions and every extra topic is a
+    column of the program for nothing.
+    """
+    items = np.arange(label_of_item.size)
+    member = close_items >= joins
+    member[items, label_of_item] = True
+    # Own cluster ranks above any cluster joined by closeness (cosines are at most 1).
+    strength = np.where(member, close_items, -np.inf)
+    strength[items, label_of_item] += 2.0
+    starts = np.searchsorted(owner_row, np.arange(owners))
+    best = np.maximum.reduceat(strength, starts, axis=0)
+    if per_learner < best.shape[1]:
+        cut = -np.partition(-best, per_learner - 1, axis=1)[:, per_learner - 1 : per_learner]
+        keep = (best >= cut) & np.isfinite(best)
+    else:
+        keep = np.isfinite(best)
+    kept: np.ndarray = member & keep[owner_row]
+    return kept
+
+
 def find_topics(
-    roster: Roster, learners: np.ndarray, *, threshold: float, min_demand: int
+    roster: Roster,
+    learners: np.ndarray,
+    *,
+    threshold: float,
+    min_demand: int,
+    per_learner: int = 4,
 ) -> TopicSet:
     """Cluster the learners' distinct goal phrases; keep clusters at least `min_demand` learners
-    want, most wanted first."""
+    want (each learner counting for their `per_learner` closest), most wanted first."""
     check_threshold(threshold)
     goals = roster.goal_items
     counts = goals.counts[learners]
-    owners = np.repeat(learners, counts)
+    owner_row = np.repeat(np.arange(learners.size), counts)
     rows = goals.refs[ragged_positions(goals.offsets[learners], counts)]
     distinct, phrase_of_item = np.unique(rows, return_inverse=True)
     if distinct.size > MAX_PHRASES:
@@ -131,26 +173,44 @@ def find_topics(
         vectors, label_of_phrase, np.bincount(phrase_of_item, minlength=distinct.size)
     )
     close = vectors @ centres.T
+    kept = _kept_memberships(
+        close[phrase_of_item],
+        label_of_item,
+        owner_row,
+        learners.size,
+        1.0 - threshold * _JOIN_SHARE,
+        per_learner,
+    )
+    demand = np.zeros(centres.shape[0], dtype=np.int64)
+    asked = np.zeros((learners.size, centres.shape[0]), dtype=bool)
+    item_rows, item_clusters = np.nonzero(kept)
+    asked[owner_row[item_rows], item_clusters] = True
+    demand = asked.sum(axis=0)
     topics: list[Topic] = []
     best_demand, best_name = 0, ""
-    for label in np.unique(label_of_phrase).tolist():
-        members = np.flatnonzero(label_of_phrase == label)
-        members = np.union1d(members, np.flatnonzero(close[:, label] >= 1.0 - threshold))
-        # A learner also wants the topic when one of their goals lies as close to its centre
-        # as the threshold: clustering draws the topics, closeness says who would attend.
-        in_topic = (label_of_item == label) | (close[phrase_of_item, label] >= 1.0 - threshold)
-        askers = np.unique(owners[in_topic])
+    order = np.argsort(item_clusters, kind="stable")
+    bounds = np.searchsorted(item_clusters[order], np.arange(centres.shape[0] + 1))
+    for label in np.argsort(-demand, kind="stable").tolist():
+        if demand[label] < min_demand and best_demand:
+            break
+        in_topic = item_rows[order[bounds[label] : bounds[label + 1]]]
+        phrase_rows = phrase_of_item[in_topic]
+        members = np.unique(phrase_rows)
         centroid = centres[label]
         central_first = members[np.argsort(-(vectors[members] @ centroid), kind="stable")]
+        by_phrase = np.argsort(phrase_rows, kind="stable")
+        cuts = np.searchsorted(phrase_rows[by_phrase], central_first)
+        ends = np.searchsorted(phrase_rows[by_phrase], central_first, side="right")
         phrases = []
-        for phrase in central_first.tolist():
-            wrote = np.unique(owners[in_topic & (phrase_of_item == phrase)])
+        for phrase, start, stop in zip(central_first.tolist(), cuts, ends, strict=True):
+            wrote = np.unique(learners[owner_row[in_topic[by_phrase[start:stop]]]])
             text = goals.texts[int(distinct[phrase])]
             phrases.append(
                 TopicPhrase(text, T.guess_language(text), [roster.ids[p] for p in wrote.tolist()])
             )
+        askers = learners[np.flatnonzero(asked[:, label])]
         topic = Topic(phrases, centroid.astype(np.float32), askers, distinct[central_first])
-        if topic.demand > best_demand:
+        if not best_demand:
             best_demand, best_name = topic.demand, topic.name
         if topic.demand >= min_demand:
             topics.append(topic)

@@ -64,6 +64,8 @@ MESSAGES = {
         "solver": "Solver",
         "solver_optimal": "optimal",
         "solver_time_limit": "stopped at its time limit, {gap} % from the best bound",
+        "solver_restricted": "exact over the pairs the relaxation uses, {gap} % from its bound",
+        "solver_time_limit_greedy": "no plan within the time limit: the greedy baseline's",
         "coverage_hint": "Goal coverage adds up, for every attendee, how well the host's skill "
         "covers the goal of theirs the session is about; the greedy baseline fills the best "
         "sessions first on the same candidates.",
@@ -148,6 +150,10 @@ MESSAGES = {
         "solver": "Solveur",
         "solver_optimal": "optimal",
         "solver_time_limit": "arrêté à sa limite de temps, à {gap} % de la meilleure borne",
+        "solver_restricted": (
+            "exact sur les paires retenues par la relaxation, à {gap} % de sa borne"
+        ),
+        "solver_time_limit_greedy": "aucun plan dans le temps imparti : celui de la référence",
         "coverage_hint": "La couverture additionne, pour chaque participant, à quel point la "
         "compétence de l'animateur couvre l'objectif visé par la séance ; la référence gloutonne "
         "remplit d'abord les meilleures séances, sur les mêmes candidats.",
