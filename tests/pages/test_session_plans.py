@@ -79,7 +79,7 @@ def test_plan_review_approve(manager: TestClient, sqlite_store: Store) -> None:
     for name in ("Léa Martin", "Anne Roux", "Marc Blanc"):
         assert name in shown
     assert "Zoé &lt;b&gt;Faure&lt;/b&gt;" in page
-    assert "3 learners asked for “Instagram et TikTok”" in shown
+    assert "3 learners asked for this topic; Léa Martin's skills cover its phrases at 1.00" in shown
     assert "Instagram et TikTok ↔ Instagram et TikTok" in shown
     assert ">2026-10-05 09:00</time>–10:30 (UTC+02:00)" in shown
     assert "none of their goals is shared by enough learners" in shown  # S9
@@ -110,7 +110,8 @@ def test_french_page_and_clear_refusals(manager: TestClient, sqlite_store: Store
     response = _plan(manager)
     plan_id = response.headers["location"].rsplit("/", 1)[1]
     page = _text(manager.get(f"/session-plans/{plan_id}"))
-    assert "3 apprenants ont demandé « Instagram et TikTok »" in page
+    assert "3 apprenants ont demandé ce sujet ; les compétences de Léa Martin couvrent" in page
+    assert "à 1,00 en moyenne" in page
     assert "Apprenants sans séance (1)" in page
 
 

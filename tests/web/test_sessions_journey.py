@@ -85,7 +85,7 @@ def test_plan_read_why_and_approve(
     # Names, not ids alone; the slot with its times; the summary in French.
     expect(cards.first.locator("a[href^='/participants/']").first).to_be_visible()
     expect(cards.first).to_contain_text("lundi-")
-    expect(cards.first).to_contain_text("apprenants ont demandé")
+    expect(cards.first).to_contain_text("apprenants ont demandé ce sujet ; les compétences de")
     for summary in cards.locator("details summary").all():
         summary.click()
     expect(cards.first.get_by_text("l'ont demandé, avec leurs mots")).to_be_visible()

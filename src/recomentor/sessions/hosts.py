@@ -17,7 +17,6 @@ from recomentor.ranking.candidates import (
     WRONG_DIRECTION,
 )
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.similarity import ragged_positions
 from recomentor.sessions.topics import Topic
 
 # Why a learner may not attend a host's session, in the order they are checked; the words
@@ -72,23 +71,24 @@ def score_hosts(roster: Roster, topic: Topic, hosts: np.ndarray) -> TopicHosts:
     """Every host's phrase-level coverage of `topic`, as suggestions compare phrases."""
     skills = roster.skill_items
     counts = skills.counts[hosts]
-    rows = skills.refs[ragged_positions(skills.offsets[hosts], counts)]
-    goal_vectors = roster.goal_items.vectors[topic.goal_rows]
     phrases = topic.goal_rows.size
+    # Each distinct skill phrase against each topic phrase once, a zero row for "no phrase".
+    products = np.zeros((skills.vectors.shape[0] + 1, phrases))
+    if phrases and skills.vectors.shape[0]:
+        goal_vectors = roster.goal_items.vectors[topic.goal_rows]
+        products[:-1] = np.clip(skills.vectors @ goal_vectors.T, 0.0, 1.0)
+    # Hosts write a few phrases each: the k-th phrase of every host at once, k by k.
+    widest = int(counts.max()) if counts.size else 0
     best = np.zeros((hosts.size, phrases))
-    best_skill = np.zeros((hosts.size, phrases), dtype=np.int64)
-    if rows.size and phrases:
-        products = np.clip(skills.vectors[rows] @ goal_vectors.T, 0.0, 1.0).astype(np.float64)
-        # Each host's own block of rows: the best of it per phrase, and which row it was.
-        starts = np.cumsum(counts) - counts
-        nonempty = counts > 0
-        best[nonempty] = np.maximum.reduceat(products, starts[nonempty], axis=0)
-        owner = np.repeat(np.arange(hosts.size), counts)
-        reached = products >= best[owner] - 1e-12
-        # The first row of each host's block that reaches its best, per phrase.
-        first = np.where(reached, np.arange(rows.size)[:, None], rows.size)
-        first_row = np.minimum.reduceat(first, starts[nonempty], axis=0)
-        best_skill[nonempty] = rows[np.minimum(first_row, rows.size - 1)]
+    best_skill = np.full((hosts.size, phrases), skills.vectors.shape[0], dtype=np.int64)
+    for k in range(widest):
+        row = np.where(
+            counts > k, skills.refs[skills.offsets[hosts] + np.minimum(k, counts - 1)], -1
+        )
+        candidate = products[row]
+        better = candidate > best
+        best = np.where(better, candidate, best)
+        best_skill = np.where(better, row[:, None], best_skill)
     weights = np.array([len(p.askers) for p in topic.phrases], dtype=np.float64)
     similarity = best @ weights / max(float(weights.sum()), 1.0)
     return TopicHosts(hosts, best, best_skill, similarity)
@@ -111,11 +111,8 @@ def covered_goal(
 ) -> SkillMatch:
     """The asker's goal phrase the host covers best, with the skill that covers it."""
     goals = roster.goal_items
-    columns = [
-        column
-        for column, row in enumerate(topic.goal_rows.tolist())
-        if row in set(goals.of(learner).tolist())
-    ]
+    own = set(goals.of(learner).tolist())
+    columns = [column for column, row in enumerate(topic.goal_rows.tolist()) if row in own]
     column = max(columns, key=lambda c: (scored.best[host_row, c], -c))
     return SkillMatch(
         roster.skill_items.texts[int(scored.best_skill[host_row, column])],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import msgspec
@@ -59,7 +60,7 @@ class Topic:
     learners: np.ndarray  # roster positions of the askers, sorted
     goal_rows: np.ndarray  # rows of roster.goal_items.vectors in the topic
 
-    @property
+    @cached_property
     def name(self) -> str:
         return topic_name(self.phrases)
 

@@ -72,6 +72,8 @@ MESSAGES = {
         "slot": "Slot",
         "host": "Host",
         "attendee_count": "{count} attendees",
+        "summary": "{asked} learners asked for this topic; {host}'s skills cover its phrases at "
+        "{similarity} on average.",
         "why": "Why this topic and this host?",
         "why_topic": "{count} learners asked for it, in their words:",
         "why_host": "The host's skills cover the topic's phrases at {similarity} on average; "
@@ -160,6 +162,8 @@ MESSAGES = {
         "slot": "Créneau",
         "host": "Animateur",
         "attendee_count": "{count} participants",
+        "summary": "{asked} apprenants ont demandé ce sujet ; les compétences de {host} couvrent "
+        "ses formulations à {similarity} en moyenne.",
         "why": "Pourquoi ce sujet et cet animateur ?",
         "why_topic": "{count} apprenants l'ont demandé, avec leurs mots :",
         "why_host": "Les compétences de l'animateur couvrent les formulations du sujet à "
