@@ -39,7 +39,7 @@ def _name(person_id: str, people: Mapping[str, Contact]) -> str:
 
 def _cell(value: str) -> str:
     # A cell starting like a formula would run in a spreadsheet: quote it as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def plan_csv(plan: SessionPlan, people: Mapping[str, Contact]) -> str:
