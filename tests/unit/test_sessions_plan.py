@@ -10,7 +10,7 @@ from recomentor import fields as F
 from recomentor.errors import InvalidInputError
 from recomentor.matching.rules import parse_rules
 from recomentor.ranking.roster import Roster
-from recomentor.sessions.explain import GOAL_NOT_SHARED, NO_ELIGIBLE_HOST
+from recomentor.sessions.explain import GOAL_NOT_SHARED, NO_ELIGIBLE_HOST, SESSIONS_TAKEN
 from recomentor.sessions.plan import Commitments, PlanOptions, plan_sessions
 from recomentor.sessions.slots import Slot, parse_slots
 from recomentor.store import Store
@@ -147,3 +147,18 @@ def test_slots_read_with_times_or_without() -> None:
     )
     assert [s.id for s in slots] == ["am", "pm"]
     assert slots[0].timed and not slots[1].timed
+
+
+def test_learners_left_when_sessions_are_full_are_told(sqlite_store: Store) -> None:
+    """One host, one session of at most 3: two of the five askers are left out, and told."""
+    roster = build_roster(
+        sqlite_store,
+        [
+            person("J1", years=1, skills=SOCIAL),
+            *[person(f"S{i}", role=F.MENTEE, years=20, goals=WANT_SOCIAL) for i in range(5)],
+        ],
+    )
+    plan = plan_sessions(roster, _options(max_sessions_per_host=1))
+    assert [len(s.attendees) for s in plan.sessions] == [3]
+    assert [u.reason for u in plan.unassigned] == [SESSIONS_TAKEN, SESSIONS_TAKEN]
+    assert "every session they could join (1) was filled" in plan.unassigned[0].detail

@@ -36,8 +36,12 @@ _WORDS: Final = {
         "no_host_skills": "no junior's skills cover their topics ({topics})",
         NO_ELIGIBLE_HOST: "no host whose skills cover their topics may host them ({reasons})",
         SESSIONS_TAKEN: (
-            "the {count} sessions they could join were filled by learners they cover better, "
-            "too small to hold, or in slots they were busy"
+            "every session they could join ({count}) was filled by learners it covers better, "
+            "too small to hold, or in a slot they were busy"
+        ),
+        "hosts_elsewhere": (
+            "the hosts who may host them were needed for learners they cover better, or could "
+            "not gather enough attendees"
         ),
     },
     "fr": {
@@ -56,8 +60,12 @@ _WORDS: Final = {
             "aucun junior dont les compétences couvrent ses sujets ne peut l'accueillir ({reasons})"
         ),
         SESSIONS_TAKEN: (
-            "les {count} séances possibles ont été remplies par des apprenants mieux couverts, "
-            "étaient trop petites pour avoir lieu ou tombaient sur des créneaux déjà pris"
+            "chaque séance possible ({count}) était remplie par des apprenants mieux couverts, "
+            "trop petite pour avoir lieu ou sur un créneau déjà pris"
+        ),
+        "hosts_elsewhere": (
+            "les animateurs possibles étaient nécessaires à des apprenants qu'ils couvrent mieux "
+            "ou ne réunissaient pas assez de participants"
         ),
     },
 }
@@ -201,5 +209,7 @@ def no_eligible_host(
 
 
 def sessions_taken(person_id: str, count: int, lang: str) -> UnassignedLearner:
-    detail = _WORDS[check_lang(lang)][SESSIONS_TAKEN].format(count=count)
+    """Sessions were open to them (`count`), or hosts who may host them were left to others."""
+    key = SESSIONS_TAKEN if count else "hosts_elsewhere"
+    detail = _WORDS[check_lang(lang)][key].format(count=count)
     return UnassignedLearner(person_id, SESSIONS_TAKEN, detail)

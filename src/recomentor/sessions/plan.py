@@ -164,6 +164,8 @@ class _Candidates:
     pair_value: list[np.ndarray] = field(default_factory=list)
     # Per learner: candidate sessions offered, and why candidate hosts were ruled out.
     offered: Counter[int] = field(default_factory=Counter)
+    # Learners some host whose skills cover the topic may host, offered a session or not.
+    reachable: set[int] = field(default_factory=set)
     excluded: dict[int, Counter[str]] = field(default_factory=dict)
 
 
@@ -214,6 +216,7 @@ def _topic_candidates(
         counts[why.GOAL_NOT_COVERED] += int(
             ((codes[:, column] == ELIGIBLE) & ~covered[:, column]).sum()
         )
+    found.reachable.update(learners[eligible.any(axis=0)].tolist())
     # A host who can never gather the minimum is no candidate.
     viable = eligible.sum(axis=1) >= options.size_min
     chosen = np.flatnonzero(viable)[:needed]
@@ -387,7 +390,7 @@ def _unassigned(
             out.append(why.at_limit(person_id, options.max_sessions_per_attendee, lang))
         elif person not in wanted:
             out.append(why.goal_not_shared(person_id, options.demand_needed, lang))
-        elif found.offered[person] == 0:
+        elif found.offered[person] == 0 and person not in found.reachable:
             excluded = found.excluded.get(person, Counter())
             out.append(why.no_eligible_host(person_id, wanted[person], excluded, lang))
         else:
