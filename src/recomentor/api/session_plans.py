@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from recomentor.accounts.scopes import READ, WRITE
 from recomentor.api.auth import SCOPE
 from recomentor.api.errors import problem_responses
 from recomentor.api.matchings import LOCATION
@@ -33,7 +34,6 @@ from recomentor.sessions.service import (
     list_plans,
 )
 from recomentor.sessions.slots import parse_slots
-from recomentor.store.apikeys import READ, WRITE
 
 PlanPath = Annotated[str, PathParameter(min_length=1, max_length=36)]
 
