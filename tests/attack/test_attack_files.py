@@ -261,6 +261,21 @@ def test_cli_reads_lone_cr_line_endings_as_lines(cli_home: Path, capsys, monkeyp
     assert (code, report["rows_read"], report["inserted"]) == (0, 2, 2)
 
 
+# Once a raw polars error: the reader's own line column was named "__line__" too.
+LINE_LIKE_HEADER = HEADER.replace("goals", "goals,__line__").encode("utf-8")
+
+
+def test_cli_imports_a_file_with_a_header_named_like_the_line_column(
+    cli_home: Path, capsys, monkeypatch
+) -> None:
+    data = LINE_LIKE_HEADER + b"\n" + row("E1").encode("utf-8") + b",9\n"
+    code, out, _ = run_cli(
+        ["import", "participants", _write(cli_home, data), "--json"], capsys, monkeypatch
+    )
+    report = json.loads(out)
+    assert (code, report["inserted"], report["ignored_columns"]) == (0, 1, ["__line__"])
+
+
 def test_cli_refuses_a_mapping_that_reads_two_fields_from_one_column(
     cli_home: Path, capsys, monkeypatch
 ) -> None:
@@ -386,6 +401,17 @@ def test_api_limits_and_mapping_collision(
         "fields name and email would both be read from column 'email'"
         in (collision.json()["detail"])
     )
+    assert _stored(store) == 0
+
+
+def test_api_imports_a_file_with_a_header_named_like_the_line_column(
+    api: tuple[TestClient, dict[str, str]], store: Store
+) -> None:
+    client, auth = api
+    data = LINE_LIKE_HEADER + b"\n" + row("E1", years="x").encode("utf-8") + b",9\n"
+    response = _upload(client, auth, data)
+    assert response.status_code == 422
+    assert [(p["line"], p["field"]) for p in response.json()["errors"]] == [(2, "years_experience")]
     assert _stored(store) == 0
 
 

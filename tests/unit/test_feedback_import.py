@@ -131,3 +131,14 @@ def test_a_mutual_pairing_takes_feedback_in_either_order(store: Store, settings:
         insert_pairings(session, [("J1", "S1")], mode=F.MUTUAL, matching_id=None)
     report = _feedback(store, settings, HEADER + "\nJ1,S1,5,,\nS1,J1,4,,\n")
     assert (report.inserted, report.rejected) == (2, [])
+
+
+@pytest.mark.parametrize("header", ["__line__", "__rating", "__submitted", "__row_id__"])
+def test_a_header_named_like_an_internal_column_is_an_ordinary_column(
+    people: Store, settings: Settings, header: str
+) -> None:
+    # Once a raw polars error: the reader's line column shared the headers' names.
+    text = f"{header},{HEADER}\n1,J1,S1,5,completed,\nx,J1,S1,9,,\n"
+    report = _feedback(people, settings, text, skip_invalid=True)
+    assert (report.inserted, report.ignored_columns) == (1, [header])
+    assert [(p.line, p.field) for p in report.rejected] == [(3, F.RATING)]

@@ -206,6 +206,37 @@ def test_unknown_extra_columns_are_ignored_and_listed(
     assert report.ignored_columns == ["Favourite colour"]
 
 
+# The reader's own line column and the names the row checks add beside the fields: a header
+# that spells one of them once escaped as a raw polars error (DuplicateError / SchemaError).
+INTERNAL_LOOKING_HEADERS = ("__line__", " __line__ ", "line", "__row_id__", "__years", "column_0")
+
+
+@pytest.mark.parametrize("header", INTERNAL_LOOKING_HEADERS)
+def test_a_header_named_like_an_internal_column_is_an_ordinary_column(
+    sqlite_store: Store, settings: Settings, header: str
+) -> None:
+    text = (
+        f"{header},id,department,years_experience,role,skills\n"
+        "9,A1,IT,2,mentor,SQL\n7,A2,IT,x,mentor,SQL\n"
+    )
+    report = _import(sqlite_store, settings, text, skip_invalid=True)
+    assert (report.inserted, report.rejected_lines) == (1, [3])
+    assert report.ignored_columns == [header.strip()]
+
+
+def test_a_field_mapped_to_a_header_named_like_the_line_column_reads_that_column(
+    sqlite_store: Store, settings: Settings
+) -> None:
+    mapping = parse_mapping('[columns]\nid = "__line__"\n', allowed_fields=F.PARTICIPANT_FIELDS)
+    text = (
+        "department,__line__,years_experience,role,skills\nIT,A7,2,mentor,SQL\nIT,A8,x,mentor,SQL\n"
+    )
+    report = _import(sqlite_store, settings, text, mapping=mapping, skip_invalid=True)
+    assert [(p.line, p.field, p.row_id) for p in report.rejected] == [(3, F.YEARS_EXPERIENCE, "A8")]
+    with sqlite_store.session() as session:
+        assert get_participant(session, "A7").department == "IT"
+
+
 def test_missing_required_column_names_it(sqlite_store: Store, settings: Settings) -> None:
     with pytest.raises(InvalidInputError, match=r"required field.*years_experience"):
         _import(sqlite_store, settings, "id,department,role\nA1,IT,mentor\n")

@@ -12,7 +12,10 @@ import polars as pl
 from recomentor.errors import InvalidInputError
 from recomentor.settings import Settings
 
-LINE = "__line__"
+# Each row's line in the file, beside columns named by the file's headers. Headers are stripped
+# of surrounding blanks, so a name that starts with one can never be a header: a file with any
+# header text (say "__line__") imports like any other.
+LINE = " line"
 _BOM = b"\xef\xbb\xbf"
 _XLSX_MAGIC = b"PK\x03\x04"
 _DELIMITERS = (",", ";", "\t")
@@ -41,7 +44,7 @@ class ReadLimits:
 
 @dataclass(frozen=True)
 class RawTable:
-    """Every cell as text (null when empty), headers as exported, and a `__line__` column."""
+    """Every cell as text (null when empty), headers as exported, and a `LINE` column."""
 
     frame: pl.DataFrame
     headers: list[str]
