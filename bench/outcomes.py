@@ -121,7 +121,7 @@ def _page_client(settings: Settings, store: Store) -> Any:
     from tests.fakes import FakeEncoder
 
     from recomentor.accounts.users import create_user
-    from recomentor.api import create_app
+    from recomentor.api.app import create_app
 
     create_user(store, "viewer@example.org", "viewer", "bench password 123")
     client = TestClient(create_app(settings, store=store, encoder=FakeEncoder()))

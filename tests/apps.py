@@ -6,7 +6,7 @@ import functools
 
 from litestar import Litestar, Router
 
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.settings import Settings
 from tests.fakes import FakeEncoder
 

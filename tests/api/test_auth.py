@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from litestar.testing import TestClient
 
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.store.apikeys import create_key, list_keys, revoke_key

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from recomentor.api import create_app, lifespan
+from recomentor.api import lifespan
+from recomentor.api.app import create_app
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store
 from tests.api.conftest import as_json, headers

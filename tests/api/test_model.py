@@ -8,7 +8,7 @@ import numpy as np
 from litestar.testing import TestClient
 
 from recomentor import fields as F
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.ranking.scorers import HEURISTIC_WEIGHTS, HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store

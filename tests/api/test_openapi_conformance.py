@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.apikeys import create_key

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from recomentor import text as T
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings
 from recomentor.store import Store

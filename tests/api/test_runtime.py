@@ -9,8 +9,8 @@ import threading
 import pytest
 from litestar.testing import TestClient
 
-from recomentor.api import create_app
 from recomentor.api import runtime as runtime_module
+from recomentor.api.app import create_app
 from recomentor.api.ratelimit import RateLimiter
 from recomentor.api.runtime import Runtime
 from recomentor.api.served_scorer import ServedScorer

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from litestar.testing import TestClient
 
-from recomentor.api import create_app
 from recomentor.api.access_log import RequestIdFilter
+from recomentor.api.app import create_app
 from recomentor.nesting import MAX_DEPTH
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.settings import Settings

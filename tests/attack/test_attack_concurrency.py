@@ -20,7 +20,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store, db
 from recomentor.store.apikeys import create_key

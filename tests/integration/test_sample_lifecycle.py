@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.cli import context
 from recomentor.cli.app import app as cli
 from recomentor.cli.errors import EXIT_CONFLICT, exit_code_for

@@ -20,7 +20,7 @@ from litestar.testing import TestClient
 from mlflow import MlflowClient
 from sqlalchemy.engine import make_url
 
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.errors import TrainingRefusedError
 from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
 from recomentor.settings import Settings

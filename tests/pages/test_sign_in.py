@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select, update
 
 from recomentor.accounts.users import disable_user, find_user_id
-from recomentor.api import create_app
+from recomentor.api.app import create_app
 from recomentor.settings import Settings
 from recomentor.store import Store
 from recomentor.store.tables import WebSessionRow, utcnow
