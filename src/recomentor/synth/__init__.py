@@ -14,11 +14,16 @@ from recomentor.synth.truth import (
     eligible_pairs,
     ground_truth_pairs,
 )
+from recomentor.synth.world import AT_RANDOM, BY_TOPIC, PAST_PAIR_CHOICES, World, read_world
 
 __all__ = [
     "ANSWER_LANGUAGES",
+    "AT_RANDOM",
+    "BY_TOPIC",
     "MIXED_ANSWERS",
+    "PAST_PAIR_CHOICES",
     "Organisation",
+    "World",
     "compatibility",
     "eligible_pair_count",
     "eligible_pairs",
@@ -26,5 +31,6 @@ __all__ = [
     "generate_organisation",
     "ground_truth_pairs",
     "load_organisation",
+    "read_world",
     "write_synthetic",
 ]

@@ -47,10 +47,45 @@ def topic_weights(cohort: np.ndarray, *, for_goals: bool) -> np.ndarray:
     return np.maximum(side * popularity[None, :], 1e-9)
 
 
+def add_typos(rng: np.random.Generator, phrases: list[str], rate: float) -> list[str]:
+    """Each phrase, with probability `rate`, gets one typo: two neighbouring letters swapped or
+    one letter dropped, somewhere inside it."""
+    if rate <= 0.0:
+        return phrases
+    hit = rng.random(len(phrases)) < rate
+    where = rng.random(len(phrases))
+    swap = rng.random(len(phrases)) < 0.5
+    typed = []
+    for phrase, typo, at, swapped in zip(
+        phrases, hit.tolist(), where.tolist(), swap.tolist(), strict=True
+    ):
+        letters = [i for i in range(len(phrase) - 1) if phrase[i].isalpha()]
+        if not typo or not letters:
+            typed.append(phrase)
+            continue
+        i = letters[int(at * len(letters))]
+        if swapped:
+            typed.append(phrase[:i] + phrase[i + 1] + phrase[i] + phrase[i + 2 :])
+        else:
+            typed.append(phrase[:i] + phrase[i + 1 :])
+    return typed
+
+
 def write_answers(
-    rng: np.random.Generator, topics: list[tuple[int, ...]], english: np.ndarray, *, goals: bool
+    rng: np.random.Generator,
+    topics: list[tuple[int, ...]],
+    english: np.ndarray,
+    *,
+    goals: bool,
+    paraphrases: int | None = None,
+    typos: tuple[np.random.Generator, float] | None = None,
 ) -> list[str]:
-    """Write each person's topics as a free-text answer, with paraphrases, noise and casing."""
+    """Write each person's topics as a free-text answer, with paraphrases, noise and casing.
+
+    `paraphrases` keeps only the first so many wordings of each topic; `typos` (a random
+    stream of its own, so the other draws stay those of a world without typos, and a rate)
+    misspells some phrases.
+    """
     n = len(topics)
     paraphrase = rng.integers(0, 1 << 30, size=(n, 4))
     qualify = rng.random((n, 4)) < 0.2
@@ -62,8 +97,8 @@ def write_answers(
     period = rng.random(n) < 0.1
     # Plain Python lists: indexing numpy arrays element by element is slow in this loop.
     options_by_language = (
-        [t.goal_fr if goals else t.skill_fr for t in TOPICS],
-        [t.goal_en if goals else t.skill_en for t in TOPICS],
+        [(t.goal_fr if goals else t.skill_fr)[:paraphrases] for t in TOPICS],
+        [(t.goal_en if goals else t.skill_en)[:paraphrases] for t in TOPICS],
     )
     qualifiers = (QUALIFIERS_FR, QUALIFIERS_EN)
     noise = (OFF_TOPIC_FR, OFF_TOPIC_EN)
@@ -85,6 +120,8 @@ def write_answers(
             options[t][pick % len(options[t])] + (qualifiers[language][q] if q >= 0 else "")
             for t, pick, q in zip(chosen, picks, suffixes, strict=False)
         ]
+        if typos is not None:
+            phrases = add_typos(typos[0], phrases, typos[1])
         if noisy:
             phrases.append(noise[language][noise_pick % len(noise[language])])
         text = joiner.join(phrases)

@@ -15,16 +15,18 @@ from recomentor.synth.truth import (
     eligible_rows_mask,
     mentee_goals_covered,
 )
+from recomentor.synth.world import AT_RANDOM, World
 
 # Who picked past pairs looked at topics, imperfectly: a pair is chosen with a weight
 #   choice_weight = 0.02 + 0.98 * clip(topics + N(0, 0.15), 0, 1)
-# so plausible pairs are favoured but poor ones still occur (the spread a ranker learns from).
+# so plausible pairs are favoured but poor ones still occur (the spread a ranker learns from);
+# a world with past_pairs = "random" (synth/world.py) gives every eligible pair the same weight.
 # Each chosen pair is then rated
 #   rating = clip(round(1 + 4 * compatibility + N(0, 0.6)), 1, 5)
-# and its outcome is "ongoing" for 15 % of pairs (too recent to tell); otherwise "dropped" with
-# a probability that falls with the rating (_DROP_CHANCE), else "completed".
+# (the noise's deviation is the world's rating_noise, 0.6 by default) and its outcome is
+# "ongoing" for 15 % of pairs (too recent to tell); otherwise "dropped" with a probability
+# that falls with the rating (_DROP_CHANCE), else "completed".
 _CHOICE_NOISE = 0.15
-_RATING_NOISE = 0.6
 _ONGOING_SHARE = 0.15
 _DROP_CHANCE = np.array([0.65, 0.4, 0.18, 0.07, 0.03])  # by rating 1..5
 _FEEDBACK_STREAM = 1
@@ -42,8 +44,14 @@ _FEEDBACK_SCHEMA = {
 
 
 def _choice_weight(
-    rng: np.random.Generator, people: PeopleArrays, mentors: np.ndarray, mentees: np.ndarray
+    rng: np.random.Generator,
+    people: PeopleArrays,
+    mentors: np.ndarray,
+    mentees: np.ndarray,
+    world: World,
 ) -> np.ndarray:
+    if world.past_pairs == AT_RANDOM:
+        return np.ones(len(mentors))
     noisy = mentee_goals_covered(people, mentors, mentees) + rng.normal(
         0.0, _CHOICE_NOISE, size=len(mentors)
     )
@@ -56,7 +64,7 @@ def _sample_listed(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted sampling without replacement among all eligible pairs (Efraimidis-Spirakis)."""
     mentors, mentees = eligible_pair_rows(org)
-    weight = _choice_weight(rng, org.arrays, mentors, mentees)
+    weight = _choice_weight(rng, org.arrays, mentors, mentees, org.world)
     keys = np.log(rng.random(len(mentors))) / weight
     chosen = np.argpartition(-keys, n_feedback - 1)[:n_feedback]
     chosen = chosen[np.argsort(-keys[chosen], kind="stable")]
@@ -78,7 +86,8 @@ def _sample_by_rejection(
         mentees = mentee_pool[rng.integers(0, len(mentee_pool), size=batch)]
         eligible = eligible_rows_mask(people, mentors, mentees)
         mentors, mentees = mentors[eligible], mentees[eligible]
-        accepted = rng.random(len(mentors)) < _choice_weight(rng, people, mentors, mentees)
+        weight = _choice_weight(rng, people, mentors, mentees, org.world)
+        accepted = rng.random(len(mentors)) < weight
         codes = np.concatenate([kept, mentors[accepted] * n_people + mentees[accepted]])
         # A pair already chosen is not chosen again: keep each code's first occurrence.
         _, first = np.unique(codes, return_index=True)
@@ -118,8 +127,9 @@ def generate_feedback(org: Organisation, n_feedback: int, seed: int) -> pl.DataF
     else:
         mentors, mentees = _sample_by_rejection(rng, org, n_feedback)
 
-    truth = compatibility_rows(people, mentors, mentees)
-    rating = np.clip(np.rint(1 + 4 * truth + rng.normal(0.0, _RATING_NOISE, size=n_feedback)), 1, 5)
+    truth = compatibility_rows(people, mentors, mentees, world=org.world)
+    noise = rng.normal(0.0, org.world.rating_noise, size=n_feedback)
+    rating = np.clip(np.rint(1 + 4 * truth + noise), 1, 5)
     rating = rating.astype(np.int64)
     ongoing = rng.random(n_feedback) < _ONGOING_SHARE
     dropped = rng.random(n_feedback) < _DROP_CHANCE[rating - 1]

@@ -11,6 +11,7 @@ from recomentor.errors import InvalidInputError
 from recomentor.synth.feedback import generate_feedback
 from recomentor.synth.organisation import MIXED_ANSWERS, Organisation, generate_organisation
 from recomentor.synth.truth import eligible_pair_count, eligible_pairs
+from recomentor.synth.world import WORLD_FILE, World, read_world
 
 PARTICIPANTS_FILE = "participants.csv"
 FEEDBACK_FILE = "feedback.csv"
@@ -40,11 +41,16 @@ def write_synthetic(
     *,
     ground_truth: bool = False,
     answers: str = MIXED_ANSWERS,
+    world: World | None = None,
 ) -> dict[str, Path]:
-    """Write participants, feedback, topics (and optionally every eligible pair's truth) as CSV."""
+    """Write participants, feedback, topics (and optionally every eligible pair's truth) as CSV.
+
+    A world other than the default is written to world.json, which load_organisation reads
+    back so the truth is computed with the same weights.
+    """
     if n_feedback < 0:
         raise InvalidInputError(f"feedback must be zero or more, got {n_feedback}")
-    org = generate_organisation(n_participants, seed, answers=answers)
+    org = generate_organisation(n_participants, seed, answers=answers, world=world)
     # Everything that can be refused is checked before the first file is written.
     feedback = generate_feedback(org, n_feedback, seed)
     if ground_truth:
@@ -64,6 +70,11 @@ def write_synthetic(
     org.participants_frame().write_csv(written["participants"])
     feedback.write_csv(written["feedback"])
     _topics_frame(org).write_csv(written["topics"])
+    stale_world = out / WORLD_FILE
+    if not org.world.is_default:
+        written["world"] = org.world.write(out)
+    elif stale_world.is_file():
+        stale_world.unlink()  # a default world writes what it always wrote: no world.json
     if ground_truth:
         written["ground_truth"] = out / GROUND_TRUTH_FILE
         eligible_pairs(org).write_csv(written["ground_truth"], float_precision=6)
@@ -98,4 +109,6 @@ def load_organisation(out_dir: Path | str) -> Organisation:
     def topic_lists(column: str) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(raw.split(_TOPIC_SEPARATOR)) for raw in aligned[column].to_list())
 
-    return Organisation(participants, topic_lists(SKILL_TOPICS), topic_lists(GOAL_TOPICS))
+    return Organisation(
+        participants, topic_lists(SKILL_TOPICS), topic_lists(GOAL_TOPICS), read_world(out)
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Final
 
@@ -18,6 +18,7 @@ from recomentor.synth.answers import (
     write_answers,
 )
 from recomentor.synth.taxonomy import TOPIC_KEYS
+from recomentor.synth.world import World
 from recomentor.text import language_codes
 
 # Languages of the written answers: the default is the French company the sample comes from;
@@ -91,6 +92,8 @@ class Organisation:
     participants: pl.DataFrame
     skill_topics: tuple[tuple[str, ...], ...]  # per row, in the order the person wrote them
     goal_topics: tuple[tuple[str, ...], ...]
+    # What makes its pairings work and how its feedback was drawn (synth/world.py).
+    world: World = field(default_factory=World)
 
     def participants_frame(self) -> pl.DataFrame:
         """The answers with exactly the canonical participant columns."""
@@ -176,14 +179,25 @@ def random_stream(seed: int, purpose: int) -> np.random.Generator:
     return np.random.default_rng([seed, purpose])
 
 
+# Random streams of the world parameters, apart from the company's own (stream 0), so a
+# default world draws exactly what it always drew.
+_LANGUAGE_STREAM = 2
+_TYPO_STREAM = 3
+
+
 def generate_organisation(
-    n_participants: int, seed: int, *, answers: str = MIXED_ANSWERS
+    n_participants: int, seed: int, *, answers: str = MIXED_ANSWERS, world: World | None = None
 ) -> Organisation:
     """A plausible company of `n_participants` people, always the same for a given seed.
 
     `answers` is the language people answer in: `mixed` (a French company, about a quarter
     answering in English) or `en` (everyone in English; the same people, topics and truth).
+    `world` changes the kind of company (synth/world.py); `world.french_share` overrides the
+    mixed share of French answers.
     """
+    world = world or World()
+    if answers == ENGLISH_ANSWERS and world.french_share not in (None, 0.0):
+        raise InvalidInputError("answers in English leave no share of French answers to set")
     if n_participants < 1:
         raise InvalidInputError(f"participants must be at least 1, got {n_participants}")
     if answers not in ANSWER_LANGUAGES:
@@ -211,12 +225,19 @@ def generate_organisation(
     if answers == ENGLISH_ANSWERS:
         # Overridden after the draw, so the random stream and everything else stay the same.
         english = np.ones(n, dtype=bool)
+    elif world.french_share is not None:
+        english = random_stream(seed, _LANGUAGE_STREAM).random(n) >= world.french_share
     skill_counts = rng.choice(4, size=n, p=_TOPIC_COUNT_SHARES) + 1
     goal_counts = rng.choice(4, size=n, p=_TOPIC_COUNT_SHARES) + 1
     skill_topics = pick_topics(rng, topic_weights(cohort, for_goals=False), skill_counts)
     goal_topics = pick_topics(rng, topic_weights(cohort, for_goals=True), goal_counts)
-    skills = write_answers(rng, skill_topics, english, goals=False)
-    goals = write_answers(rng, goal_topics, english, goals=True)
+    typos = (random_stream(seed, _TYPO_STREAM), world.typo_rate) if world.typo_rate else None
+    skills = write_answers(
+        rng, skill_topics, english, goals=False, paraphrases=world.paraphrases, typos=typos
+    )
+    goals = write_answers(
+        rng, goal_topics, english, goals=True, paraphrases=world.paraphrases, typos=typos
+    )
 
     width = max(6, len(str(n)))
     ids = np.array([f"S{i + 1:0{width}d}" for i in range(n)])
@@ -254,4 +275,5 @@ def generate_organisation(
         participants=frame,
         skill_topics=tuple(tuple(TOPIC_KEYS[t] for t in row) for row in skill_topics),
         goal_topics=tuple(tuple(TOPIC_KEYS[t] for t in row) for row in goal_topics),
+        world=world,
     )

@@ -8,6 +8,7 @@ import polars as pl
 
 from recomentor import fields
 from recomentor.synth.organisation import Organisation, PeopleArrays
+from recomentor.synth.world import World
 
 # Ground-truth compatibility of mentor m with mentee e, in [0, 1]:
 #
@@ -24,6 +25,8 @@ from recomentor.synth.organisation import Organisation, PeopleArrays
 #                                          + 0.13 gap_fit + 0.05 cross, 0, 1)
 #
 # common_language is 0 when the two share no language: such a pair cannot work at all.
+# A world (synth/world.py) scales the mutual, same_site and cross weights (reciprocity,
+# site_effect, department_effect); the default world keeps the weights above.
 TOPICS_WEIGHT = 0.55
 MUTUAL_WEIGHT = 0.15
 SAME_SITE_WEIGHT = 0.12
@@ -62,17 +65,20 @@ def mentee_goals_covered(
 
 
 def compatibility_rows(
-    people: PeopleArrays, mentors: np.ndarray, mentees: np.ndarray
+    people: PeopleArrays, mentors: np.ndarray, mentees: np.ndarray, world: World | None = None
 ) -> np.ndarray:
     """Ground-truth compatibility of pairs given by row numbers (see the formula above)."""
+    world = world or World()
     topics = mentee_goals_covered(people, mentors, mentees)
     mutual = mentee_goals_covered(people, mentees, mentors)
+    same_site = people.location[mentors] == people.location[mentees]
+    cross = people.department[mentors] != people.department[mentees]
     score = (
         TOPICS_WEIGHT * topics
-        + MUTUAL_WEIGHT * mutual
-        + SAME_SITE_WEIGHT * (people.location[mentors] == people.location[mentees])
+        + world.reciprocity * MUTUAL_WEIGHT * mutual
+        + world.site_effect * SAME_SITE_WEIGHT * same_site
         + GAP_FIT_WEIGHT * gap_fit(people.years[mentees] - people.years[mentors])
-        + CROSS_DEPARTMENT_WEIGHT * (people.department[mentors] != people.department[mentees])
+        + world.department_effect * CROSS_DEPARTMENT_WEIGHT * cross
     )
     common_language = (people.languages[mentors] & people.languages[mentees]) != 0
     result: np.ndarray = np.where(common_language, np.clip(score, 0.0, 1.0), 0.0)
@@ -83,7 +89,9 @@ def compatibility(
     org: Organisation, mentor_ids: npt.ArrayLike, mentee_ids: npt.ArrayLike
 ) -> np.ndarray:
     """Ground-truth compatibility in [0, 1] of each (mentor, mentee) pair; shapes broadcast."""
-    return compatibility_rows(org.arrays, *_rows_of_pairs(org, mentor_ids, mentee_ids))
+    return compatibility_rows(
+        org.arrays, *_rows_of_pairs(org, mentor_ids, mentee_ids), world=org.world
+    )
 
 
 def _rows_of_pairs(
@@ -177,7 +185,7 @@ def _pairs_frame(org: Organisation, mentors: np.ndarray, mentees: np.ndarray) ->
         {
             fields.MENTOR_ID: ids[mentors],
             fields.MENTEE_ID: ids[mentees],
-            COMPATIBILITY: compatibility_rows(org.arrays, mentors, mentees),
+            COMPATIBILITY: compatibility_rows(org.arrays, mentors, mentees, world=org.world),
         },
         schema={
             fields.MENTOR_ID: pl.String,
