@@ -47,6 +47,7 @@ def test_a_model_refuses_a_mode_that_does_not_exist(reverse_model: LearnedScorer
         LearnedScorer(
             reverse_model.ranker,
             association=reverse_model.association,
+            interactions=reverse_model.interactions,
             version="1",
             embedding_model="fake",
             mode="sideways",

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from mlflow import MlflowClient
 
-from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
+from recomentor.ranking.features import FEATURE_NAMES, INTERACTION_FEATURES
 from recomentor.ranking.rank import ModelRef, rank_partners
 from recomentor.ranking.roster import load_roster
 from recomentor.ranking.scorers import HEURISTIC, LEARNED, scorer_features
@@ -20,7 +20,12 @@ from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.training.config import TrainingConfig
 from recomentor.training.pipeline import TrainingReport
-from recomentor.training.registry import CHAMPION_ALIAS, REGISTERED_MODEL, load_scorer
+from recomentor.training.registry import (
+    CHAMPION_ALIAS,
+    REGISTERED_MODEL,
+    LearnedScorer,
+    load_scorer,
+)
 from recomentor.training.tracking import ARTIFACTS_DIR, PROMOTION_TAG
 from tests.fakes import FakeEncoder
 from tests.training_data import (
@@ -124,31 +129,49 @@ def test_the_champion_serves_suggestions_and_its_explanations_add_up(
     assert scores == sorted(scores, reverse=True)
 
 
-def test_the_champion_explains_its_phrase_association_factor(
+def test_the_champion_names_the_phrases_its_interactions_link_and_they_add_up(
     trained: Trained,
 ) -> None:
     settings, store, _ = trained
     scorer = load_scorer(settings)
-    result = rank_partners(
-        scorer=scorer,
-        roster=load_roster(store, FakeEncoder()),
-        person_id=_a_mentee(store),
-        k=3,
-        min_gap=settings.min_gap,
-    )
+    assert isinstance(scorer, LearnedScorer) and scorer.interactions is not None
+    roster = load_roster(store, FakeEncoder())
+    person = _a_mentee(store)
+    result = rank_partners(roster, scorer, person, k=3, min_gap=settings.min_gap)
+    assert result.suggestions
+    linked = 0
     for suggestion in result.suggestions:
-        factor = {f.name: f for f in suggestion.explanation.factors}[PHRASE_ASSOCIATION]
-        assert factor.value is not None and np.isfinite(factor.contribution)
+        factors = {f.name: f for f in suggestion.explanation.factors}
+        interaction = sum(factors[name].contribution for name in INTERACTION_FEATURES)
+        mentor, mentee = roster.position(suggestion.partner_id), roster.position(person)
+        features = scorer_features(
+            scorer, roster, np.array([mentor]), np.array([mentee]), mode="reverse"
+        )
+        links = suggestion.explanation.links
+        again = scorer.links(roster, features, 0, mode="reverse")
+        assert [(x.direction, x.skill, x.goal) for x in links] == [
+            (x.direction, x.skill, x.goal) for x in again
+        ]
+        parts = sum(link.contribution for link in links) + scorer.average_pair_part(features, 0)
+        assert parts == pytest.approx(interaction, abs=1e-9)
+        mentor_skills = set(roster.skill_items.texts[r] for r in roster.skill_items.of(mentor))
+        mentee_goals = set(roster.goal_items.texts[r] for r in roster.goal_items.of(mentee))
+        for link in links:
+            if link.direction == INTERACTION_FEATURES[0]:
+                assert link.skill in mentor_skills and link.goal in mentee_goals
+        linked += len(links)
+    assert linked  # the champion learned weights for some of these people's phrases
 
 
-def test_a_model_without_phrase_association_reads_pair_features_only(
+def test_a_model_without_learned_phrase_features_reads_pair_features_only(
     tmp_path: Path, migrated_tracking_store: Path
 ) -> None:
     settings = small_training_settings(tmp_path / "home")
     use_migrated_tracking_store(settings, migrated_tracking_store)
     store = open_store(settings.resolved_database_url)
     import_synthetic(store, settings, tmp_path / "synth", people=150, feedback=300)
-    train_fake(settings, store, TrainingConfig(phrase_association=False), force=True)
+    plain = TrainingConfig(phrase_association=False, interactions=False)
+    train_fake(settings, store, plain, force=True)
     scorer = load_scorer(settings)
     assert scorer.kind == LEARNED and scorer.feature_names == FEATURE_NAMES
     result = rank_partners(load_roster(store, FakeEncoder()), scorer, _a_mentee(store), k=3)
@@ -168,7 +191,7 @@ def test_pyfunc_model_scores_like_the_served_scorer(
     scorer = load_scorer(settings)
     roster = load_roster(store, FakeEncoder())
     features = scorer_features(scorer, roster, np.arange(5), np.arange(5, 10), mode="reverse")
-    assert features.names == (*FEATURE_NAMES, PHRASE_ASSOCIATION)
+    assert features.names == (*FEATURE_NAMES, *INTERACTION_FEATURES)
     model = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}@{CHAMPION_ALIAS}")
     frame = pd.DataFrame(features.matrix, columns=list(features.names))
     np.testing.assert_allclose(model.predict(frame), scorer.score(features.matrix))

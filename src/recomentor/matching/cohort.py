@@ -40,11 +40,11 @@ from recomentor.ranking.explain import (
     explain_pair,
     reason_words,
 )
-from recomentor.ranking.labels import MatchLabel, match_label
+from recomentor.ranking.labels import MatchLabel, label_thresholds, match_label
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers import Scorer, scorer_features
+from recomentor.ranking.scorers import Scorer, phrase_links, scorer_features
 from recomentor.stopwatch import SCORING, SOLVE, Stopwatch
 
 NO_ELIGIBLE_MENTOR: Final = "no_eligible_mentor"
@@ -468,7 +468,7 @@ def score_and_explain_pairs(
     ):
         score = float(scores[row])
         # Labelled on the score with the rule bonuses: the score the pair is shown with.
-        label = match_label(score, scorer.kind)
+        label = match_label(score, scorer.kind, label_thresholds(scorer))
         explanation = explain_pair(
             factor_names,
             contributions[row],
@@ -484,6 +484,7 @@ def score_and_explain_pairs(
                 RuleAnswer(name, column.shown(mentor), column.shown(mentee))
                 for name, column in tested
             ],
+            links=phrase_links(scorer, roster, features, row, mode=mode),
         )
         out.append(MatchedPair(roster.ids[mentor], roster.ids[mentee], score, label, explanation))
     return out

@@ -26,15 +26,18 @@ from recomentor.ranking.features import (
     COMMON_LANGUAGE,
     CROSS_DEPARTMENT,
     FIRST_GOAL_MATCH,
+    GOAL_SKILL_INTERACTION,
     GOALS_TO_SKILLS,
     LEXICAL,
     PHRASE_ASSOCIATION,
     SAME_LOCATION,
     SENIORITY_GAP,
+    SKILL_GOAL_INTERACTION,
     SKILLS_TO_GOALS,
 )
 from recomentor.ranking.labels import FAIR, GOOD, MATCH_LABELS, STRONG, WEAK
 from recomentor.ranking.phrases import ItemMatch
+from recomentor.ranking.scorers.interaction import Link
 from recomentor.typography import typeset
 
 LANGS: Final = ("en", "fr")
@@ -70,6 +73,11 @@ _WORDS: Final = {
         COMMON_LANGUAGE: "a common language",
         # What the learned association measures: the ratings of past pairings of these kinds.
         PHRASE_ASSOCIATION: "pairings with such skills and goals were rated well",
+        # What the learned interactions measure, with the two phrases of the strongest link.
+        SKILL_GOAL_INTERACTION: "past pairings where “{skill}” met the wish “{goal}” went well",
+        GOAL_SKILL_INTERACTION: (
+            "{mentee} can teach back: past pairings where “{skill}” met the wish “{goal}” went well"
+        ),
         "none": "little in common between {mentor}'s skills and {mentee}'s goals",
     },
     "fr": {
@@ -88,6 +96,13 @@ _WORDS: Final = {
         COMMON_LANGUAGE: "une langue commune",
         PHRASE_ASSOCIATION: (
             "des binômes aux compétences et objectifs de ce type ont été bien notés"
+        ),
+        SKILL_GOAL_INTERACTION: (
+            "les binômes où « {skill} » répondait au souhait « {goal} » ont été bien notés"
+        ),
+        GOAL_SKILL_INTERACTION: (
+            "{mentee} peut transmettre en retour : les binômes où « {skill} » répondait au "
+            "souhait « {goal} » ont été bien notés"
         ),
         "none": (
             "peu de points communs entre les compétences de {mentor} et les objectifs de {mentee}"
@@ -141,7 +156,10 @@ class RuleAnswer(msgspec.Struct, frozen=True):
 class Explanation(msgspec.Struct, frozen=True, omit_defaults=True):
     """Why a pair scores what it does: its JSON shape in `suggest --json`, matchings and the API.
 
-    `answers` appears only when program rules compared some.
+    `answers` appears only when program rules compared some. `links` (only for a learned model
+    with phrase interactions) split its interaction factors into the (skill phrase, goal
+    phrase) pairs behind them; with what an average pair gets from those factors, they add up
+    to the factors' contributions.
     """
 
     summary: str
@@ -149,6 +167,8 @@ class Explanation(msgspec.Struct, frozen=True, omit_defaults=True):
     matches: list[ItemMatch]
     # The answers the program's rules looked at (empty without such rules).
     answers: list[RuleAnswer] = msgspec.field(default_factory=list)
+    # The phrase links of a learned model's interaction factors (empty without them).
+    links: list[Link] = msgspec.field(default_factory=list)
 
 
 def check_lang(lang: str) -> str:
@@ -190,6 +210,7 @@ def summarise(
     mentee_id: str,
     mode: str,
     lang: str,
+    links: Sequence[Link] = (),
 ) -> str:
     """The pair's label, then the factors that raised the score most, strongest first.
 
@@ -217,7 +238,15 @@ def summarise(
                 template = words["cover_mutual" if covered else "cover_mutual_weak"]
             elif not covered:
                 template = words["cover_weak"]
-        phrase = template.format(mentor=mentor_id, mentee=mentee_id)
+        named = {}
+        if key in (SKILL_GOAL_INTERACTION, GOAL_SKILL_INTERACTION):
+            strongest = [link for link in links if link.direction == key and link.contribution > 0]
+            if not strongest:
+                continue  # a factor raised only by being less bad than average: nothing to name
+            best = max(strongest, key=lambda link: link.contribution)
+            named = {"skill": best.skill, "goal": best.goal}
+        # Substituted values are never read as templates: braces in a phrase stay braces.
+        phrase = template.format(mentor=mentor_id, mentee=mentee_id, **named)
         if key == _COVER and matches:
             phrase += f" ({matches[0].skill} ↔ {matches[0].goal})"
         phrases.append(phrase)
@@ -243,6 +272,7 @@ def explain_pair(
     mode: str = F.REVERSE,
     lang: str = "en",
     answers: Sequence[RuleAnswer] = (),
+    links: Sequence[Link] = (),
 ) -> Explanation:
     """Explanation of one scored pair from its contribution row and its full feature row;
     `label` is the pair's match label (labels.match_label of its score); `answers` the
@@ -261,7 +291,12 @@ def explain_pair(
         mentee_id=mentee_id,
         mode=mode,
         lang=lang,
+        links=links,
     )
     return Explanation(
-        summary=summary, factors=factors, matches=list(matches), answers=list(answers)
+        summary=summary,
+        factors=factors,
+        matches=list(matches),
+        answers=list(answers),
+        links=list(links),
     )

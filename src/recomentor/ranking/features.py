@@ -40,6 +40,12 @@ FEATURE_NAMES: Final = (
 # Not computed here: a trained ranker learns it from feedback (training/association.py) and
 # appends it to these features; the heuristic does not use it.
 PHRASE_ASSOCIATION: Final = "phrase_association"
+# Likewise learned (training/interaction.py, ranking/scorers/interaction.py): how well past
+# pairings went with these kinds of skills for these kinds of goals, what the mentor teaches
+# and what the mentee teaches back.
+SKILL_GOAL_INTERACTION: Final = "skill_goal_interaction"
+GOAL_SKILL_INTERACTION: Final = "goal_skill_interaction"
+INTERACTION_FEATURES: Final = (SKILL_GOAL_INTERACTION, GOAL_SKILL_INTERACTION)
 TEXT_FEATURES: Final = (
     SKILLS_TO_GOALS,
     BEST_ITEM_MATCH,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Final, Literal, NamedTuple
+from typing import Annotated, Any, Final, Literal, NamedTuple
 
 import msgspec
+import numpy as np
 
 from recomentor.errors import InvalidInputError
 from recomentor.ranking.scorers.base import HEURISTIC, LEARNED
@@ -33,6 +36,9 @@ class LabelThresholds(NamedTuple):
     good: float
     fair: float
 
+    def as_dict(self) -> dict[str, float]:
+        return {STRONG: self.strong, GOOD: self.good, FAIR: self.fair}
+
 
 HEURISTIC_THRESHOLDS: Final = LabelThresholds(strong=0.55, good=0.45, fair=0.35)
 """The heuristic's weighted sum lies in [0, 1] but real pairs spread over a narrow band of it.
@@ -58,13 +64,81 @@ GOOD_RELEVANCE, the line the metrics call a good pairing); fair: the neutral 3 o
 # One scale per kind of scorer: a heuristic 0.5 and a learned 0.5 do not mean the same.
 THRESHOLDS: Final = MappingProxyType({HEURISTIC: HEURISTIC_THRESHOLDS, LEARNED: LEARNED_THRESHOLDS})
 
+# The expected rating (1-5) at which each label begins, for thresholds calibrated on feedback:
+# strong when a pairing like it is expected to be rated 4 ("good") or more, good from 3.5
+# (which rounds to 4, evaluation.GOOD_RELEVANCE), fair from the neutral 3.
+LABEL_RATINGS: Final = MappingProxyType({STRONG: 4.0, GOOD: 3.5, FAIR: 3.0})
+# Where a model's calibrated thresholds are stored (MLflow model metadata and run params).
+LABEL_THRESHOLDS_KEY: Final = "label_thresholds"
+# A line no score of a probability model reaches: the label is never given.
+_UNREACHED: Final = 1.0
 
-def match_label(score: float, scorer_kind: str) -> MatchLabel:
-    """The label of a score from a scorer of `scorer_kind`: never lower for a higher score.
+
+def calibrate_thresholds(scores: np.ndarray, ratings: np.ndarray) -> LabelThresholds:
+    """Label lines of a model from held-out feedback: what rating each score predicts.
+
+    An isotonic (non-decreasing) regression of the held-out ratings on the model's scores
+    gives each score an expected rating; a label begins at the lowest score whose expected
+    rating reaches LABEL_RATINGS. Being non-decreasing, it keeps labels monotone in the score.
+    A rating the held-out pairs never reach on average leaves that label unreached (1.0).
+    """
+    from sklearn.isotonic import IsotonicRegression
+
+    scores = np.asarray(scores, dtype=np.float64)
+    ratings = np.asarray(ratings, dtype=np.float64)
+    if scores.size == 0 or scores.size != ratings.size or not np.isfinite(scores).all():
+        raise InvalidInputError(
+            f"calibrating labels needs as many finite scores as ratings, got {scores.size} "
+            f"scores and {ratings.size} ratings"
+        )
+    fitted = IsotonicRegression(increasing=True, out_of_bounds="clip").fit(scores, ratings)
+    grid = np.unique(scores)
+    expected = fitted.predict(grid)
+
+    def lowest_reaching(rating: float) -> float:
+        reached = np.flatnonzero(expected >= rating - 1e-9)
+        return float(grid[reached[0]]) if reached.size else _UNREACHED
+
+    lines = {label: lowest_reaching(rating) for label, rating in LABEL_RATINGS.items()}
+    return LabelThresholds(strong=lines[STRONG], good=lines[GOOD], fair=lines[FAIR])
+
+
+def thresholds_from_metadata(metadata: Mapping[str, Any]) -> LabelThresholds | None:
+    """A model's stored thresholds; None when it has none or they are unusable (then the
+    kind's default lines serve)."""
+    raw = metadata.get(LABEL_THRESHOLDS_KEY)
+    if not isinstance(raw, Mapping):
+        return None
+    try:
+        values = [float(raw[label]) for label in (STRONG, GOOD, FAIR)]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in values) or not values[0] >= values[1] >= values[2]:
+        return None
+    return LabelThresholds(*values)
+
+
+def label_thresholds(scorer: object) -> LabelThresholds:
+    """The lines that label a scorer's scores: its own calibrated ones, else its kind's."""
+    own = getattr(scorer, "thresholds", None)
+    if isinstance(own, LabelThresholds):
+        return own
+    kind = str(getattr(scorer, "kind", ""))
+    if kind not in THRESHOLDS:
+        raise InvalidInputError(f"scorer kind must be one of {', '.join(THRESHOLDS)}, got {kind!r}")
+    return THRESHOLDS[kind]
+
+
+def match_label(
+    score: float, scorer_kind: str, thresholds: LabelThresholds | None = None
+) -> MatchLabel:
+    """The label of a score from a scorer of `scorer_kind` (with `thresholds`, a model's
+    calibrated lines, when it has them): never lower for a higher score.
 
     A NaN score (no pair should have one) reads as weak rather than as any claim of quality.
     """
-    thresholds = THRESHOLDS.get(scorer_kind)
+    if thresholds is None:
+        thresholds = THRESHOLDS.get(scorer_kind)
     if thresholds is None:
         raise InvalidInputError(
             f"scorer kind must be one of {', '.join(THRESHOLDS)}, got {scorer_kind!r}"

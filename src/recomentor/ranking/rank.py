@@ -11,10 +11,10 @@ from recomentor import fields as F
 from recomentor.ranking.candidates import find_candidates
 from recomentor.ranking.capacity import NO_PAIRINGS, PairingState, room_left
 from recomentor.ranking.explain import Explanation, check_lang, explain_pair
-from recomentor.ranking.labels import MatchLabel, match_label
+from recomentor.ranking.labels import MatchLabel, label_thresholds, match_label
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers import Scorer, scorer_features, scorer_for
+from recomentor.ranking.scorers import Scorer, phrase_links, scorer_features, scorer_for
 
 PARTNER = "partner"
 
@@ -121,7 +121,8 @@ def rank_partners(
         is_mentor = bool(candidates.person_is_mentor[position])
         matches = top_item_matches(roster, mentor, mentee, mode=mode)
         score = float(scores[position])
-        label = match_label(score, scorer.kind)
+        label = match_label(score, scorer.kind, label_thresholds(scorer))
+        links = phrase_links(scorer, roster, features, position, mode=mode)
         explanation = explain_pair(
             scorer.factor_names,
             row,
@@ -133,6 +134,7 @@ def rank_partners(
             mentee_id=roster.ids[mentee],
             mode=mode,
             lang=lang,
+            links=links,
         )
         partner_role = PARTNER if mode == F.MUTUAL else (F.MENTEE if is_mentor else F.MENTOR)
         result.suggestions.append(

@@ -32,9 +32,14 @@ class TrainingConfig:
     C: float = 0.3
     # Learn which kinds of skill phrases served which kinds of goal phrases (association.py):
     # how many kinds, and the ridge penalty on the kind-by-kind weights.
-    phrase_association: bool = True
+    # Off by default since phrase interactions learn the same and more (training/README.md).
+    phrase_association: bool = False
     association_clusters: int = 60
     association_alpha: float = 10.0
+    # Learn one weight per (skill phrase cluster, goal phrase cluster), both directions
+    # (interaction.py), from at most this many clusters; C chosen by grouped cross-validation.
+    interactions: bool = True
+    interaction_clusters: int = 150
     # A challenger must beat the champion and the heuristic by more than this on the primary metric.
     min_improvement: float = 0.0
     # A `recomentor synth` folder: also evaluate against its ground truth.
@@ -55,6 +60,10 @@ class TrainingConfig:
             raise InvalidInputError(f"good_rating must be 2 to 5, got {self.good_rating}")
         if self.n_knots < 2 or self.degree < 1 or self.C <= 0:
             raise InvalidInputError("n_knots >= 2, degree >= 1 and C > 0 are required")
+        if self.interaction_clusters < 1:
+            raise InvalidInputError(
+                f"interaction_clusters must be 1 or more, got {self.interaction_clusters}"
+            )
         if self.association_clusters < 1 or self.association_alpha <= 0:
             raise InvalidInputError(
                 "association_clusters >= 1 and association_alpha > 0 are required"

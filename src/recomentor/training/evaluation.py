@@ -75,16 +75,23 @@ def _dcg(relevance: np.ndarray, by: np.ndarray, groups: np.ndarray, k: int) -> n
     return _group_sums(gains, groups[order])[1]
 
 
-def ndcg_at_k(relevance: np.ndarray, scores: np.ndarray, groups: np.ndarray, k: int) -> float:
-    """Mean over groups of DCG@k / ideal DCG@k with linear gains; groups with no gain skipped."""
+def ndcg_per_group(
+    relevance: np.ndarray, scores: np.ndarray, groups: np.ndarray, k: int = 5
+) -> np.ndarray:
+    """DCG@k / ideal DCG@k of each group with some gain, in sorted group order."""
     if relevance.size == 0:
-        return float("nan")
+        return np.zeros(0)
     ideal = _dcg(relevance, relevance, groups, k)
     actual = _dcg(relevance, scores, groups, k)
     scored = ideal > 0
-    if not scored.any():
-        return float("nan")
-    return float(np.mean(actual[scored] / ideal[scored]))
+    per_group: np.ndarray = actual[scored] / ideal[scored]
+    return per_group
+
+
+def ndcg_at_k(relevance: np.ndarray, scores: np.ndarray, groups: np.ndarray, k: int) -> float:
+    """Mean over groups of DCG@k / ideal DCG@k with linear gains; groups with no gain skipped."""
+    per_group = ndcg_per_group(relevance, scores, groups, k)
+    return float(per_group.mean()) if per_group.size else float("nan")
 
 
 def precision_at_k(relevance: np.ndarray, scores: np.ndarray, groups: np.ndarray, k: int) -> float:
@@ -142,6 +149,45 @@ def random_scores(seed: int) -> ScoreFunction:
     return score
 
 
+# The bootstrap behind the promotion gate: resampled sets of held-out mentees, and the share of
+# the resampled margins the interval leaves out (two-sided 95 %).
+BOOTSTRAP_SAMPLES: Final = 2_000
+BOOTSTRAP_ALPHA: Final = 0.05
+
+
+@dataclass(frozen=True)
+class Margin:
+    """NDCG@5 of the new model minus a rival's on the same mentees, with the 95 % bootstrap
+    interval of that mean over mentees: how much the split's own noise moves it."""
+
+    rival: str
+    mean: float
+    low: float
+    high: float
+    mentees: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.rival} {self.mean:+.4f} (95% interval over {self.mentees} mentees "
+            f"{self.low:+.4f} to {self.high:+.4f})"
+        )
+
+
+def bootstrap_margin(
+    rival: str, new: np.ndarray, old: np.ndarray, *, seed: int, samples: int = BOOTSTRAP_SAMPLES
+) -> Margin:
+    """Mean of `new - old` (per-mentee values, aligned) and its percentile bootstrap interval,
+    mentees drawn with replacement."""
+    difference = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
+    if difference.size == 0 or not np.isfinite(difference).all():
+        nan = float("nan")
+        return Margin(rival, nan, nan, nan, int(difference.size))
+    draws = np.random.default_rng(seed).integers(0, difference.size, (samples, difference.size))
+    means = difference[draws].mean(axis=1)
+    low, high = np.quantile(means, [BOOTSTRAP_ALPHA / 2, 1 - BOOTSTRAP_ALPHA / 2])
+    return Margin(rival, float(difference.mean()), float(low), float(high), difference.size)
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """Metrics per scorer on the held-out feedback, and against synthetic truth when known."""
@@ -152,6 +198,8 @@ class Evaluation:
     test_mentees: int = 0
     truth_pairs: int = 0
     notes: list[str] = field(default_factory=list)
+    # The new model's NDCG@5 margin over each rival on the primary source, with its noise.
+    margins: dict[str, Margin] = field(default_factory=dict)
 
     @property
     def primary_source(self) -> str:
@@ -163,6 +211,20 @@ class Evaluation:
         return table[scorer][metric]
 
 
+def score_all(
+    scorers: Mapping[str, ScoreFunction], features: PairFeatures
+) -> dict[str, np.ndarray]:
+    """Every scorer's scores of the same rows."""
+    return {name: score(features) for name, score in scorers.items()}
+
+
+def metrics_of(
+    scores: Mapping[str, np.ndarray], relevance: np.ndarray, groups: np.ndarray, k: int = K
+) -> dict[str, dict[str, float]]:
+    """The same rows, the same metrics, for every scorer's scores."""
+    return {name: score_metrics(relevance, values, groups, k) for name, values in scores.items()}
+
+
 def compare_scorers(
     scorers: Mapping[str, ScoreFunction],
     features: PairFeatures,
@@ -171,9 +233,26 @@ def compare_scorers(
     k: int = K,
 ) -> dict[str, dict[str, float]]:
     """The same rows, the same metrics, for every scorer."""
+    return metrics_of(score_all(scorers, features), relevance, groups, k)
+
+
+def margins_over(
+    new: str,
+    rivals: tuple[str, ...],
+    scores: Mapping[str, np.ndarray],
+    relevance: np.ndarray,
+    groups: np.ndarray,
+    *,
+    seed: int,
+) -> dict[str, Margin]:
+    """NDCG@5 margin of `new` over each rival present, per mentee, bootstrapped."""
+    mine = ndcg_per_group(relevance, scores[new], groups, K)
     return {
-        name: score_metrics(relevance, score(features), groups, k)
-        for name, score in scorers.items()
+        rival: bootstrap_margin(
+            rival, mine, ndcg_per_group(relevance, scores[rival], groups, K), seed=seed
+        )
+        for rival in rivals
+        if rival in scores
     }
 
 

@@ -11,7 +11,13 @@ import numpy as np
 
 from recomentor.embeddings import TextEncoder
 from recomentor.errors import TrainingRefusedError
-from recomentor.ranking.features import PHRASE_ASSOCIATION, PairFeatures, pair_features
+from recomentor.ranking.features import (
+    INTERACTION_FEATURES,
+    PHRASE_ASSOCIATION,
+    PairFeatures,
+    pair_features,
+)
+from recomentor.ranking.labels import calibrate_thresholds
 from recomentor.ranking.roster import Roster, load_roster
 from recomentor.ranking.scorers import HeuristicScorer, Scorer
 from recomentor.ranking.scorers.learned import LearnedScorer
@@ -29,10 +35,13 @@ from recomentor.training.evaluation import (
     Evaluation,
     ScoreFunction,
     candidate_pairs,
-    compare_scorers,
     grouped_split,
+    margins_over,
+    metrics_of,
     random_scores,
+    score_all,
 )
+from recomentor.training.interaction import fit_phrase_interactions
 from recomentor.training.models import AdditiveRanker, soft_label_rows
 from recomentor.training.promotion import (
     CHAMPION,
@@ -49,6 +58,8 @@ if TYPE_CHECKING:
     from recomentor.store import Store
 
 CANDIDATE_VERSION = "candidate"
+# Regularisation strengths tried for the phrase interactions (grouped cross-validation).
+INTERACTION_C_GRID: Final = (0.03, 0.1, 0.3, 1.0, 3.0)
 # The stages a run goes through, in order, as `on_stage` hears them (the /model page shows them).
 LOADING: Final = "loading"  # participants, their embeddings and the feedback
 FEATURES: Final = "features"  # pair features of every rated pairing
@@ -86,8 +97,9 @@ class _PhaseClock:
 def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfig) -> LearnedScorer:
     """Fit on the given rows with the dataset's labels (soft relevance or rating >= good).
 
-    With `phrase_association`, the association is fitted first and the ranker reads its
-    out-of-fold values on these rows as one more feature.
+    With `phrase_association` and `interactions`, those are fitted first and the ranker reads
+    their out-of-fold values on these rows as more features (linear ones for the
+    interactions, so their parts split exactly into phrase links).
     """
     try:
         refuse_uninformative(
@@ -113,7 +125,34 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
             seed=config.seed,
         )
         features, names = np.column_stack([features, out_of_fold]), (*names, PHRASE_ASSOCIATION)
-    ranker = AdditiveRanker(names, n_knots=config.n_knots, degree=config.degree, C=config.C)
+    interactions, details = None, {}
+    if config.interactions:
+        fit = fit_phrase_interactions(
+            dataset.roster,
+            dataset.mentor_idx[rows],
+            dataset.mentee_idx[rows],
+            dataset.target[rows],
+            dataset.groups[rows],
+            dataset.features[rows],
+            mode=dataset.mode,
+            clusters=config.interaction_clusters,
+            c_grid=INTERACTION_C_GRID,
+        )
+        interactions = fit.interactions
+        details = {
+            "interaction_C": fit.C,
+            "interaction_clusters": interactions.clusters.size,
+            **{f"interaction_cv_cross_entropy.C_{c}": v for c, v in fit.cross_entropy.items()},
+        }
+        features = np.column_stack([features, fit.out_of_fold])
+        names = (*names, *INTERACTION_FEATURES)
+    ranker = AdditiveRanker(
+        names,
+        n_knots=config.n_knots,
+        degree=config.degree,
+        C=config.C,
+        linear_features=INTERACTION_FEATURES,
+    )
     if dataset.label_kind == SOFT:
         expanded, labels, weights = soft_label_rows(features, dataset.relevance[rows])
         ranker.fit(expanded, labels, sample_weight=weights)
@@ -122,13 +161,15 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
     return LearnedScorer(
         ranker,
         association=association,
+        interactions=interactions,
         version=CANDIDATE_VERSION,
         embedding_model=dataset.roster.model_id,
         mode=dataset.mode,
+        fit_details=details,
     )
 
 
-def _scored_by(scorer: Scorer, roster: Roster, mode: str) -> ScoreFunction:
+def scored_by(scorer: Scorer, roster: Roster, mode: str) -> ScoreFunction:
     """Scores from pair_features, completed with what the scorer learned itself."""
 
     def score(features: PairFeatures) -> np.ndarray:
@@ -138,13 +179,15 @@ def _scored_by(scorer: Scorer, roster: Roster, mode: str) -> ScoreFunction:
     return score
 
 
-def _truth_metrics(
+def _truth_scores(
     roster: Roster,
     mentees: np.ndarray,
     scorers: dict[str, ScoreFunction],
     settings: Settings,
     config: TrainingConfig,
-) -> tuple[dict[str, dict[str, float]], int]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Every scorer's scores of every eligible candidate of the mentees, their true relevance
+    and the mentee of each pair."""
     from recomentor.synth import compatibility, load_organisation
 
     assert config.ground_truth is not None
@@ -159,7 +202,7 @@ def _truth_metrics(
     ids = np.asarray(roster.ids)
     relevance = compatibility(organisation, ids[mentors], ids[candidates_mentees])
     features = pair_features(roster, mentors, candidates_mentees, mode=config.mode)
-    return compare_scorers(scorers, features, relevance, candidates_mentees), mentors.size
+    return score_all(scorers, features), relevance, candidates_mentees
 
 
 def evaluate(
@@ -169,20 +212,25 @@ def evaluate(
     settings: Settings,
     config: TrainingConfig,
 ) -> Evaluation:
-    """Every scorer on the held-out feedback, then on all candidates of held-out mentees."""
-    observed = compare_scorers(
-        scorers, dataset.pair_features(test), dataset.relevance[test], dataset.groups[test]
-    )
+    """Every scorer on the held-out feedback, then on all candidates of held-out mentees; the
+    learned model's margins over its rivals on the primary source, bootstrapped over mentees."""
+    observed_scores = score_all(scorers, dataset.pair_features(test))
+    relevance, groups = dataset.relevance[test], dataset.groups[test]
+    observed = metrics_of(observed_scores, relevance, groups)
     mentees = np.unique(dataset.mentee_idx[test])
     truth, truth_pairs = None, 0
+    primary = (observed_scores, relevance, groups)
     if config.ground_truth is not None:
-        truth, truth_pairs = _truth_metrics(dataset.roster, mentees, scorers, settings, config)
+        primary = _truth_scores(dataset.roster, mentees, scorers, settings, config)
+        truth, truth_pairs = metrics_of(*primary), int(primary[1].size)
+    margins = margins_over(LEARNED, (HEURISTIC, CHAMPION), *primary, seed=config.seed)
     return Evaluation(
         observed=observed,
         truth=truth,
         test_rows=int(test.size),
         test_mentees=int(mentees.size),
         truth_pairs=truth_pairs,
+        margins=margins,
     )
 
 
@@ -223,8 +271,8 @@ def train_and_register(
     clock.lap("fit")
     announce(EVALUATING)
     scorers = {
-        LEARNED: _scored_by(learned, roster, config.mode),
-        HEURISTIC: _scored_by(HeuristicScorer(), roster, config.mode),
+        LEARNED: scored_by(learned, roster, config.mode),
+        HEURISTIC: scored_by(HeuristicScorer(), roster, config.mode),
         RANDOM: random_scores(config.seed),
     }
     notes = []
@@ -237,7 +285,7 @@ def train_and_register(
     if champion is not None:
         previous = champion.version
         if champion.mode == config.mode:
-            scorers[CHAMPION] = _scored_by(champion, roster, config.mode)
+            scorers[CHAMPION] = scored_by(champion, roster, config.mode)
         else:
             # It never serves this mode (the heuristic does, and is compared); promoting
             # this run still moves the one champion alias, from its mode to this one.
@@ -247,6 +295,9 @@ def train_and_register(
             )
     clock.lap("champion")
     evaluation = evaluate(dataset, split.test, scorers, settings, config)
+    learned.thresholds = calibrate_thresholds(
+        scorers[LEARNED](dataset.pair_features(split.test)), dataset.ratings[split.test]
+    )
     promotion = decide_promotion(evaluation, min_improvement=config.min_improvement, force=force)
     clock.lap("evaluate")
     announce(REGISTERING)

@@ -1,4 +1,5 @@
-"""Whether a newly trained model may replace the champion: it must beat it and the heuristic."""
+"""Whether a newly trained model may replace the champion: it must beat it and the heuristic
+by more than the noise of the split."""
 
 from __future__ import annotations
 
@@ -33,20 +34,34 @@ def decide_promotion(
     force: bool = False,
     metric: str = NDCG,
 ) -> Promotion:
-    """Promote when the new model beats every rival (heuristic, current champion) on `metric`."""
+    """Promote when the new model beats every rival (heuristic, current champion) on `metric`.
+
+    With per-mentee margins (evaluation.margins, NDCG@5: what training computes), beating a
+    rival means the whole 95 % bootstrap interval of the margin lies above `min_improvement`:
+    a win the split's noise could have made is no win. Without them, the point margin decides.
+    """
     source = evaluation.primary_source
     table = evaluation.truth if evaluation.truth is not None else evaluation.observed
     rivals = [name for name in (HEURISTIC, CHAMPION) if name in table]
-    shortfalls = []
+    shortfalls, wins = [], []
     for rival in rivals:
+        interval = evaluation.margins.get(rival) if metric == NDCG else None
+        if interval is not None:
+            if math.isnan(interval.low) or interval.low <= min_improvement:
+                shortfalls.append(interval.describe())
+            else:
+                wins.append(interval.describe())
+            continue
         margin = _margin(evaluation, rival, metric)
         if math.isnan(margin) or margin <= min_improvement:
             shortfalls.append(f"{rival} ({margin:+.4f})")
+        else:
+            wins.append(f"{rival} ({margin:+.4f})")
     if not shortfalls:
-        beaten = " and ".join(rivals)
-        return Promotion(True, False, f"beats the {beaten} on {source} {metric}")
+        return Promotion(True, False, f"beats the {' and '.join(wins)} on {source} {metric}")
+    noise = " beyond the split's noise" if evaluation.margins else ""
     refused = (
-        f"does not beat {', '.join(shortfalls)} by more than {min_improvement:.4f} "
+        f"does not beat {', '.join(shortfalls)} by more than {min_improvement:.4f}{noise} "
         f"on {source} {metric}"
     )
     if force:

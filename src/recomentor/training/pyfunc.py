@@ -6,19 +6,24 @@ import numpy as np
 from mlflow.pyfunc import PythonModel
 
 from recomentor.ranking.scorers.association import PhraseAssociation
+from recomentor.ranking.scorers.interaction import PhraseInteractions
 from recomentor.training.models import AdditiveRanker
 
 
 class RankerModel(PythonModel):
     """Serves P(good pairing) from a frame of named pair features; the ranker (and the phrase
-    association that computes its phrase_association input) stay reachable through
+    association and interactions that compute its learned inputs) stay reachable through
     `unwrap_python_model()` for contributions."""
 
     def __init__(
-        self, ranker: AdditiveRanker, association: PhraseAssociation | None = None
+        self,
+        ranker: AdditiveRanker,
+        association: PhraseAssociation | None = None,
+        interactions: PhraseInteractions | None = None,
     ) -> None:
         self.ranker = ranker
         self.association = association
+        self.interactions = interactions
 
     # Left unannotated on purpose: MLflow reads predict's type hints as an input schema and
     # warns on anything but list[...]; the logged signature describes the input instead.

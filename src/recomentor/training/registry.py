@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from recomentor import fields as F
 from recomentor.embeddings import model_id_for
+from recomentor.ranking.labels import LEARNED_THRESHOLDS, thresholds_from_metadata
 from recomentor.ranking.scorers import HeuristicScorer, Scorer
 from recomentor.ranking.scorers.base import REGISTERED_MODEL
 from recomentor.settings import Settings
@@ -110,6 +111,7 @@ def _load_version(version: Any) -> LearnedScorer:
 
     from recomentor.ranking.scorers.additive import AdditiveRanker
     from recomentor.ranking.scorers.association import PhraseAssociation
+    from recomentor.ranking.scorers.interaction import PhraseInteractions
     from recomentor.ranking.scorers.learned import LearnedScorer
 
     model = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}/{version.version}")
@@ -120,6 +122,10 @@ def _load_version(version: Any) -> LearnedScorer:
     association = getattr(wrapper, "association", None)
     if association is not None and not isinstance(association, PhraseAssociation):
         raise ChampionUnavailableError(f"version {version.version} holds a foreign association")
+    # Versions from before phrase interactions have none.
+    interactions = getattr(wrapper, "interactions", None)
+    if interactions is not None and not isinstance(interactions, PhraseInteractions):
+        raise ChampionUnavailableError(f"version {version.version} holds foreign interactions")
     metadata = model.metadata.metadata or {}
     mode = metadata.get(TRAINING_MODE_KEY, UNRECORDED_MODE)
     if mode not in F.MODES:
@@ -127,6 +133,9 @@ def _load_version(version: Any) -> LearnedScorer:
     return LearnedScorer(
         ranker,
         association=association,
+        interactions=interactions,
+        # Versions from before calibrated labels use the learned kind's fixed lines.
+        thresholds=thresholds_from_metadata(metadata) or LEARNED_THRESHOLDS,
         version=str(version.version),
         embedding_model=str(metadata.get(EMBEDDING_MODEL_KEY, "")),
         mode=mode,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from recomentor.ranking.labels import LABEL_THRESHOLDS_KEY
 from recomentor.training.registry import (
     CHALLENGER_ALIAS,
     CHAMPION_ALIAS,
@@ -171,6 +172,11 @@ def log_training_run(
                     TEST_MENTEES_PARAM: evaluation.test_mentees,
                     "good_share": round(float(dataset.is_good.mean()), 4),
                     "features": ",".join(ranker.feature_names_),
+                    **{
+                        f"{LABEL_THRESHOLDS_KEY}.{label}": round(line, 6)
+                        for label, line in learned.thresholds.as_dict().items()
+                    },
+                    **{f"fit.{key}": value for key, value in learned.fit_details.items()},
                 }
             )
             mlflow.log_metrics(metrics)
@@ -179,7 +185,7 @@ def log_training_run(
             info = _log_model(
                 mlflow,
                 name=MODEL_NAME,
-                python_model=RankerModel(ranker, learned.association),
+                python_model=RankerModel(ranker, learned.association, learned.interactions),
                 signature=_signature(ranker, sample_matrix),
                 input_example=_example(ranker, sample_matrix[:2]),
                 registered_model_name=REGISTERED_MODEL,
@@ -188,6 +194,7 @@ def log_training_run(
                     EMBEDDING_MODEL_KEY: dataset.roster.model_id,
                     TRAINING_MODE_KEY: dataset.mode,
                     "features": list(ranker.feature_names_),
+                    LABEL_THRESHOLDS_KEY: learned.thresholds.as_dict(),
                 },
             )
         new_version = str(info.registered_model_version)

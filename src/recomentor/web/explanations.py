@@ -10,14 +10,14 @@ from typing import Final
 
 from recomentor.matching.rules import FILTERS, RULE_PREFIX
 from recomentor.ranking.explain import Explanation, RuleAnswer, summarise
-from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
+from recomentor.ranking.features import FEATURE_NAMES, INTERACTION_FEATURES, PHRASE_ASSOCIATION
 from recomentor.ranking.phrases import ItemMatch
 from recomentor.ranking.scorers.additive import BASELINE
 from recomentor.store.participants import Contact
 from recomentor.web.i18n import translate
 
 # Factors the catalog names (explanation.factor_<name>); a rule's bonus is "Rule: <criterion>".
-NAMED_FACTORS: Final = (*FEATURE_NAMES, PHRASE_ASSOCIATION, BASELINE)
+NAMED_FACTORS: Final = (*FEATURE_NAMES, PHRASE_ASSOCIATION, *INTERACTION_FEATURES, BASELINE)
 
 
 def bar_width(value: float) -> int:
@@ -99,6 +99,7 @@ def explain_for_page(
         mentee_id=name_of(mentee_id, people),
         mode=mode,
         lang=lang,
+        links=explanation.links,
     )
     bars = [
         FactorBar(factor_label(factor.name, lang), factor.contribution)

@@ -4,7 +4,13 @@ The learned scorer is not imported here: it pulls in scikit-learn, which the heu
 does not need.
 """
 
-from recomentor.ranking.scorers.base import HEURISTIC, LEARNED, Scorer, scorer_features
+from recomentor.ranking.scorers.base import (
+    HEURISTIC,
+    LEARNED,
+    Scorer,
+    phrase_links,
+    scorer_features,
+)
 from recomentor.ranking.scorers.choice import scorer_for
 from recomentor.ranking.scorers.heuristic import HEURISTIC_WEIGHTS, HeuristicScorer
 
@@ -14,6 +20,7 @@ __all__ = [
     "LEARNED",
     "HeuristicScorer",
     "Scorer",
+    "phrase_links",
     "scorer_features",
     "scorer_for",
 ]

@@ -45,9 +45,9 @@ class AdditiveRanker(ClassifierMixin, BaseEstimator):
     """P(good pairing | features) as a generalised additive model, explainable term by term.
 
     Continuous features are expanded with a B-spline basis (uniform knots over the training
-    range, constant beyond it, so serving never extrapolates a curve); binary features and
-    features with too few distinct values stay linear. One L2-regularised logistic regression
-    then fits all terms at once.
+    range, constant beyond it, so serving never extrapolates a curve); binary features,
+    features with too few distinct values and those named in `linear_features` stay linear.
+    One L2-regularised logistic regression then fits all terms at once.
     """
 
     def __init__(
@@ -58,8 +58,10 @@ class AdditiveRanker(ClassifierMixin, BaseEstimator):
         degree: int = 3,
         C: float = 1.0,
         max_iter: int = 2_000,
+        linear_features: Sequence[str] = (),
     ) -> None:
         self.feature_names = feature_names
+        self.linear_features = linear_features
         self.n_knots = n_knots
         self.degree = degree
         self.C = C
@@ -73,8 +75,9 @@ class AdditiveRanker(ClassifierMixin, BaseEstimator):
 
     def _expanders(self, matrix: np.ndarray) -> list[SplineTransformer | None]:
         expanders: list[SplineTransformer | None] = []
-        for column in matrix.T:
-            if _is_binary(column) or np.unique(column).size <= self.degree + 1:
+        linear = set(self.linear_features)
+        for name, column in zip(self.feature_names_, matrix.T, strict=True):
+            if name in linear or _is_binary(column) or np.unique(column).size <= self.degree + 1:
                 expanders.append(None)
                 continue
             spline = SplineTransformer(
@@ -191,14 +194,27 @@ class AdditiveRanker(ClassifierMixin, BaseEstimator):
         labels: np.ndarray = self.classes_[good.astype(np.int64)]
         return labels
 
-    def contributions(self, X: Any) -> np.ndarray:
-        """(rows, 1 + features): sigmoid(baseline), then phi_j; each row sums to the score."""
-        logit_parts = self.logit_contributions(X)  # checks it is fitted first
+    def _slope(self, logit_parts: np.ndarray) -> np.ndarray:
         shift = logit_parts.sum(axis=1)
         baseline_score = float(_sigmoid(np.array(self.baseline_logit_)))
         moved = _sigmoid(self.baseline_logit_ + shift) - baseline_score
         derivative = baseline_score * (1.0 - baseline_score)
         near = np.abs(shift) < _SLOPE_EPSILON
-        slope = np.where(near, derivative, moved / np.where(near, 1.0, shift))
+        slope: np.ndarray = np.where(near, derivative, moved / np.where(near, 1.0, shift))
+        return slope
+
+    def contributions(self, X: Any) -> np.ndarray:
+        """(rows, 1 + features): sigmoid(baseline), then phi_j; each row sums to the score."""
+        logit_parts = self.logit_contributions(X)  # checks it is fitted first
+        baseline_score = float(_sigmoid(np.array(self.baseline_logit_)))
         baseline = np.full((logit_parts.shape[0], 1), baseline_score)
-        return np.hstack([baseline, slope[:, None] * logit_parts])
+        return np.hstack([baseline, self._slope(logit_parts)[:, None] * logit_parts])
+
+    def linear_scale(self, X: Any, position: int) -> np.ndarray:
+        """For a linear feature j: slope x coef_j per row, so that its contribution is
+        phi_j = scale x (x_j - mean_j); a part of x_j adds scale x that part."""
+        if not self.is_linear(position):
+            raise ValueError(f"feature {self.feature_names_[position]} is not a linear term")
+        coef = float(self.classifier_.coef_[0][self.blocks_[position]])
+        scale: np.ndarray = self._slope(self.logit_contributions(X)) * coef
+        return scale

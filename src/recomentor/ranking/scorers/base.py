@@ -9,6 +9,7 @@ import numpy as np
 from recomentor.errors import InvalidInputError
 from recomentor.ranking.features import PairFeatures, pair_features
 from recomentor.ranking.roster import Roster
+from recomentor.ranking.scorers.interaction import Link
 
 HEURISTIC: Final = "heuristic"
 LEARNED: Final = "learned"
@@ -56,3 +57,15 @@ def check_columns(features: np.ndarray, expected: int) -> np.ndarray:
             f"expected a (pairs, {expected}) feature matrix, got {matrix.shape}"
         )
     return matrix
+
+
+def phrase_links(
+    scorer: Scorer, roster: Roster, features: PairFeatures, position: int, *, mode: str
+) -> list[Link]:
+    """The (skill phrase, goal phrase) links behind the pair at `position` of `features`
+    (completed by `scorer`): a learned model with phrase interactions has them, others none."""
+    links = getattr(scorer, "links", None)
+    if links is None:
+        return []
+    found: list[Link] = links(roster, features, position, mode=mode)
+    return found

@@ -27,6 +27,8 @@ MESSAGES = {
         "factor_same_location": "Same site",
         "factor_common_language": "Common language",
         "factor_phrase_association": "Rated well before",
+        "factor_skill_goal_interaction": "Such skills served such goals before",
+        "factor_goal_skill_interaction": "Teaching back served before",
         "factor_baseline": "Baseline",
         "factor_rule": "Rule: {criterion}",
         # Criteria of the program rules, as the new-matching form and a rule's bar name them.
@@ -62,6 +64,8 @@ MESSAGES = {
         "factor_same_location": "Même site",
         "factor_common_language": "Langue commune",
         "factor_phrase_association": "Déjà bien noté",
+        "factor_skill_goal_interaction": "Ces compétences ont déjà servi ces objectifs",
+        "factor_goal_skill_interaction": "L'échange en retour a déjà réussi",
         "factor_baseline": "Base",
         "factor_rule": "Règle : {criterion}",
         "criterion_different_department": "Directions différentes",
