@@ -57,6 +57,8 @@ def test_train_prints_the_comparison_and_the_decision(
         assert expected in out
     assert "recomentor-ranker v1 (challenger" in out
     assert ("promoted to champion" in out) != ("not promoted" in out)
+    # The gate's evidence: the margin over the heuristic with its interval over mentees.
+    assert "heuristic" in out and "95% interval over" in " ".join(out.split())
 
 
 def test_train_refuses_an_unknown_config_key(runner: CliRunner, tmp_path: Path) -> None:

@@ -273,3 +273,18 @@ def test_without_any_training_the_heuristic_serves_silently(
     assert scorer.kind == HEURISTIC
     assert not _warnings(caplog)
     assert not (settings.home / "mlflow.db").exists()  # looking did not create a store
+
+
+def test_the_champion_keeps_the_label_lines_calibrated_on_held_out_feedback(
+    trained: Trained,
+) -> None:
+    settings, _, report = trained
+    scorer = load_scorer(settings)
+    assert isinstance(scorer, LearnedScorer)
+    params = _client(settings).get_run(report.run.run_id).data.params
+    stored = {
+        label: float(params[f"label_thresholds.{label}"]) for label in ("strong", "good", "fair")
+    }
+    assert scorer.thresholds.as_dict() == pytest.approx(stored, abs=1e-6)
+    assert scorer.thresholds.strong >= scorer.thresholds.good >= scorer.thresholds.fair
+    assert float(params["fit.interaction_C"]) > 0  # the C grouped cross-validation chose

@@ -39,7 +39,10 @@ class TrainingConfig:
     # Learn one weight per (skill phrase cluster, goal phrase cluster), both directions
     # (interaction.py), from at most this many clusters; C chosen by grouped cross-validation.
     interactions: bool = True
-    interaction_clusters: int = 150
+    interaction_clusters: int = 300
+    # Cuts of the same cluster tree, each with half the clusters of the one before; more than
+    # one did not rank better on the synthetic worlds (training/README.md) and fits slower.
+    interaction_levels: int = 1
     # A challenger must beat the champion and the heuristic by more than this on the primary metric.
     min_improvement: float = 0.0
     # A `recomentor synth` folder: also evaluate against its ground truth.
@@ -60,9 +63,9 @@ class TrainingConfig:
             raise InvalidInputError(f"good_rating must be 2 to 5, got {self.good_rating}")
         if self.n_knots < 2 or self.degree < 1 or self.C <= 0:
             raise InvalidInputError("n_knots >= 2, degree >= 1 and C > 0 are required")
-        if self.interaction_clusters < 1:
+        if self.interaction_clusters < 1 or self.interaction_levels < 1:
             raise InvalidInputError(
-                f"interaction_clusters must be 1 or more, got {self.interaction_clusters}"
+                "interaction_clusters >= 1 and interaction_levels >= 1 are required"
             )
         if self.association_clusters < 1 or self.association_alpha <= 0:
             raise InvalidInputError(

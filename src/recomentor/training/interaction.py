@@ -1,8 +1,9 @@
 """Fitting phrase interactions (ranking/scorers/interaction.py) to feedback on past pairings.
 
 1. Clusters: every distinct skill and goal phrase of the roster, agglomerated by average
-   linkage on the cosine distance of their embeddings (no ratings involved), cut into at most
-   `clusters` clusters; a cluster's centre is the normalised mean of its phrases.
+   linkage on the cosine distance of their embeddings (no ratings involved), the tree cut into
+   at most `clusters` clusters and into coarser levels (half as many each); a cluster's centre
+   is the normalised mean of its phrases.
 2. Weights: one logistic regression of the pairing's relevance (soft labels) on the pair
    features and the (skill cluster, goal cluster) cells of both directions, so each cell's
    weight is learned net of what the similarity, site, department and gap features explain.
@@ -39,27 +40,14 @@ class InteractionFit:
     cross_entropy: dict[float, float]  # held-out cross-entropy of each C tried
 
 
-def cluster_phrases(roster: Roster, clusters: int) -> PhraseClusters:
-    """At most `clusters` clusters of every distinct skill and goal phrase of the roster."""
-    vectors = np.vstack([roster.skill_items.vectors, roster.goal_items.vectors])
-    texts = [*roster.skill_items.texts, *roster.goal_items.texts]
-    dimension = vectors.shape[1]
-    if vectors.shape[0] == 0:
-        empty = np.zeros((0, dimension), dtype=np.float32)
-        return PhraseClusters(empty, np.zeros(0), ())
-    distinct, first = np.unique(vectors, axis=0, return_index=True)
-    names_of_rows = [texts[i] for i in first.tolist()]
-    if distinct.shape[0] == 1:
-        labels = np.zeros(1, dtype=np.int64)
-    else:
-        tree = linkage(distinct.astype(np.float64), method="average", metric="cosine")
-        labels = fcluster(tree, t=min(clusters, distinct.shape[0]), criterion="maxclust") - 1
+def _level(distinct: np.ndarray, labels: np.ndarray, names_of_rows: list[str]) -> PhraseClusters:
+    """One cut of the tree as served: centres, radius and names from the phrases nearest each
+    centre, as serving assigns them."""
     size = int(labels.max()) + 1
-    sums = np.zeros((size, dimension))
+    sums = np.zeros((size, distinct.shape[1]))
     np.add.at(sums, labels, distinct)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)
     centres = (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-    # Radius and name from the phrases nearest each centre, as serving assigns them.
     similarity = distinct @ centres.T
     nearest = similarity.argmax(axis=1)
     closeness = similarity[np.arange(nearest.size), nearest]
@@ -72,6 +60,33 @@ def cluster_phrases(roster: Roster, clusters: int) -> PhraseClusters:
             members = np.flatnonzero(labels == cluster)
         names.append(names_of_rows[int(members[closeness[members].argmax()])])
     return PhraseClusters(centres, radius, tuple(names))
+
+
+def cluster_phrases(roster: Roster, clusters: int, levels: int = 1) -> tuple[PhraseClusters, ...]:
+    """Every distinct skill and goal phrase of the roster, agglomerated once (average linkage,
+    cosine distance), the tree cut into at most `clusters` clusters, then `levels - 1` coarser
+    cuts, each with half as many: finest first."""
+    vectors = np.vstack([roster.skill_items.vectors, roster.goal_items.vectors])
+    texts = [*roster.skill_items.texts, *roster.goal_items.texts]
+    if vectors.shape[0] == 0:
+        empty = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+        return (PhraseClusters(empty, np.zeros(0), ()),)
+    distinct, first = np.unique(vectors, axis=0, return_index=True)
+    names_of_rows = [texts[i] for i in first.tolist()]
+    if distinct.shape[0] == 1:
+        return (_level(distinct, np.zeros(1, dtype=np.int64), names_of_rows),)
+    tree = linkage(distinct.astype(np.float64), method="average", metric="cosine")
+    cuts = []
+    count = min(clusters, distinct.shape[0])
+    for _ in range(levels):
+        cuts.append(count)
+        count = max(2, count // 2)
+        if count == cuts[-1]:
+            break
+    return tuple(
+        _level(distinct, fcluster(tree, t=cut, criterion="maxclust") - 1, names_of_rows)
+        for cut in cuts
+    )
 
 
 def _soft_rows(
@@ -100,6 +115,7 @@ def fit_phrase_interactions(
     *,
     mode: str,
     clusters: int,
+    levels: int,
     c_grid: tuple[float, ...],
 ) -> InteractionFit:
     """Clusters, weights with C chosen by grouped cross-validation, and out-of-fold values.
@@ -107,9 +123,9 @@ def fit_phrase_interactions(
     `relevance` is the target in [0, 1] (soft labels; binary ones are 0 or 1), `base_features`
     the pair features of the same rows.
     """
-    phrase_clusters = cluster_phrases(roster, clusters)
-    size = phrase_clusters.size
-    unfitted = PhraseInteractions(phrase_clusters, np.zeros((size, size)), np.zeros((size, size)))
+    cuts = cluster_phrases(roster, clusters, levels)
+    cells = sum(level.size * level.size for level in cuts)
+    unfitted = PhraseInteractions(cuts, np.zeros(cells), np.zeros(cells))
     forward, backward = unfitted.cells(roster, mentor_idx, mentee_idx, mode)
     dense = np.asarray(base_features, dtype=np.float64)
     full = sp.hstack([sp.csr_matrix(dense), forward, backward]).tocsr()
@@ -118,7 +134,6 @@ def fit_phrase_interactions(
     active = np.union1d(np.arange(dense.shape[1]), np.unique(full.indices))
     design = full[:, active]
     relevance = np.asarray(relevance, dtype=np.float64)
-    cells = size * size
     start = dense.shape[1]
 
     def fitted(rows: np.ndarray, model: LogisticRegression) -> np.ndarray:
@@ -154,10 +169,6 @@ def fit_phrase_interactions(
     best = min(grid, key=lambda c: (losses[c], -c)) if folds >= 2 else grid[len(grid) // 2]
     everything = np.arange(relevance.size)
     coef = fitted(everything, LogisticRegression(C=best, max_iter=_MAX_ITER))
-    interactions = PhraseInteractions(
-        phrase_clusters,
-        coef[start : start + cells].reshape(size, size),
-        coef[start + cells :].reshape(size, size),
-    )
+    interactions = PhraseInteractions(cuts, coef[start : start + cells], coef[start + cells :])
     values = out_of_fold[best] if folds >= 2 else interaction_values(everything, coef)
     return InteractionFit(interactions, values, best, losses if folds >= 2 else {})

@@ -136,12 +136,13 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
             dataset.features[rows],
             mode=dataset.mode,
             clusters=config.interaction_clusters,
+            levels=config.interaction_levels,
             c_grid=INTERACTION_C_GRID,
         )
         interactions = fit.interactions
         details = {
             "interaction_C": fit.C,
-            "interaction_clusters": interactions.clusters.size,
+            "interaction_clusters": interactions.cluster_count,
             **{f"interaction_cv_cross_entropy.C_{c}": v for c, v in fit.cross_entropy.items()},
         }
         features = np.column_stack([features, fit.out_of_fold])

@@ -87,6 +87,12 @@ def flat_metrics(evaluation: Evaluation) -> dict[str, float]:
             for metric, value in metrics.items():
                 if not math.isnan(value):
                     flat[f"{source}.{scorer}.{metric}"] = value
+    # The promotion gate's view: NDCG@5 margin over each rival and its bootstrap interval.
+    for rival, margin in evaluation.margins.items():
+        for part in ("mean", "low", "high"):
+            value = getattr(margin, part)
+            if not math.isnan(value):
+                flat[f"margin.{rival}.ndcg_at_5.{part}"] = value
     return flat
 
 

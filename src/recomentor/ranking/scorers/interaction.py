@@ -71,12 +71,13 @@ class PhraseClusters:
 
 @dataclass(frozen=True)
 class Profiles:
-    """Per person: skill clusters written (0/1) and goal cluster weights, sparse (people, k);
-    and the cluster of each of their phrases, to name the phrases a link joins."""
+    """Per person, for one level of clusters: skill clusters written (0/1) and goal cluster
+    weights, sparse (people, k); and the cluster of each distinct phrase of the roster, to
+    name the phrases a link joins."""
 
     skills: sp.csr_matrix
     goals: sp.csr_matrix
-    skill_clusters: np.ndarray  # per distinct skill phrase of the roster
+    skill_clusters: np.ndarray
     goal_clusters: np.ndarray
 
 
@@ -140,58 +141,88 @@ class Link(msgspec.Struct, frozen=True):
 
 
 class PhraseInteractions:
-    """The fitted clusters and weights W_fwd, W_back (k x k); scores pairs of any roster."""
+    """The fitted levels of clusters (cuts of one tree, coarse to fine) and the weights of
+    every level's cells, both directions; scores pairs of any roster.
 
-    def __init__(self, clusters: PhraseClusters, forward: np.ndarray, backward: np.ndarray) -> None:
-        self.clusters = clusters
-        self.forward = np.asarray(forward, dtype=np.float64)
-        self.backward = np.asarray(backward, dtype=np.float64)
-        self._profiles: weakref.WeakKeyDictionary[Roster, Profiles] = weakref.WeakKeyDictionary()
+    A coarse level shares what is learned across phrases a fine level keeps apart (other
+    wordings, other languages of one topic, when the embeddings put them near); a fine level
+    keeps apart what a coarse one mixes. The ranker's regularisation weighs them.
+    """
+
+    def __init__(
+        self, levels: tuple[PhraseClusters, ...], forward: np.ndarray, backward: np.ndarray
+    ) -> None:
+        self.levels = tuple(levels)
+        self.forward = np.asarray(forward, dtype=np.float64).ravel()
+        self.backward = np.asarray(backward, dtype=np.float64).ravel()
+        if self.forward.size != self.cell_count or self.backward.size != self.cell_count:
+            raise ValueError(f"weights for {self.cell_count} cells per direction are needed")
+        self._profiles: weakref.WeakKeyDictionary[Roster, tuple[Profiles, ...]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @property
+    def cell_count(self) -> int:
+        return sum(level.size * level.size for level in self.levels)
+
+    @property
+    def cluster_count(self) -> int:
+        return sum(level.size for level in self.levels)
 
     def __getstate__(self) -> dict[str, Any]:
         # The per-roster profiles are a cache: rebuilt on first use after loading.
-        return {"clusters": self.clusters, "forward": self.forward, "backward": self.backward}
+        return {"levels": self.levels, "forward": self.forward, "backward": self.backward}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.clusters, self.forward, self.backward = (
-            state["clusters"],
+        self.levels, self.forward, self.backward = (
+            state["levels"],
             state["forward"],
             state["backward"],
         )
         self._profiles = weakref.WeakKeyDictionary()
 
-    def profiles(self, roster: Roster) -> Profiles:
+    def profiles(self, roster: Roster) -> tuple[Profiles, ...]:
         found = self._profiles.get(roster)
         if found is None:
-            size = self.clusters.size
-            skill_clusters = self.clusters.assign(roster.skill_items.vectors)
-            goal_clusters = self.clusters.assign(roster.goal_items.vectors)
-            found = Profiles(
-                skills=_skill_profile(roster.skill_items, skill_clusters, size),
-                goals=_goal_profile(roster.goal_items, goal_clusters, size),
-                skill_clusters=skill_clusters,
-                goal_clusters=goal_clusters,
-            )
+            built = []
+            for level in self.levels:
+                skill_clusters = level.assign(roster.skill_items.vectors)
+                goal_clusters = level.assign(roster.goal_items.vectors)
+                built.append(
+                    Profiles(
+                        skills=_skill_profile(roster.skill_items, skill_clusters, level.size),
+                        goals=_goal_profile(roster.goal_items, goal_clusters, level.size),
+                        skill_clusters=skill_clusters,
+                        goal_clusters=goal_clusters,
+                    )
+                )
+            found = tuple(built)
             self._profiles[roster] = found
         return found
 
     def cells(
         self, roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, mode: str
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """(pairs, k^2) twice: the cells W_fwd and W_back weigh (both ways read if mutual)."""
-        profiles = self.profiles(roster)
+        """(pairs, cell_count) twice, every level's k^2 cells side by side: what the forward
+        and backward weights weigh (both ways of reading the pair averaged if mutual)."""
         mentor_idx = np.asarray(mentor_idx, dtype=np.int64)
         mentee_idx = np.asarray(mentee_idx, dtype=np.int64)
-        size = self.clusters.size
+        levels = list(zip(self.levels, self.profiles(roster), strict=True))
 
         def teaching(teachers: np.ndarray, learners: np.ndarray) -> sp.csr_matrix:
-            return row_kron(profiles.skills[teachers], profiles.goals[learners], size)
+            blocks = [
+                row_kron(profiles.skills[teachers], profiles.goals[learners], level.size)
+                for level, profiles in levels
+            ]
+            if not blocks:
+                return sp.csr_matrix((teachers.size, 0))
+            return sp.hstack(blocks).tocsr()
 
         forward, backward = teaching(mentor_idx, mentee_idx), teaching(mentee_idx, mentor_idx)
         if mode == F.MUTUAL:
             # Which side is called mentor is arbitrary: both readings, averaged.
-            mean = (forward + backward) / 2
-            return mean.tocsr(), mean.tocsr()
+            mean = ((forward + backward) / 2).tocsr()
+            return mean, mean
         return forward, backward
 
     def values(
@@ -199,7 +230,7 @@ class PhraseInteractions:
     ) -> np.ndarray:
         """(pairs, 2): skill_goal_interaction and goal_skill_interaction of each pair."""
         forward, backward = self.cells(roster, mentor_idx, mentee_idx, mode)
-        return np.column_stack([forward @ self.forward.ravel(), backward @ self.backward.ravel()])
+        return np.column_stack([forward @ self.forward, backward @ self.backward])
 
     def complete(self, roster: Roster, base: PairFeatures, mode: str) -> PairFeatures:
         """`base` with the two interaction columns appended."""
@@ -208,15 +239,24 @@ class PhraseInteractions:
             GOAL_SKILL_INTERACTION, values[:, 1]
         )
 
-    def _phrase(self, roster: Roster, person: int, cluster: int, *, goals: bool) -> str:
+    def _cell(self, column: int) -> tuple[int, int, int]:
+        """(level, skill cluster, goal cluster) of a cell column."""
+        for position, level in enumerate(self.levels):
+            if column < level.size * level.size:
+                skill, goal = divmod(column, level.size)
+                return position, skill, goal
+            column -= level.size * level.size
+        raise IndexError("no such cell")
+
+    def _phrase(self, roster: Roster, level: int, person: int, cluster: int, *, goals: bool) -> str:
         """The person's own phrase of that cluster; the cluster's name if they have none."""
         items = roster.goal_items if goals else roster.skill_items
-        profiles = self.profiles(roster)
+        profiles = self.profiles(roster)[level]
         of_cluster = profiles.goal_clusters if goals else profiles.skill_clusters
         for ref in items.of(person).tolist():
             if of_cluster[ref] == cluster:
                 return items.texts[ref]
-        return self.clusters.names[cluster]
+        return self.levels[level].names[cluster]
 
     def links(
         self,
@@ -226,36 +266,34 @@ class PhraseInteractions:
         mode: str,
         scale: dict[str, float],
     ) -> list[Link]:
-        """Every weighted cell of one pair, each with `scale[feature]` x its part of the
-        feature (the ranker's factor per unit of the feature); strongest first."""
+        """The pair's weighted cells merged by the two phrases they join, each with
+        `scale[feature]` x its part of the feature (the ranker's factor per unit of the
+        feature); strongest first."""
         forward, backward = self.cells(roster, np.array([mentor]), np.array([mentee]), mode)
-        size = self.clusters.size
-        found = []
+        parts: dict[tuple[str, str, str], float] = {}
         for name, cells, weights in (
             (SKILL_GOAL_INTERACTION, forward, self.forward),
             (GOAL_SKILL_INTERACTION, backward, self.backward),
         ):
             teacher, learner = (
-                (mentor, mentee)
-                if name == SKILL_GOAL_INTERACTION
-                else (
-                    mentee,
-                    mentor,
-                )
+                (mentor, mentee) if name == SKILL_GOAL_INTERACTION else (mentee, mentor)
             )
             for column, amount in zip(cells.indices.tolist(), cells.data.tolist(), strict=True):
-                skill_cluster, goal_cluster = divmod(column, size)
-                part = scale[name] * amount * float(weights[skill_cluster, goal_cluster])
+                part = scale[name] * amount * float(weights[column])
                 if part == 0.0:
                     continue
+                level, skill_cluster, goal_cluster = self._cell(column)
                 if mode == F.MUTUAL:
                     # Averaged readings: name the clusters, either person may hold each phrase.
-                    skill = self.clusters.names[skill_cluster]
-                    goal = self.clusters.names[goal_cluster]
+                    skill = self.levels[level].names[skill_cluster]
+                    goal = self.levels[level].names[goal_cluster]
                 else:
-                    skill = self._phrase(roster, teacher, skill_cluster, goals=False)
-                    goal = self._phrase(roster, learner, goal_cluster, goals=True)
-                found.append(Link(name, skill, goal, part))
+                    skill = self._phrase(roster, level, teacher, skill_cluster, goals=False)
+                    goal = self._phrase(roster, level, learner, goal_cluster, goals=True)
+                # The same two phrases meet at every level: one link, its parts summed.
+                key = (name, skill, goal)
+                parts[key] = parts.get(key, 0.0) + part
+        found = [Link(name, skill, goal, part) for (name, skill, goal), part in parts.items()]
         return sorted(found, key=lambda link: -abs(link.contribution))
 
 
