@@ -119,7 +119,7 @@ def test_summary_never_names_a_factor_that_did_not_raise_the_score() -> None:
 def test_explanation_json_has_the_documented_shape() -> None:
     explanation, _ = _explain(_values(skills_to_goals=0.7, best_item_match=0.71))
     data = msgspec.to_builtins(explanation)
-    assert set(data) == {"summary", "factors", "matches"}
+    assert set(data) == {"summary", "factors", "matches", "links"}
     assert set(data["factors"][0]) == {"name", "value", "contribution"}
     assert data["matches"] == [
         {"skill": "Instagram", "goal": "Comprendre TikTok et Instagram", "similarity": 0.71}
@@ -174,3 +174,35 @@ def test_every_exclusion_reason_has_words_in_every_language() -> None:
         words = [reason_words(reason, lang) for reason in REASONS]
         assert all(word not in REASONS for word in words), lang  # no code shown as is
         assert len(set(words)) == len(REASONS), lang
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "past pairings where “TikTok {x}” met the wish “Comprendre TikTok” went well"),
+        ("fr", "les binômes où «\u00a0TikTok {x}\u00a0» répondait au souhait «\u00a0Comprendre"),
+    ],
+)
+def test_an_interaction_factor_names_its_strongest_link(lang: str, expected: str) -> None:
+    from recomentor.ranking.features import GOAL_SKILL_INTERACTION, SKILL_GOAL_INTERACTION
+    from recomentor.ranking.scorers.interaction import Link
+
+    names = (*FEATURE_NAMES, SKILL_GOAL_INTERACTION, GOAL_SKILL_INTERACTION)
+    values = np.append(_values(same_location=1.0), [1.2, -0.3])
+    contributions = np.zeros(len(names))
+    contributions[names.index(SKILL_GOAL_INTERACTION)] = 0.2
+    contributions[names.index(GOAL_SKILL_INTERACTION)] = -0.03
+    links = [
+        # Braces in a participant's phrase are text, never a template.
+        Link(SKILL_GOAL_INTERACTION, "TikTok {x}", "Comprendre TikTok", 0.15),
+        Link(SKILL_GOAL_INTERACTION, "Excel", "Comprendre TikTok", 0.04),
+        Link(GOAL_SKILL_INTERACTION, "négociation", "Excel", -0.05),
+    ]
+    explanation = explain_pair(
+        names, contributions, names, values, [MATCH], label="good",
+        mentor_id="E1011", mentee_id="E1040", lang=lang, links=links,
+    )  # fmt: skip
+    assert expected in explanation.summary
+    assert explanation.links == links
+    # The teaching-back factor lowered the score: the summary does not claim it.
+    assert "négociation" not in explanation.summary

@@ -98,11 +98,12 @@ _WORDS: Final = {
             "des binômes aux compétences et objectifs de ce type ont été bien notés"
         ),
         SKILL_GOAL_INTERACTION: (
-            "les binômes où « {skill} » répondait au souhait « {goal} » ont été bien notés"
+            "les binômes où «\u00a0{skill}\u00a0» répondait au souhait «\u00a0{goal}\u00a0» ont "
+            "été bien notés"
         ),
         GOAL_SKILL_INTERACTION: (
-            "{mentee} peut transmettre en retour : les binômes où « {skill} » répondait au "
-            "souhait « {goal} » ont été bien notés"
+            "{mentee} peut transmettre en retour : les binômes où «\u00a0{skill}\u00a0» "
+            "répondait au souhait «\u00a0{goal}\u00a0» ont été bien notés"
         ),
         "none": (
             "peu de points communs entre les compétences de {mentor} et les objectifs de {mentee}"
