@@ -105,7 +105,7 @@ class Outcome:
     margin_low: float
     margin_high: float
     promoted: bool
-    interaction_C: float
+    interaction_alpha: float
     seconds: float
 
 
@@ -179,7 +179,7 @@ def train_world(
         margin_low=margin.low,
         margin_high=margin.high,
         promoted=promotion.promote,
-        interaction_C=float(learned.fit_details.get("interaction_C", float("nan"))),
+        interaction_alpha=float(learned.fit_details.get("interaction_alpha", float("nan"))),
         seconds=time.perf_counter() - start,
     )
 
@@ -228,7 +228,7 @@ def log_to_mlflow(outcomes: list[Outcome], worlds: dict[str, World], people: int
                         "truth.ceiling.ndcg_at_5": outcome.ceiling,
                         "margin_over_heuristic.low": outcome.margin_low,
                         "margin_over_heuristic.high": outcome.margin_high,
-                        "interaction_C": outcome.interaction_C,
+                        "interaction_alpha": outcome.interaction_alpha,
                         "seconds": outcome.seconds,
                     }
                 )

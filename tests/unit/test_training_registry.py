@@ -287,4 +287,4 @@ def test_the_champion_keeps_the_label_lines_calibrated_on_held_out_feedback(
     }
     assert scorer.thresholds.as_dict() == pytest.approx(stored, abs=1e-6)
     assert scorer.thresholds.strong >= scorer.thresholds.good >= scorer.thresholds.fair
-    assert float(params["fit.interaction_C"]) > 0  # the C grouped cross-validation chose
+    assert float(params["fit.interaction_alpha"]) > 0  # the penalty grouped cross-validation chose

@@ -58,8 +58,8 @@ if TYPE_CHECKING:
     from recomentor.store import Store
 
 CANDIDATE_VERSION = "candidate"
-# Regularisation strengths tried for the phrase interactions (grouped cross-validation).
-INTERACTION_C_GRID: Final = (0.03, 0.1, 0.3, 1.0, 3.0)
+# Ridge penalties tried for the phrase interactions (grouped cross-validation).
+INTERACTION_ALPHA_GRID: Final = (1.0, 3.0, 10.0, 30.0, 100.0)
 # The stages a run goes through, in order, as `on_stage` hears them (the /model page shows them).
 LOADING: Final = "loading"  # participants, their embeddings and the feedback
 FEATURES: Final = "features"  # pair features of every rated pairing
@@ -137,13 +137,13 @@ def fit_ranker(dataset: FeedbackDataset, rows: np.ndarray, config: TrainingConfi
             mode=dataset.mode,
             clusters=config.interaction_clusters,
             levels=config.interaction_levels,
-            c_grid=INTERACTION_C_GRID,
+            alpha_grid=INTERACTION_ALPHA_GRID,
         )
         interactions = fit.interactions
         details = {
-            "interaction_C": fit.C,
+            "interaction_alpha": fit.alpha,
             "interaction_clusters": interactions.cluster_count,
-            **{f"interaction_cv_cross_entropy.C_{c}": v for c, v in fit.cross_entropy.items()},
+            **{f"interaction_cv_mse.alpha_{a}": v for a, v in fit.squared_error.items()},
         }
         features = np.column_stack([features, fit.out_of_fold])
         names = (*names, *INTERACTION_FEATURES)
