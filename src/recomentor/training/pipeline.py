@@ -58,8 +58,8 @@ if TYPE_CHECKING:
     from recomentor.store import Store
 
 CANDIDATE_VERSION = "candidate"
-# Ridge penalties tried for the phrase interactions (grouped cross-validation).
-INTERACTION_ALPHA_GRID: Final = (1.0, 3.0, 10.0, 30.0, 100.0)
+# Penalties tried for the phrase interactions (grouped cross-validation).
+INTERACTION_ALPHA_GRID: Final = (0.3, 1.0, 3.0, 10.0, 30.0)
 # The stages a run goes through, in order, as `on_stage` hears them (the /model page shows them).
 LOADING: Final = "loading"  # participants, their embeddings and the feedback
 FEATURES: Final = "features"  # pair features of every rated pairing
