@@ -14,6 +14,7 @@ from recomentor.ranking.features import INTERACTION_FEATURES, SKILL_GOAL_INTERAC
 from recomentor.ranking.scorers import scorer_features
 from recomentor.ranking.scorers.interaction import PhraseClusters
 from recomentor.store import open_store
+from recomentor.training import interaction as interaction_module
 from recomentor.training.config import TrainingConfig
 from recomentor.training.dataset import FeedbackDataset
 from recomentor.training.interaction import cluster_phrases
@@ -66,7 +67,12 @@ def _interaction_only(known: KnownAnswer, mode: str) -> FeedbackDataset:
 
 
 @pytest.mark.parametrize("mode", [F.REVERSE, F.MUTUAL])
-def test_interactions_alone_learn_the_known_answer(known: KnownAnswer, mode: str) -> None:
+@pytest.mark.parametrize("fitted_by", ["logistic", "ridge"])
+def test_interactions_alone_learn_the_known_answer(
+    known: KnownAnswer, mode: str, fitted_by: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if fitted_by == "ridge":  # as with more feedback than logistic regression fits quickly
+        monkeypatch.setattr(interaction_module, "LOGISTIC_MAX_ROWS", 0)
     dataset = _interaction_only(known, mode)
     scorer = fit_ranker(dataset, np.arange(len(dataset)), TrainingConfig(mode=mode))
     assert scorer.interactions is not None
