@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from recomentor.api.app import create_app
 from recomentor.errors import TrainingRefusedError
-from recomentor.ranking.features import FEATURE_NAMES, PHRASE_ASSOCIATION
+from recomentor.ranking.features import FEATURE_NAMES, INTERACTION_FEATURES, PHRASE_ASSOCIATION
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.store.tables import utcnow
@@ -146,11 +146,12 @@ def test_effects_are_svg_plots_each_with_a_text_alternative(signed_in: SignIn) -
     client = signed_in("viewer")
     page = client.get("/model").text
     plots = _IMG.findall(page)
-    # Every feature of the model, phrase association included, has a figure; one that took a
-    # single value in training (a common language, here) gets its sentence instead of a dot.
-    assert page.count('<figure class="effect">') == len(FEATURE_NAMES) + 1
+    # Every feature of the model, both phrase interactions included, has a figure; one that
+    # took a single value in training (a common language, here) gets its sentence instead.
+    features = len(FEATURE_NAMES) + len(INTERACTION_FEATURES)
+    assert page.count('<figure class="effect">') == features
     constant = page.count("every training pair had the same value")
-    assert len(plots) + constant == len(FEATURE_NAMES) + 1 and len(plots) >= 8
+    assert len(plots) + constant == features and len(plots) >= 8
     english = catalogs()["en"]
     for source, alternative in plots:
         feature = source.rsplit("/", 1)[1].removesuffix(".svg")
@@ -407,5 +408,6 @@ def test_keys_built_from_values_exist() -> None:
     built += [f"model.decision_{d}" for d in ("promoted", "refused", "forced")]
     built += [f"model.mode_{mode}" for mode in ("reverse", "classic", "mutual")]
     built += [f"model.scorer_{scorer}" for scorer in model_page._SCORERS]
-    built += [f"model.feature_{name}" for name in (*FEATURE_NAMES, PHRASE_ASSOCIATION)]
+    learned = (PHRASE_ASSOCIATION, *INTERACTION_FEATURES)
+    built += [f"model.feature_{name}" for name in (*FEATURE_NAMES, *learned)]
     assert [key for key in built if key not in english] == []

@@ -87,6 +87,8 @@ MESSAGES = {
         "feature_common_language": "Common language",
         "feature_first_goal_match": "First goal matched",
         "feature_phrase_association": "Learned skill-goal association",
+        "feature_skill_goal_interaction": "Learned: these skills for these goals",
+        "feature_goal_skill_interaction": "Learned: what the mentee teaches back",
         "alt_curve": "{feature}: the effect {trend} from {start} at {x0} to "
         "{end} at {x1}; highest, {high}, at {xh}.",
         "alt_binary": "{feature}: no {no}, yes {yes} on the log-odds against the average pair.",
@@ -233,6 +235,8 @@ MESSAGES = {
         "feature_common_language": "Langue commune",
         "feature_first_goal_match": "Premier objectif couvert",
         "feature_phrase_association": "Association compétences-objectifs apprise",
+        "feature_skill_goal_interaction": "Appris : ces compétences pour ces objectifs",
+        "feature_goal_skill_interaction": "Appris : ce que le mentoré transmet en retour",
         "alt_curve": "{feature} : l'effet {trend} de {start} à {x0} jusqu'à "
         "{end} à {x1} ; au plus haut, {high}, à {xh}.",
         "alt_binary": "{feature} : non {no}, oui {yes} en log-odds par rapport à la paire moyenne.",
