@@ -119,7 +119,7 @@ def test_summary_never_names_a_factor_that_did_not_raise_the_score() -> None:
 def test_explanation_json_has_the_documented_shape() -> None:
     explanation, _ = _explain(_values(skills_to_goals=0.7, best_item_match=0.71))
     data = msgspec.to_builtins(explanation)
-    assert set(data) == {"summary", "factors", "matches", "links"}
+    assert set(data) == {"summary", "factors", "matches"}
     assert set(data["factors"][0]) == {"name", "value", "contribution"}
     assert data["matches"] == [
         {"skill": "Instagram", "goal": "Comprendre TikTok et Instagram", "similarity": 0.71}

@@ -85,7 +85,7 @@ def test_create_stores_a_draft_that_reads_back_identically(store: Store, roster:
     pair = loaded["pairs"][0]
     # Not stored: read back from the score, the same label the draft was made with.
     assert pair["label"] == match_label(pair["score"], "heuristic")
-    assert set(pair["explanation"]) == {"summary", "factors", "matches", "links"}
+    assert set(pair["explanation"]) == {"summary", "factors", "matches"}
     assert sum(f["contribution"] for f in pair["explanation"]["factors"]) == pytest.approx(
         pair["score"]
     )

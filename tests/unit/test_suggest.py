@@ -123,7 +123,7 @@ def test_json_shape_is_the_documented_one(roster: Roster) -> None:
     first = data["suggestions"][0]
     assert set(first) == {"rank", "partner_id", "role", "score", "label", "explanation"}
     assert first["label"] == match_label(first["score"], HEURISTIC)
-    assert set(first["explanation"]) == {"summary", "factors", "matches", "links"}
+    assert set(first["explanation"]) == {"summary", "factors", "matches"}
     assert {f["name"] for f in first["explanation"]["factors"]} == set(FEATURE_NAMES)
     assert first["explanation"]["summary"].startswith(label_words(first["label"], "fr") + "\u00a0:")
 
