@@ -16,16 +16,12 @@ from recomentor.ranking.features import FEATURE_NAMES, INTERACTION_FEATURES
 from recomentor.ranking.rank import ModelRef, rank_partners
 from recomentor.ranking.roster import load_roster
 from recomentor.ranking.scorers import HEURISTIC, LEARNED, scorer_features
+from recomentor.ranking.scorers.learned import LearnedScorer
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
 from recomentor.training.config import TrainingConfig
 from recomentor.training.pipeline import TrainingReport
-from recomentor.training.registry import (
-    CHAMPION_ALIAS,
-    REGISTERED_MODEL,
-    LearnedScorer,
-    load_scorer,
-)
+from recomentor.training.registry import CHAMPION_ALIAS, REGISTERED_MODEL, load_scorer
 from recomentor.training.tracking import ARTIFACTS_DIR, PROMOTION_TAG
 from tests.fakes import FakeEncoder
 from tests.training_data import (
