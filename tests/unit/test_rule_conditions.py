@@ -12,6 +12,7 @@ from recomentor.matching.cohort import build_cohort, solve_cohort
 from recomentor.matching.conditions import Condition, When, condition_holds
 from recomentor.matching.rules import ProgramRules, parse_rules
 from recomentor.matching.solver import PARTICIPATION, SCORE
+from recomentor.ranking import features as features_module
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
@@ -284,3 +285,59 @@ def test_rules_errors_name_the_line(text: str, line: int, words: str) -> None:
         parse_rules(text, source="r.toml")
     message = str(error.value)
     assert f"r.toml, line {line}:" in message and words in message
+
+
+def _text_pairs_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many pairs each text_similarities call computes, as the calls come."""
+    counted: list[int] = []
+    computed = features_module.text_similarities
+
+    def counting(roster: Roster, mentor_idx: np.ndarray, *args: object, **kw: object) -> object:
+        counted.append(int(mentor_idx.size))
+        return computed(roster, mentor_idx, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(features_module, "text_similarities", counting)
+    return counted
+
+
+def test_a_program_scored_by_its_rules_alone_computes_text_only_to_explain_chosen_pairs(
+    roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = parse_rules(MENTOR_MATCH, source="mm.toml")
+    scorer = HeuristicScorer({name: weight for name, weight in rules.weights})
+    counted = _text_pairs_counted(monkeypatch)
+    cohort = build_cohort(roster, scorer, mode=F.CLASSIC, rules=rules, min_gap=0, max_mentors=3)
+    assert counted == []
+    result = solve_cohort(roster, scorer, cohort, objective=SCORE, rules=rules)
+    assert sum(counted) == len(result.pairs) == 2
+    for pair in result.pairs:
+        assert sum(f.contribution for f in pair.explanation.factors) == pytest.approx(pair.score)
+
+
+@pytest.mark.parametrize(
+    "weighed",
+    [
+        "[weights]\nskills_to_goals = 0.5\nlexical = 0\n",
+        # No heuristic weight, but a bonus on a text criterion: the text moves the score.
+        "[weights]\nlexical = 0\n\n[[bonus]]\ncriterion = 'lexical'\nweight = 2\n",
+    ],
+)
+def test_text_features_are_computed_for_every_pair_when_a_weight_reads_them(
+    roster: Roster, monkeypatch: pytest.MonkeyPatch, weighed: str
+) -> None:
+    rules = parse_rules(weighed, source="w.toml")
+    scorer = HeuristicScorer({name: weight for name, weight in rules.weights})
+    counted = _text_pairs_counted(monkeypatch)
+    cohort = build_cohort(roster, scorer, mode=F.CLASSIC, rules=rules, min_gap=0)
+    assert sum(counted) == cohort.pairs.score.size > 0
+    result = solve_cohort(roster, scorer, cohort, objective=SCORE, rules=rules)
+    scored = dict(
+        zip(
+            zip(cohort.pairs.mentor_idx.tolist(), cohort.pairs.mentee_idx.tolist(), strict=True),
+            cohort.pairs.score.tolist(),
+            strict=True,
+        )
+    )
+    for pair in result.pairs:
+        key = (roster.index[pair.mentor_id], roster.index[pair.mentee_id])
+        assert pair.score == pytest.approx(scored[key])

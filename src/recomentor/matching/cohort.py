@@ -20,6 +20,7 @@ from recomentor.matching.rules import (
     check_rules_fields,
     declared_capacity,
     failed_requirement,
+    features_weighed,
     has_filters,
     rule_contributions,
 )
@@ -40,6 +41,7 @@ from recomentor.ranking.explain import (
     explain_pair,
     reason_words,
 )
+from recomentor.ranking.features import TEXT_FEATURES
 from recomentor.ranking.labels import MatchLabel, label_thresholds, match_label
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
@@ -221,8 +223,11 @@ def score_pairs(
     mode: str,
 ) -> np.ndarray:
     """Scores of (mentor, mentee) pairs under the rules: the values score_and_explain_pairs
-    reports, without the cost of explaining every pair."""
-    features = scorer_features(scorer, roster, mentor, mentee, mode=mode)
+    reports, without the cost of explaining every pair, nor of the text features when no
+    weight reads them (a program scored by its rules alone)."""
+    weighed = {*scorer.features_weighed, *features_weighed(rules)}
+    text = not weighed.isdisjoint(TEXT_FEATURES)
+    features = scorer_features(scorer, roster, mentor, mentee, mode=mode, text=text)
     score = scorer.score(features.select(scorer.feature_names))
     if rules.bonuses:
         score = score + rule_contributions(rules, roster, features).sum(axis=1)

@@ -297,6 +297,15 @@ def criterion_values(features: PairFeatures, criterion: str) -> np.ndarray:
     return 1.0 - values if negated else values
 
 
+def features_weighed(rules: ProgramRules) -> set[str]:
+    """The features the rules' bonuses read, with a weight that lets them move a score."""
+    return {
+        _FEATURE_OF[str(bonus.criterion)][0]
+        for bonus in rules.bonuses
+        if bonus.condition is None and bonus.weight != 0
+    }
+
+
 def bonus_values(rules: ProgramRules, roster: Roster, features: PairFeatures) -> np.ndarray:
     """(pairs, bonuses): each bonus's criterion value, or 1/0 as its condition holds."""
     out = np.zeros((features.matrix.shape[0], len(rules.bonuses)))

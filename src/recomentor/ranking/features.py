@@ -91,9 +91,17 @@ class PairFeatures:
 
 
 def pair_features(
-    roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str = F.REVERSE
+    roster: Roster,
+    mentor_idx: np.ndarray,
+    mentee_idx: np.ndarray,
+    *,
+    mode: str = F.REVERSE,
+    text: bool = True,
 ) -> PairFeatures:
     """Every feature of every (mentor_idx[i], mentee_idx[i]) pair, as one float64 matrix.
+
+    With `text` False the TEXT_FEATURES columns are left at 0 uncomputed (most of the cost):
+    for a score that gives them no weight, which they cannot move.
 
     Similarities are clipped at 0: a negative cosine means unrelated, not "worse than
     unrelated". In mutual mode the text features do not depend on which side is called
@@ -102,8 +110,13 @@ def pair_features(
     """
     mentor_idx = np.asarray(mentor_idx, dtype=np.int64)
     mentee_idx = np.asarray(mentee_idx, dtype=np.int64)
-    text, back = text_similarities(roster, mentor_idx, mentee_idx, mutual=mode == F.MUTUAL)
-    skills_to_goals, best_item, goals_to_skills, lexical, first_goal = text.T
+    if text:
+        similarities, back = text_similarities(
+            roster, mentor_idx, mentee_idx, mutual=mode == F.MUTUAL
+        )
+    else:
+        similarities, back = np.zeros((mentor_idx.size, len(TEXT_FEATURES))), None
+    skills_to_goals, best_item, goals_to_skills, lexical, first_goal = similarities.T
     if back is not None:
         # goals_to_skills of a pair is already skills_to_goals of the pair with sides swapped.
         back_item, back_lexical, back_first_goal = back.T

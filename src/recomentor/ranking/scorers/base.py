@@ -28,6 +28,8 @@ class Scorer(Protocol):
     mode: str | None
     feature_names: tuple[str, ...]
     factor_names: tuple[str, ...]
+    # Those of feature_names that can move its scores (a heuristic's weight 0 cannot).
+    features_weighed: tuple[str, ...]
 
     def complete(self, roster: Roster, base: PairFeatures, *, mode: str) -> PairFeatures:
         """`base` (pair_features) plus any feature this scorer learned itself."""
@@ -43,10 +45,17 @@ class Scorer(Protocol):
 
 
 def scorer_features(
-    scorer: Scorer, roster: Roster, mentor_idx: np.ndarray, mentee_idx: np.ndarray, *, mode: str
+    scorer: Scorer,
+    roster: Roster,
+    mentor_idx: np.ndarray,
+    mentee_idx: np.ndarray,
+    *,
+    mode: str,
+    text: bool = True,
 ) -> PairFeatures:
-    """Every feature of the pairs that `scorer` reads: pair_features, then its own."""
-    base = pair_features(roster, mentor_idx, mentee_idx, mode=mode)
+    """Every feature of the pairs that `scorer` reads: pair_features, then its own; without
+    `text`, the text features are left at 0 (pair_features)."""
+    base = pair_features(roster, mentor_idx, mentee_idx, mode=mode, text=text)
     return scorer.complete(roster, base, mode=mode)
 
 

@@ -71,6 +71,7 @@ class HeuristicScorer:
         self.feature_names: tuple[str, ...] = tuple(n for n in FEATURE_NAMES if n in chosen)
         self.factor_names: tuple[str, ...] = self.feature_names
         self.weights = np.array([chosen[name] for name in self.feature_names], dtype=np.float64)
+        self.features_weighed = tuple(n for n in self.feature_names if chosen[n] != 0)
 
     def complete(self, roster: Roster, base: PairFeatures, *, mode: str) -> PairFeatures:
         del roster, mode  # reads pair_features only

@@ -67,6 +67,7 @@ class LearnedScorer:
         self.fit_details = dict(fit_details or {})
         self.feature_names: tuple[str, ...] = tuple(ranker.feature_names_)
         self.factor_names: tuple[str, ...] = (BASELINE, *self.feature_names)
+        self.features_weighed = self.feature_names
 
     def complete(self, roster: Roster, base: PairFeatures, *, mode: str) -> PairFeatures:
         completed = base
