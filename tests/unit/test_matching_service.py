@@ -155,3 +155,26 @@ def test_erasing_a_participant_removes_them_from_stored_matchings(
     after = get_matching(store, created.id)
     assert "J1" not in msgspec.json.encode(after).decode()
     assert [p.mentee_id for p in after.pairs] == ["S2"]
+
+
+def test_a_draft_of_several_mentors_each_reads_back_in_the_order_it_was_returned(
+    store: Store,
+) -> None:
+    # Ids out of their sorted order, several mentors per mentee, mentees and mentors unpaired.
+    people = build_roster(
+        store,
+        [
+            person("Z9", years=30, skills=SOCIAL, max_mentees=3),
+            person("B2", years=28, skills="Python, SQL", max_mentees=2),
+            person("a1", years=26, skills="Excel", languages="de"),
+            person("Y8", role=F.MENTEE, years=5, goals="Comprendre TikTok", max_mentees=2),
+            person("C3", role=F.MENTEE, years=3, goals="Apprendre Python", max_mentees=2),
+            person("b4", role=F.MENTEE, years=25, goals="Instagram"),
+            person("A5", role=F.MENTEE, years=1, goals="SQL", languages="es"),
+        ],
+    )
+    created = create_matching(
+        store, people, HeuristicScorer(), mode=F.CLASSIC, min_gap=10, max_mentors=2
+    )
+    assert len(created.pairs) >= 3 and len(created.unpaired) >= 2
+    assert msgspec.to_builtins(get_matching(store, created.id)) == msgspec.to_builtins(created)

@@ -40,6 +40,7 @@ from recomentor.store.matchings import (
     StoredMatching,
     StoredUnpaired,
     change_status,
+    clipped_reason,
     insert_matching,
     list_matching_rows,
     lock_matching,
@@ -343,19 +344,38 @@ def create_matching(
     assignment = solve_cohort(
         roster, scorer, cohort, objective=objective, rules=rules, lang=lang, stopwatch=watch
     )
-    matching_id = str(uuid.uuid4())
     with watch.phase(WRITE), store.session() as session:
-        insert_matching(
+        row = insert_matching(
             session,
-            matching_id=matching_id,
+            matching_id=str(uuid.uuid4()),
             mode=terms.mode,
             objective=objective,
             params=_params(assignment, scorer, rules, terms, lang),
             pairs=[stored_pair(pair) for pair in assignment.pairs],
             unpaired=[(u.mentee_id, stored_reason(u)) for u in assignment.unpaired],
         )
-    with watch.phase(WRITE):
-        return get_matching(store, matching_id)
+        return _as_stored(row, assignment)
+
+
+def _as_stored(row: MatchingRow, assignment: CohortAssignment) -> Matching:
+    """The draft just stored as get_matching reads it, without reading it back: pairs and
+    unpaired mentees in the order of their ids, reasons as stored, everyone still there."""
+    pairs = sorted(assignment.pairs, key=lambda pair: (pair.mentor_id, pair.mentee_id))
+    unpaired = [
+        _unpaired(StoredUnpaired(entry.mentee_id, clipped_reason(stored_reason(entry))))
+        for entry in sorted(assignment.unpaired, key=lambda entry: entry.mentee_id)
+    ]
+    params = row.params or {}
+    everyone = set(_load_ids(params))
+    mentee_load, unpaired_mentors = _mentee_side(params, everyone)
+    return Matching(
+        **_head(row, float(sum(pair.score for pair in pairs))),
+        pairs=pairs,
+        unpaired=unpaired,
+        mentor_load=_loads(params, everyone),
+        mentee_load=mentee_load,
+        unpaired_mentors=unpaired_mentors,
+    )
 
 
 def get_matching(store: Store, matching_id: str) -> Matching:

@@ -65,15 +65,15 @@ def insert_matching(
     params: dict[str, Any],
     pairs: Sequence[dict[str, Any]],
     unpaired: Sequence[tuple[str, str]],
-) -> None:
+) -> MatchingRow:
     """A new draft with its pairs (mentor_id, mentee_id, score, explanation, locked) and
-    unpaired mentees (mentee_id, reason)."""
-    session.add(
-        MatchingRow(id=matching_id, status=DRAFT, mode=mode, objective=objective, params=params)
-    )
+    unpaired mentees (mentee_id, reason); its row, with the defaults it was stored with."""
+    row = MatchingRow(id=matching_id, status=DRAFT, mode=mode, objective=objective, params=params)
+    session.add(row)
     session.flush()
     insert_pairs(session, matching_id, pairs)
     insert_unpaired(session, matching_id, unpaired)
+    return row
 
 
 def insert_pairs(session: Session, matching_id: str, pairs: Sequence[dict[str, Any]]) -> None:
@@ -86,11 +86,16 @@ def insert_unpaired(
     session: Session, matching_id: str, unpaired: Sequence[tuple[str, str]]
 ) -> None:
     reasons = [
-        {"matching_id": matching_id, "mentee_id": mentee_id, "reason": reason[:_REASON_CHARS]}
+        {"matching_id": matching_id, "mentee_id": mentee_id, "reason": clipped_reason(reason)}
         for mentee_id, reason in unpaired
     ]
     for chunk in batches(reasons, _CHUNK):
         session.execute(insert(MatchingUnpairedRow), chunk)
+
+
+def clipped_reason(reason: str) -> str:
+    """An unpaired mentee's reason as it is stored."""
+    return reason[:_REASON_CHARS]
 
 
 def matching_row(session: Session, matching_id: str) -> MatchingRow:
