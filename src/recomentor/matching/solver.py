@@ -179,9 +179,6 @@ def assign_pairs(
     solved exactly without branching. Should a solution come back fractional anyway, the
     integer program is solved instead.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_matrix, hstack, identity
-
     check_objective(objective)
     mentee, mentor = _positions(mentee), _positions(mentor)
     score = np.asarray(score, dtype=np.float64)
@@ -198,10 +195,6 @@ def assign_pairs(
         return chosen
     mentees, mentee_row = np.unique(mentee[edges], return_inverse=True)
     mentors, mentor_row = np.unique(mentor[edges], return_inverse=True)
-    n_edges, n_mentees, columns = edges.size, mentees.size, np.arange(edges.size)
-    ones = np.ones(n_edges)
-    by_mentee = csr_matrix((ones, (mentee_row, columns)), shape=(n_mentees, n_edges))
-    by_mentor = csr_matrix((ones, (mentor_row, columns)), shape=(mentors.size, n_edges))
     weights = score[edges]
     if np.unique(weights).size <= _FEW_SCORES:
         # A bonus larger than any difference of total scores: one more mentee served wins.
@@ -218,8 +211,39 @@ def assign_pairs(
         if formed is not None:
             chosen[edges[formed]] = True
             return chosen
+    formed = _linear_program(
+        mentee_row,
+        mentor_row,
+        weights,
+        mentee_capacity[mentees],
+        mentor_capacity[mentors],
+        objective=objective,
+    )
+    chosen[edges[formed]] = True
+    return chosen
+
+
+def _linear_program(
+    mentee_row: np.ndarray,
+    mentor_row: np.ndarray,
+    weights: np.ndarray,
+    mentee_capacity: np.ndarray,
+    mentor_capacity: np.ndarray,
+    *,
+    objective: str,
+) -> np.ndarray:
+    """assign_pairs' b-matching as HiGHS's linear program over dense positions: which pairs
+    (bool per pair) to form."""
+    # Imported here: scipy.optimize takes longer to import than most flows take to solve.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_matrix, hstack, identity
+
+    n_edges, n_mentees, columns = weights.size, mentee_capacity.size, np.arange(weights.size)
+    ones = np.ones(n_edges)
+    by_mentee = csr_matrix((ones, (mentee_row, columns)), shape=(n_mentees, n_edges))
+    by_mentor = csr_matrix((ones, (mentor_row, columns)), shape=(mentor_capacity.size, n_edges))
     if objective == PARTICIPATION:
-        places = int(min(mentee_capacity[mentees].sum(), mentor_capacity[mentors].sum()))
+        places = int(min(mentee_capacity.sum(), mentor_capacity.sum()))
         served_bonus = _pair_bonus(weights, min(places, n_edges))
     else:
         served_bonus = 0.0
@@ -229,12 +253,12 @@ def assign_pairs(
         LinearConstraint(
             hstack([by_mentee, csr_matrix((n_mentees, n_mentees))]),
             -np.inf,
-            mentee_capacity[mentees].astype(np.float64),
+            mentee_capacity.astype(np.float64),
         ),
         LinearConstraint(
-            hstack([by_mentor, csr_matrix((mentors.size, n_mentees))]),
+            hstack([by_mentor, csr_matrix((mentor_capacity.size, n_mentees))]),
             -np.inf,
-            mentor_capacity[mentors].astype(np.float64),
+            mentor_capacity.astype(np.float64),
         ),
         LinearConstraint(hstack([-by_mentee, identity(n_mentees)]), -np.inf, 0.0),
     ]
@@ -257,5 +281,4 @@ def assign_pairs(
         # All zeros is always feasible and the program is bounded: no solution would be a
         # solver failure, not an empty matching.
         raise RuntimeError("the assignment solver found no solution")
-    chosen[edges[np.asarray(x[:n_edges]) > 0.5]] = True
-    return chosen
+    return np.asarray(x[:n_edges]) > 0.5
