@@ -5,7 +5,8 @@ score) -> sink (the mentor's capacity). Each phase finds the shortest augmenting
 (Dijkstra on reduced costs) and sends a maximum flow along every arc of zero reduced cost at
 once (a max-flow), so the phases number the distinct distances, not the pairs: a program
 scored by a few rule bonuses (integer points) takes a few dozen phases of milliseconds each.
-Both graph searches are scipy's compiled csgraph routines on one CSR structure built once.
+Both graph searches are scipy's compiled csgraph routines: Dijkstra on one CSR structure
+built once (its lengths rewritten each phase), the max-flow on the admissible arcs alone.
 """
 
 from __future__ import annotations
@@ -77,31 +78,65 @@ def min_cost_flow(
 ) -> np.ndarray | None:
     """The flow on each arc of a cheapest flow of any size (augmented while it lowers the
     cost by more than `tolerance`); None when it would take more than `max_phases` phases."""
-    arcs = network.tail.size
-    starts = np.concatenate([network.tail, network.head])
-    ends = np.concatenate([network.head, network.tail])
-    residual_cost = np.concatenate([network.cost, -network.cost])
+    tail, head, capacity, cost = network.tail, network.head, network.capacity, network.cost
     potential = _initial_potentials(network, layers)
-    flow = np.zeros(arcs, dtype=np.int64)
+    flow = np.zeros(tail.size, dtype=np.int64)
+    # One residual graph for every Dijkstra: only its lengths change from phase to phase.
+    lengths = network.csr(np.zeros(2 * tail.size))
     for _ in range(max_phases):
-        room = np.concatenate([network.capacity - flow, flow])
-        reduced = residual_cost + potential[starts] - potential[ends]
-        lengths = np.where(room > 0, np.maximum(reduced, 0.0), np.inf)
-        distance = dijkstra(network.csr(lengths), indices=SOURCE)
+        reduced = cost + potential[tail] - potential[head]
+        # Forward arcs with room, then backward arcs carrying flow (reduced cost negated).
+        lengths.data[network.slot] = np.concatenate(
+            [
+                np.where(flow < capacity, np.maximum(reduced, 0.0), np.inf),
+                np.where(flow > 0, np.maximum(-reduced, 0.0), np.inf),
+            ]
+        )
+        distance = dijkstra(lengths, indices=SOURCE)
         to_sink = distance[network.sink]
         if not np.isfinite(to_sink):
             return flow
         potential += np.minimum(distance, to_sink)
         if potential[network.sink] - potential[SOURCE] >= -tolerance:
             return flow  # no augmenting path lowers the cost any more
-        reduced = residual_cost + potential[starts] - potential[ends]
-        admissible = np.where((room > 0) & (reduced <= tolerance), room, 0).astype(np.int32)
-        # Every reverse arc is in the structure already, so the flow comes back slot for slot.
-        sent = maximum_flow(network.csr(admissible), SOURCE, network.sink)
-        if sent.flow_value == 0:
+        sent = _admissible_max_flow(
+            network, flow, cost + potential[tail] - potential[head], tolerance
+        )
+        if sent is None:
             return flow
-        flow += sent.flow.data[network.slot[:arcs]].astype(np.int64)
+        touched, more = sent
+        flow[touched] += more
     return None
+
+
+def _admissible_max_flow(
+    network: _Network, flow: np.ndarray, reduced: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A maximum flow over the residual arcs of zero reduced cost: the arcs it changes and
+    by how much (negative: sent back); None when nothing can be sent.
+
+    The max-flow runs on those arcs alone, a small graph built afresh: a phase admits few
+    of the pairs, and a max-flow over every arc of the network costs most of a phase."""
+    tail, head = network.tail, network.head
+    admits_forward = (flow < network.capacity) & (reduced <= tolerance)
+    admits_backward = (flow > 0) & (reduced >= -tolerance)
+    forward, backward = np.flatnonzero(admits_forward), np.flatnonzero(admits_backward)
+    room = np.concatenate([network.capacity[forward] - flow[forward], flow[backward]])
+    graph = sp.csr_matrix(
+        (
+            room.astype(np.int32),
+            (np.concatenate([tail[forward], head[backward]]),
+             np.concatenate([head[forward], tail[backward]])),
+        ),
+        shape=(network.nodes, network.nodes),
+    )  # fmt: skip
+    sent = maximum_flow(graph, SOURCE, network.sink)
+    if sent.flow_value == 0:
+        return None
+    # The flow matrix holds the net flow tail -> head of each arc, whichever way it went.
+    touched = np.flatnonzero(admits_forward | admits_backward)
+    more = np.asarray(sent.flow[tail[touched], head[touched]]).ravel().astype(np.int64)
+    return touched, more
 
 
 def b_matching(
