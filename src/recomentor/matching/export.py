@@ -7,16 +7,18 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import msgspec
-import xlsxwriter
-from xlsxwriter.format import Format
 
 from recomentor.errors import InvalidInputError
 from recomentor.matching.service import Matching
 from recomentor.ranking.explain import Explanation, check_lang, label_words
 from recomentor.store.participants import Contact
+
+if TYPE_CHECKING:
+    import xlsxwriter
+    from xlsxwriter.format import Format
 
 CSV: Final = ".csv"
 XLSX: Final = ".xlsx"
@@ -188,6 +190,9 @@ def matching_xlsx(matching: Matching, people: Mapping[str, Contact], *, lang: st
     people on a second; text cells escaped as in the CSV, scores as numbers."""
     pairs, unpaired = _tables(matching, people, lang)
     buffer = io.BytesIO()
+    # Imported here: every match command reads this module, few write a workbook.
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1}),
