@@ -11,7 +11,8 @@ import scipy.sparse as sp
 from recomentor import fields as F
 from recomentor.ranking.features import PHRASE_ASSOCIATION, pair_features
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers.association import PhraseAssociation, _row_kron
+from recomentor.ranking.scorers.association import PhraseAssociation
+from recomentor.ranking.similarity import row_kron
 from recomentor.store import Store
 from recomentor.training.association import fit_phrase_association
 from tests.fakes import build_roster, person
@@ -126,7 +127,7 @@ def test_row_kron_is_the_kronecker_product_of_each_row() -> None:
     left = sp.csr_matrix(rng.random((7, 3)) * (rng.random((7, 3)) < 0.5))
     right = sp.csr_matrix(rng.random((7, 3)) * (rng.random((7, 3)) < 0.5))
     expected = np.vstack([np.kron(left[i].toarray(), right[i].toarray()) for i in range(7)])
-    np.testing.assert_allclose(_row_kron(left, right, 3).toarray(), expected)
+    np.testing.assert_allclose(row_kron(left, right, 3).toarray(), expected)
 
 
 def test_an_empty_roster_fits_without_kinds(sqlite_store: Store) -> None:

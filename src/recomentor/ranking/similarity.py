@@ -131,6 +131,23 @@ def ragged_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts - segment_starts, counts) + np.arange(total, dtype=np.int64)
 
 
+def row_kron(left: sp.csr_matrix, right: sp.csr_matrix, size: int) -> sp.csr_matrix:
+    """Row i: kron(left[i], right[i]) for every i, built without a loop over rows; `size` is
+    the width of `right`, so column a * size + b stands for (left column a, right column b)."""
+    n = left.shape[0]
+    left_counts, right_counts = np.diff(left.indptr), np.diff(right.indptr)
+    row_of_left = np.repeat(np.arange(n), left_counts)
+    repeats = right_counts[row_of_left]
+    rows = np.repeat(row_of_left, repeats)
+    left_column = np.repeat(left.indices, repeats)
+    left_value = np.repeat(left.data, repeats)
+    # For each left entry, the positions of its row's right entries, laid end to end.
+    positions = ragged_positions(right.indptr[row_of_left], repeats)
+    columns = left_column * size + right.indices[positions]
+    values = left_value * right.data[positions]
+    return sp.csr_matrix((values, (rows, columns)), shape=(n, size * size))
+
+
 def _segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Max of each consecutive segment of `values`; 0 for empty segments."""
     out = np.zeros(counts.size)

@@ -5,6 +5,7 @@ Planning runs inside the POST, as a new matching does (web/matchings.py says why
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
@@ -31,6 +32,7 @@ from recomentor.sessions.service import (
     list_plans,
 )
 from recomentor.sessions.slots import parse_slots
+from recomentor.store.db import Store
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.matching_view import read_contacts_of
 from recomentor.web.pagination import PAGE_SIZE, Pages, page_number
@@ -197,29 +199,29 @@ class SessionPlansController(Controller):
         self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], plan_id: PlanPath
     ) -> Redirect:
         """Approved whole, or refused with the people it would overload."""
-        plan = _plan(runtime, plan_id)
-        try:
-            approve_plan(runtime.store, plan.id)
-        except ConflictError as error:
-            flash(
-                runtime, session_token(request), "error", "session_plans.refused", text=str(error)
-            )
-            return redirect(review_url(plan.id))
-        flash(runtime, session_token(request), "success", "session_plans.approved_flash")
-        return redirect(review_url(plan.id))
+        return _decide(request, runtime, plan_id, approve_plan, "session_plans.approved_flash")
 
     @post("/{plan_id:str}/discard", opt=MANAGING, sync_to_thread=True, status_code=303)
     def discard(
         self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], plan_id: PlanPath
     ) -> Redirect:
         """Sets the draft aside for good; it stays readable."""
-        plan = _plan(runtime, plan_id)
-        try:
-            discard_plan(runtime.store, plan.id)
-        except ConflictError as error:
-            flash(
-                runtime, session_token(request), "error", "session_plans.refused", text=str(error)
-            )
-            return redirect(review_url(plan.id))
-        flash(runtime, session_token(request), "success", "session_plans.discarded_flash")
+        return _decide(request, runtime, plan_id, discard_plan, "session_plans.discarded_flash")
+
+
+def _decide(
+    request: Request[Any, Any, Any],
+    runtime: Runtime,
+    plan_id: str,
+    decision: Callable[[Store, str], SessionPlan],
+    done: str,
+) -> Redirect:
+    """Approve or discard a draft, then back to its review with what happened."""
+    plan = _plan(runtime, plan_id)
+    try:
+        decision(runtime.store, plan.id)
+    except ConflictError as error:
+        flash(runtime, session_token(request), "error", "session_plans.refused", text=str(error))
         return redirect(review_url(plan.id))
+    flash(runtime, session_token(request), "success", done)
+    return redirect(review_url(plan.id))

@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from recomentor import fields as F
 from recomentor.ranking.features import PHRASE_ASSOCIATION, PairFeatures
 from recomentor.ranking.roster import ItemSet, Roster
-from recomentor.ranking.similarity import ragged_positions, star_center
+from recomentor.ranking.similarity import row_kron, star_center
 
 _PAIR_CHUNK: Final = 65_536
 
@@ -135,7 +135,7 @@ class PhraseAssociation:
         mentee_idx = np.asarray(mentee_idx, dtype=np.int64)
 
         def outer(mentors: np.ndarray, mentees: np.ndarray) -> sp.csr_matrix:
-            return _row_kron(
+            return row_kron(
                 sp.csr_matrix(present[mentors]), sp.csr_matrix(shares[mentees]), self.n_kinds
             )
 
@@ -143,19 +143,3 @@ class PhraseAssociation:
         if mode == F.MUTUAL:
             return (forward + outer(mentee_idx, mentor_idx)) / 2
         return forward
-
-
-def _row_kron(left: sp.csr_matrix, right: sp.csr_matrix, n_kinds: int) -> sp.csr_matrix:
-    """Row i: kron(left[i], right[i]) for every i, built without a loop over rows."""
-    n = left.shape[0]
-    left_counts, right_counts = np.diff(left.indptr), np.diff(right.indptr)
-    row_of_left = np.repeat(np.arange(n), left_counts)
-    repeats = right_counts[row_of_left]
-    rows = np.repeat(row_of_left, repeats)
-    left_kind = np.repeat(left.indices, repeats)
-    left_value = np.repeat(left.data, repeats)
-    # For each left entry, the positions of its row's right entries, laid end to end.
-    positions = ragged_positions(right.indptr[row_of_left], repeats)
-    columns = left_kind * n_kinds + right.indices[positions]
-    values = left_value * right.data[positions]
-    return sp.csr_matrix((values, (rows, columns)), shape=(n, n_kinds * n_kinds))

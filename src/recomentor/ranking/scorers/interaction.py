@@ -38,7 +38,7 @@ from recomentor.ranking.features import (
     PairFeatures,
 )
 from recomentor.ranking.roster import ItemSet, Roster
-from recomentor.ranking.similarity import ragged_positions
+from recomentor.ranking.similarity import row_kron
 
 _NO_CLUSTER: Final = -1
 # Float32 products of a phrase with its own centre can fall a hair below the radius stored.
@@ -108,22 +108,6 @@ def _goal_profile(items: ItemSet, clusters: np.ndarray, size: int) -> sp.csr_mat
     goals = sp.csr_matrix((weight[kept], (owner[kept], cluster[kept])), shape=(people, size))
     goals.sum_duplicates()
     return goals
-
-
-def row_kron(left: sp.csr_matrix, right: sp.csr_matrix, size: int) -> sp.csr_matrix:
-    """Row i: kron(left[i], right[i]) for every i, built without a loop over rows."""
-    n = left.shape[0]
-    left_counts, right_counts = np.diff(left.indptr), np.diff(right.indptr)
-    row_of_left = np.repeat(np.arange(n), left_counts)
-    repeats = right_counts[row_of_left]
-    rows = np.repeat(row_of_left, repeats)
-    left_cluster = np.repeat(left.indices, repeats)
-    left_value = np.repeat(left.data, repeats)
-    # For each left entry, the positions of its row's right entries, laid end to end.
-    positions = ragged_positions(right.indptr[row_of_left], repeats)
-    columns = left_cluster * size + right.indices[positions]
-    values = left_value * right.data[positions]
-    return sp.csr_matrix((values, (rows, columns)), shape=(n, size * size))
 
 
 class Link(msgspec.Struct, frozen=True):
@@ -297,4 +281,4 @@ class PhraseInteractions:
         return sorted(found, key=lambda link: -abs(link.contribution))
 
 
-__all__ = ["INTERACTION_FEATURES", "Link", "PhraseClusters", "PhraseInteractions", "row_kron"]
+__all__ = ["INTERACTION_FEATURES", "Link", "PhraseClusters", "PhraseInteractions"]
