@@ -24,6 +24,7 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.conftest import EXAMPLES
 from tests.servers import run_recomentor
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -170,6 +171,16 @@ def snap_widths(page: Page, folder: Path, name: str, language: str) -> list[Path
         if before is not None:
             page.set_viewport_size(before)
     return written
+
+
+def import_sample(home: Path, *exports: Path) -> None:
+    """The French sample export (after any `exports`) imported through its mapping, as HR would
+    with `recomentor import participants ... --skip-invalid`."""
+    mapping = str(EXAMPLES / "forms_fr_mapping.toml")
+    for export in (*exports, EXAMPLES / "forms_export_fr.csv"):
+        run_recomentor(
+            home, "import", "participants", str(export), "--mapping", mapping, "--skip-invalid"
+        )
 
 
 def create_user(home: Path, email: str, role: str, password: str) -> None:

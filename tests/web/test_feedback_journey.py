@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import create_user
+from tests.browser import create_user, import_sample
 from tests.servers import run_recomentor, serving
 from tests.web.conftest import NewPage, Snap, WebServer
 
-REPO = Path(__file__).resolve().parents[2]
 HR, PASSWORD = "hr@example.org", "feedback journey password"
 
 
@@ -28,10 +27,7 @@ HR, PASSWORD = "hr@example.org", "feedback journey password"
 def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The French sample imported, a manager, and an approved matching (through the CLI)."""
     home = tmp_path_factory.mktemp("feedback-home")
-    run_recomentor(
-        home, "import", "participants", str(REPO / "examples" / "forms_export_fr.csv"),
-        "--mapping", str(REPO / "examples" / "forms_fr_mapping.toml"), "--skip-invalid",
-    )  # fmt: skip
+    import_sample(home)
     create_user(home, HR, "manager", PASSWORD)
     matching = json.loads(run_recomentor(home, "match", "--json"))
     run_recomentor(home, "matching", "approve", matching["id"], "--json")

@@ -11,11 +11,9 @@ import polars as pl
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import create_user
-from tests.servers import run_recomentor
+from tests.browser import create_user, import_sample
 from tests.web.conftest import NewPage, Snap, WebServer
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MANAGER = ("rh@example.org", "manager")
 VIEWER = ("lecture@example.org", "viewer")
 PASSWORD = "a long enough password"
@@ -41,11 +39,7 @@ def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("matchings-home")
     hostile = home / "formula.csv"
     hostile.write_text(f"{_HEADER}\n{_FORMULA_ROW}\n", encoding="utf-8")
-    mapping = str(EXAMPLES / "forms_fr_mapping.toml")
-    for export in (hostile, EXAMPLES / "forms_export_fr.csv"):
-        run_recomentor(
-            home, "import", "participants", str(export), "--mapping", mapping, "--skip-invalid"
-        )
+    import_sample(home, hostile)
     for email, role in (MANAGER, VIEWER):
         create_user(home, email, role, PASSWORD)
     return home

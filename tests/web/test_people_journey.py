@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import LANGUAGES, create_user
-from tests.conftest import EXAMPLES
-from tests.servers import run_recomentor
+from tests.browser import LANGUAGES, create_user, import_sample
 from tests.web.conftest import Snap
 
 MANAGER = "manager@example.org"
@@ -26,15 +24,7 @@ PICKS = {"en-US": ("E1040", "E1011"), "fr-FR": ("E1041", "E1005")}
 @pytest.fixture(scope="module")
 def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("people-home")
-    run_recomentor(
-        home,
-        "import",
-        "participants",
-        str(EXAMPLES / "forms_export_fr.csv"),
-        "--mapping",
-        str(EXAMPLES / "forms_fr_mapping.toml"),
-        "--skip-invalid",
-    )
+    import_sample(home)
     create_user(home, MANAGER, "manager", PASSWORD)
     return home
 

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import create_user
-from tests.servers import run_recomentor
+from tests.browser import create_user, import_sample
 from tests.web.conftest import NewPage, Snap
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MANAGER = "rh@example.org"
 PASSWORD = "a long enough password"
 SLOTS = (
@@ -26,15 +24,7 @@ SLOTS = (
 def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The French sample imported as HR would, and a manager."""
     home = tmp_path_factory.mktemp("sessions-home")
-    run_recomentor(
-        home,
-        "import",
-        "participants",
-        str(EXAMPLES / "forms_export_fr.csv"),
-        "--mapping",
-        str(EXAMPLES / "forms_fr_mapping.toml"),
-        "--skip-invalid",
-    )
+    import_sample(home)
     create_user(home, MANAGER, "manager", PASSWORD)
     return home
 
