@@ -11,6 +11,8 @@ import pytest
 
 from recomentor.cli import context
 from recomentor.cli.app import main
+from recomentor.embeddings import SentenceEncoder
+from tests.fakes import FakeEncoder
 
 
 @contextmanager
@@ -24,6 +26,14 @@ def cli_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     finally:
         context.store.cache_clear()
         context.settings.cache_clear()
+
+
+@contextmanager
+def fake_encoder_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """`cli_home`, with the CLI's sentence encoder replaced by the fake one (no model loaded)."""
+    monkeypatch.setattr(SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
+    with cli_home(home, monkeypatch):
+        yield home
 
 
 def run_main(

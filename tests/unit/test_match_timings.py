@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from recomentor import fields as F
 from recomentor.cli import context
 from recomentor.cli.app import app
-from recomentor.embeddings import SentenceEncoder
 from recomentor.stopwatch import Stopwatch
 from recomentor.store.participants import upsert_participants
-from tests.fakes import FakeEncoder, person
+from tests.cli_runner import fake_encoder_home
+from tests.fakes import person
 
 PHASES = ["import", "load", "scoring", "solve", "write"]
 SECONDS = r"\d+\.\d{3} s"
@@ -29,21 +29,16 @@ TIMINGS_LINE = re.compile(
 
 @pytest.fixture
 def runner(migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(migrated_home))
-    context.settings.cache_clear()
-    context.store.cache_clear()
-    monkeypatch.setattr(SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
-    with context.store().session() as session:
-        upsert_participants(
-            session,
-            [
-                person("J1", years=1, skills="Instagram stories"),
-                person("S1", role=F.MENTEE, years=25, goals="Instagram"),
-            ],
-        )
-    yield CliRunner()
-    context.store.cache_clear()
-    context.settings.cache_clear()
+    with fake_encoder_home(migrated_home, monkeypatch):
+        with context.store().session() as session:
+            upsert_participants(
+                session,
+                [
+                    person("J1", years=1, skills="Instagram stories"),
+                    person("S1", role=F.MENTEE, years=25, goals="Instagram"),
+                ],
+            )
+        yield CliRunner()
 
 
 def test_timings_print_every_phase_after_the_matching(runner: CliRunner, tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ from recomentor import fields as F
 from recomentor.cli import context
 from recomentor.cli.app import app
 from recomentor.cli.errors import EXIT_CONFLICT, exit_code_for, report_error
-from recomentor.embeddings import SentenceEncoder
 from recomentor.errors import (
     ConflictError,
     InvalidInputError,
@@ -28,7 +27,8 @@ from recomentor.errors import (
 )
 from recomentor.matching.edits import lock_pair
 from recomentor.store.participants import upsert_participants
-from tests.fakes import FakeEncoder, person
+from tests.cli_runner import fake_encoder_home
+from tests.fakes import person
 
 JEANNE = "[b]Jeanne[/b]"
 SERGE = "Serge Noël"
@@ -36,25 +36,20 @@ SERGE = "Serge Noël"
 
 @pytest.fixture
 def runner(migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(migrated_home))
-    context.settings.cache_clear()
-    context.store.cache_clear()
-    monkeypatch.setattr(SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
-    with context.store().session() as session:
-        upsert_participants(
-            session,
-            [
-                # A name the terminal must show as typed, not as rich markup.
-                person("J1", years=1, skills="@Instagram stories", max_mentees=2)
-                | {F.NAME: JEANNE, F.EMAIL: "jeanne@ex.fr"},
-                person("S1", role=F.MENTEE, years=25, goals="Instagram") | {F.NAME: SERGE},
-                # No name: shown by id alone.
-                person("S2", role=F.MENTEE, years=20, goals="TikTok", languages="de"),
-            ],
-        )
-    yield CliRunner()
-    context.store.cache_clear()
-    context.settings.cache_clear()
+    with fake_encoder_home(migrated_home, monkeypatch):
+        with context.store().session() as session:
+            upsert_participants(
+                session,
+                [
+                    # A name the terminal must show as typed, not as rich markup.
+                    person("J1", years=1, skills="@Instagram stories", max_mentees=2)
+                    | {F.NAME: JEANNE, F.EMAIL: "jeanne@ex.fr"},
+                    person("S1", role=F.MENTEE, years=25, goals="Instagram") | {F.NAME: SERGE},
+                    # No name: shown by id alone.
+                    person("S2", role=F.MENTEE, years=20, goals="TikTok", languages="de"),
+                ],
+            )
+        yield CliRunner()
 
 
 def test_match_show_export_and_approve(runner: CliRunner, tmp_path: Path) -> None:

@@ -16,10 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from recomentor.cli import context
 from recomentor.cli.app import app
-from recomentor.embeddings import SentenceEncoder
-from tests.fakes import FakeEncoder
+from tests.cli_runner import fake_encoder_home
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "mentor_match"
 GRADES = ["AA", "AO", "EO", "HEO", "SEO", "Grade 7", "Grade 6", "SCS1", "SCS2", "SCS3", "SCS4"]
@@ -74,13 +72,8 @@ def _row(email: str, grade: str, organisation: str, profession: str) -> dict[str
 
 @pytest.fixture
 def runner(migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(migrated_home))
-    context.settings.cache_clear()
-    context.store.cache_clear()
-    monkeypatch.setattr(SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
-    yield CliRunner()
-    context.store.cache_clear()
-    context.settings.cache_clear()
+    with fake_encoder_home(migrated_home, monkeypatch):
+        yield CliRunner()
 
 
 def _import(runner: CliRunner, export: Path, mapping: str) -> dict[str, Any]:

@@ -10,35 +10,29 @@ import pytest
 
 from recomentor import fields as F
 from recomentor.cli import context
-from recomentor.embeddings import SentenceEncoder
 from recomentor.store.participants import upsert_participants
-from tests.cli_runner import run_main
-from tests.fakes import FakeEncoder, person
+from tests.cli_runner import fake_encoder_home, run_main
+from tests.fakes import person
 
 SOCIAL = "Instagram et TikTok, vidéos courtes"
 
 
 @pytest.fixture
 def home(migrated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("RECOMENTOR_HOME", str(migrated_home))
-    context.settings.cache_clear()
-    context.store.cache_clear()
-    monkeypatch.setattr(SentenceEncoder, "from_settings", lambda _settings: FakeEncoder())
-    with context.store().session() as session:
-        upsert_participants(
-            session,
-            [
-                person("J1", years=1, skills=SOCIAL) | {F.NAME: "[b]Jeanne[/b]"},
-                *[
-                    person(f"S{i}", role=F.MENTEE, years=20 + i, goals="Instagram et TikTok")
-                    | {F.NAME: f"Senior {i}"}
-                    for i in range(1, 4)
+    with fake_encoder_home(migrated_home, monkeypatch):
+        with context.store().session() as session:
+            upsert_participants(
+                session,
+                [
+                    person("J1", years=1, skills=SOCIAL) | {F.NAME: "[b]Jeanne[/b]"},
+                    *[
+                        person(f"S{i}", role=F.MENTEE, years=20 + i, goals="Instagram et TikTok")
+                        | {F.NAME: f"Senior {i}"}
+                        for i in range(1, 4)
+                    ],
                 ],
-            ],
-        )
-    yield migrated_home
-    context.store.cache_clear()
-    context.settings.cache_clear()
+            )
+        yield migrated_home
 
 
 def _plan_args(*extra: str) -> list[str]:
