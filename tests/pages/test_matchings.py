@@ -213,8 +213,13 @@ def test_a_rules_file_with_several_mentors_per_mentee_shows_both_sides(
     words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "Anne Roux S1 2 / 2" in words.split("Mentors per mentee ")[-1]
     assert "Mentors without a mentee (1)" in words
+    # Pair edits would be refused (409): the page offers approve and discard, not them.
+    assert "pairs are edited one mentor per mentee only" in words
+    assert f"/matchings/{matching_id}/approve" in page
+    assert not any(path in page for path in ("/rematch", "/candidates?", "/lock", "/remove"))
     french = _text(manager.get(f"/matchings/{matching_id}", headers={"Accept-Language": "fr"}))
     assert "Mentors par mentoré" in french
+    assert "un mentor par mentoré" in french
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,10 @@ MESSAGES = {
         "exports_hint": "Names and e-mail addresses: share the files only with the people "
         "running the program.",
         "read_only": "This matching is {status}: it can no longer be changed.",
+        "edits_one_mentor": (
+            "A mentee may have up to {count} mentors in this matching: pairs are edited one "
+            "mentor per mentee only. Approve it, discard it, or match again."
+        ),
         "locked_flash": "Pair of {mentee} locked.",
         "unlocked_flash": "Pair of {mentee} unlocked.",
         "removed_flash": "Pair of {mentee} removed; {mentee} is now unpaired.",
@@ -283,6 +287,11 @@ MESSAGES = {
         "exports_hint": "Noms et adresses e-mail : ne partagez ces fichiers qu'avec les "
         "personnes qui pilotent le programme.",
         "read_only": "Cet appariement est {status} : il ne peut plus être modifié.",
+        "edits_one_mentor": (
+            "Un mentoré peut avoir jusqu'à {count} mentors dans cet appariement : les binômes "
+            "ne se modifient qu'avec un mentor par mentoré. Approuvez-le, écartez-le ou "
+            "relancez un appariement."
+        ),
         "locked_flash": "Binôme de {mentee} verrouillé.",
         "unlocked_flash": "Binôme de {mentee} déverrouillé.",
         "removed_flash": "Binôme de {mentee} retiré ; {mentee} est désormais sans binôme.",
