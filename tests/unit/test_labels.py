@@ -19,7 +19,9 @@ from recomentor.ranking.labels import (
     STRONG,
     THRESHOLDS,
     WEAK,
+    LabelThresholds,
     match_label,
+    program_thresholds,
 )
 from recomentor.ranking.phrases import ItemMatch
 from recomentor.ranking.scorers import HEURISTIC, LEARNED, HeuristicScorer
@@ -68,6 +70,24 @@ def test_learned_thresholds_are_expected_ratings_and_the_metrics_good_line() -> 
     assert LEARNED_THRESHOLDS.good == GOOD_RELEVANCE
     assert expected_rating(LEARNED_THRESHOLDS.strong) == 4
     assert expected_rating(LEARNED_THRESHOLDS.fair) == 3
+
+
+def test_a_program_scored_by_its_rules_alone_is_labelled_on_its_rule_points() -> None:
+    rules_only = HeuristicScorer(dict.fromkeys(FEATURE_NAMES, 0.0))
+    # The most its bonuses give together is 12 + 10 + 6: a penalty adds nothing to that.
+    lines = program_thresholds(rules_only, [12.0, 10.0, 6.0, -5.0])
+    assert lines == LabelThresholds(strong=21.0, good=14.0, fair=7.0)
+    assert [match_label(s, HEURISTIC, lines) for s in (28, 21, 14, 7, 6.9)] == [
+        STRONG, STRONG, GOOD, FAIR, WEAK,
+    ]  # fmt: skip
+
+
+def test_a_scorer_that_weighs_something_keeps_its_own_lines_whatever_the_rules() -> None:
+    assert program_thresholds(HeuristicScorer(), [12.0]) == THRESHOLDS[HEURISTIC]
+    rules_only = HeuristicScorer(dict.fromkeys(FEATURE_NAMES, 0.0))
+    # No positive bonus either: every score is 0, the scorer's lines stand (all weak).
+    assert program_thresholds(rules_only, [-3.0]) == THRESHOLDS[HEURISTIC]
+    assert program_thresholds(rules_only, []) == THRESHOLDS[HEURISTIC]
 
 
 def test_an_unknown_scorer_kind_or_label_is_refused() -> None:

@@ -20,7 +20,7 @@ from recomentor.matching.service import (
     get_matching,
     get_matching_excerpt,
 )
-from recomentor.ranking.labels import match_label
+from recomentor.ranking.labels import FAIR, LabelThresholds, match_label
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import HeuristicScorer
 from recomentor.store import Store
@@ -90,6 +90,22 @@ def test_create_stores_a_draft_that_reads_back_identically(store: Store, roster:
         pair["score"]
     )
     assert _pairings(store) == set()  # a draft forms no pairing
+
+
+def test_a_draft_reads_back_with_the_lines_its_model_labelled_it_with(
+    store: Store, roster: Roster
+) -> None:
+    calibrated = HeuristicScorer()
+    # A trained model carries its own calibrated lines; these put every pair at fair.
+    calibrated.thresholds = LabelThresholds(strong=5.0, good=4.0, fair=-1.0)  # type: ignore[attr-defined]
+    created = create_matching(store, roster, calibrated)
+    assert {pair.label for pair in created.pairs} == {FAIR}
+    # The kind's fixed lines would have labelled them otherwise: the read-back must not use them.
+    assert {match_label(pair.score, "heuristic") for pair in created.pairs} != {FAIR}
+    loaded = get_matching(store, created.id)
+    assert [pair.label for pair in loaded.pairs] == [pair.label for pair in created.pairs]
+    excerpt = get_matching_excerpt(store, created.id, pairs=Window(1, 10))
+    assert [pair.label for pair in excerpt.pairs] == [FAIR] * len(created.pairs)
 
 
 def test_an_excerpt_is_a_window_of_the_whole_matching(store: Store, roster: Roster) -> None:

@@ -127,6 +127,10 @@ def test_the_default_program_forms_the_allowed_pairs_with_their_exact_scores(
         # Each bonus is a factor worth its weight; every other factor is worth nothing.
         assert {name: c for name, c in rules.items() if c} == pytest.approx(bonuses), pair
     assert matching["total_score"] == pytest.approx(28 + 22 + 9 + 15)
+    # Scored in rule points, labelled on the most the bonuses give together (12 + 9 + 10 + 6):
+    # three quarters and up strong, half good, a quarter fair; never strong from the first point.
+    labels = {formed[pair]["score"]: formed[pair]["label"] for pair in EXPECTED}
+    assert labels == {28: "strong", 22: "good", 9: "weak", 15: "fair"}
     assert [u["mentee_id"] for u in matching["unpaired"]] == ["e2@gov.uk"]
 
 

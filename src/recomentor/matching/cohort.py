@@ -42,7 +42,7 @@ from recomentor.ranking.explain import (
     reason_words,
 )
 from recomentor.ranking.features import TEXT_FEATURES
-from recomentor.ranking.labels import MatchLabel, label_thresholds, match_label
+from recomentor.ranking.labels import MatchLabel, match_label, program_thresholds
 from recomentor.ranking.phrases import top_item_matches
 from recomentor.ranking.rank import PARTNER
 from recomentor.ranking.roster import Roster
@@ -458,6 +458,7 @@ def score_and_explain_pairs(
     rule_values = bonus_values(rules, roster, features)
     bonus = rule_values * np.array([b.weight for b in rules.bonuses], dtype=np.float64)
     scores = scorer.score(scored) + bonus.sum(axis=1)
+    lines = program_thresholds(scorer, [b.weight for b in rules.bonuses])
     contributions = np.hstack([scorer.contributions(scored), bonus])
     factor_names = (*scorer.factor_names, *rules.factor_names)
     value_names = (*features.names, *rules.factor_names)
@@ -473,7 +474,7 @@ def score_and_explain_pairs(
     ):
         score = float(scores[row])
         # Labelled on the score with the rule bonuses: the score the pair is shown with.
-        label = match_label(score, scorer.kind, label_thresholds(scorer))
+        label = match_label(score, scorer.kind, lines)
         explanation = explain_pair(
             factor_names,
             contributions[row],

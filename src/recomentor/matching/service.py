@@ -26,7 +26,13 @@ from recomentor.matching.rules import NO_RULES, ProgramRules
 from recomentor.matching.solver import PARTICIPATION
 from recomentor.ranking.capacity import MENTORS_PER_MENTEE, PairingState, read_pairing_state
 from recomentor.ranking.explain import Explanation
-from recomentor.ranking.labels import match_label
+from recomentor.ranking.labels import (
+    LABEL_THRESHOLDS_KEY,
+    LabelThresholds,
+    match_label,
+    program_thresholds,
+    thresholds_from_metadata,
+)
 from recomentor.ranking.rank import ModelRef, describe_scorer
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers import Scorer, scorer_for
@@ -177,8 +183,12 @@ def _params(
     terms: RoundTerms,
     lang: str,
 ) -> dict[str, Any]:
+    lines = program_thresholds(scorer, [bonus.weight for bonus in rules.bonuses])
     return {
         "model": msgspec.to_builtins(describe_scorer(scorer)),
+        # The lines its pairs were labelled with (a model's calibrated ones, or the rule points'
+        # when rules make the score): a stored pair is labelled again from its score with them.
+        LABEL_THRESHOLDS_KEY: lines.as_dict(),
         "rules": rules.to_dict(),
         "min_gap": terms.min_gap,
         "max_gap": terms.max_gap,
@@ -206,13 +216,14 @@ def stored_reason(entry: UnpairedMentee) -> str:
     return entry.reason + _REASON_SEPARATOR + entry.detail
 
 
-def _pair(row: MatchingPairRow, model: ModelRef) -> MatchedPair:
+def _pair(row: MatchingPairRow, model: ModelRef, lines: LabelThresholds | None) -> MatchedPair:
     return MatchedPair(
         row.mentor_id,
         row.mentee_id,
         row.score,
-        # Not stored: read off the score, so drafts from before labels existed get one too.
-        match_label(row.score, model.kind),
+        # Not stored: read off the score with the matching's lines (its kind's fixed ones for
+        # drafts saved before lines were stored), so drafts from before labels get one too.
+        match_label(row.score, model.kind, lines),
         msgspec.convert(row.explanation, Explanation),
         locked=row.locked,
     )
@@ -284,7 +295,8 @@ def _matching(
     still_there: set[str],
 ) -> Matching:
     model = msgspec.convert((row.params or {}).get("model", {}), ModelRef)
-    matched = [_pair(p, model) for p in pairs]
+    lines = thresholds_from_metadata(row.params or {})
+    matched = [_pair(p, model, lines) for p in pairs]
     mentee_load, unpaired_mentors = _mentee_side(row.params or {}, still_there)
     return Matching(
         **_head(row, float(sum(pair.score for pair in matched))),
@@ -425,13 +437,14 @@ def get_matching_excerpt(
             shown_loads = every_load[loads_start : loads_start + loads.size]
             mentee_side = _mentee_side(params, still_there)
     model = msgspec.convert(params.get("model", {}), ModelRef)
+    lines = thresholds_from_metadata(params)
     return MatchingExcerpt(
         **_head(row, sizes.total_score),
         pair_count=sizes.pairs,
         unpaired_count=sizes.unpaired,
         load_count=load_count,
         pairs_start=pairs_start,
-        pairs=[_pair(p, model) for p in shown_pairs],
+        pairs=[_pair(p, model, lines) for p in shown_pairs],
         unpaired_start=unpaired_start,
         unpaired=[_unpaired(entry) for entry in shown_unpaired],
         loads_start=loads_start,

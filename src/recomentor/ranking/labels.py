@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal, NamedTuple
 
@@ -127,6 +127,27 @@ def label_thresholds(scorer: object) -> LabelThresholds:
     if kind not in THRESHOLDS:
         raise InvalidInputError(f"scorer kind must be one of {', '.join(THRESHOLDS)}, got {kind!r}")
     return THRESHOLDS[kind]
+
+
+# A program scored by its rules alone: where its labels start, as shares of the most points its
+# bonus rules can give one pair together.
+RULE_POINT_SHARES: Final = LabelThresholds(strong=0.75, good=0.5, fair=0.25)
+
+
+def program_thresholds(scorer: object, bonus_weights: Sequence[float]) -> LabelThresholds:
+    """The lines that label a program's scores (the scorer's plus its rules' bonus points).
+
+    The scorer's own lines, unless the scorer weighs nothing (every weight 0, as a program that
+    scores pairs by its rules alone sets them): then the score is rule points, which the
+    scorer's 0-1 lines would call strong from the first point on, and the lines are shares of
+    the most points the bonus rules give together (RULE_POINT_SHARES). With no positive bonus
+    either, every score is 0 and the scorer's lines stand.
+    """
+    weights = getattr(scorer, "weights", None)
+    most = float(sum(weight for weight in bonus_weights if weight > 0))
+    if weights is None or np.any(np.asarray(weights) != 0) or most <= 0:
+        return label_thresholds(scorer)
+    return LabelThresholds(*(share * most for share in RULE_POINT_SHARES))
 
 
 def match_label(
