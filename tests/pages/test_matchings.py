@@ -222,6 +222,28 @@ def test_a_rules_file_with_several_mentors_per_mentee_shows_both_sides(
     assert "un mentor par mentoré" in french
 
 
+def test_a_french_review_words_the_rules_conditions_in_french(
+    manager: TestClient, sqlite_store: Store
+) -> None:
+    rules = (
+        b'min_gap = 0\n[[never]]\nfield = "department"\ntest = "different"\n'
+        b'[[bonus]]\nfield = "location"\ntest = "equal"\nweight = 2\n'
+    )
+    drafted = _drafted(manager, files={"rules": ("rules.toml", rules, "application/toml")})
+    english = _text(manager.get(f"/matchings/{drafted}"))
+    assert "not different department" in english and "same location" in english
+    manager.get("/lang/fr")
+    # Drafted in French, the reasons stored with the unpaired mentees are French too.
+    matching_id = _drafted(manager, files={"rules": ("rules.toml", rules, "application/toml")})
+    french = _text(manager.get(f"/matchings/{matching_id}"))
+    # The [[never]] among the filters and in S2's reason; the unnamed bonus in the rules and
+    # in each pair's bars.
+    assert "jamais : service : valeurs différentes" in french
+    assert "règle jamais : service : valeurs différentes" in french
+    assert french.count("même site") >= 2
+    assert "different department" not in french and "same location" not in french
+
+
 @pytest.mark.parametrize(
     ("fields", "files", "message"),
     [

@@ -222,6 +222,55 @@ def test_a_program_scored_by_its_rules_alone_explains_each_bonus(roster: Roster)
     ]
 
 
+@pytest.mark.parametrize(
+    ("condition", "english", "french"),
+    [
+        (Condition("grade", "grade", "difference", 1, 2), "grade difference 1 to 2",
+         "écart sur grade de 1 à 2"),
+        (Condition("years_experience", "years_experience", "difference", min=5),
+         "years experience difference at least 5", "écart sur années d'expérience d'au moins 5"),
+        (Condition("hours", "hours", "difference", max=3), "hours difference at most 3",
+         "écart sur hours d'au plus 3"),
+        (Condition("profession", "profession", "equal"), "same profession", "même profession"),
+        (Condition("department", "department", "different"), "different department",
+         "service : valeurs différentes"),
+        (Condition("profession", "department", "equal"),
+         "mentor's profession equal to mentee's department",
+         "profession du mentor égal à service du mentoré"),
+        (Condition("characteristics", "characteristics", "overlap"), "shared characteristics",
+         "characteristics en commun"),
+        (Condition("characteristics", "identity_to_match", "contains",
+                   when=(When(F.MENTEE, "similar", ("yes",)),)),
+         "mentee's identity to match among mentor's characteristics when mentee's similar is yes",
+         "identity to match du mentoré parmi characteristics du mentor quand similar du mentoré "
+         "vaut yes"),
+        (Condition("location", "location", "contained",
+                   when=(When(F.MENTOR, "hours", (2.0, 4.0)),)),
+         "mentor's location among mentee's location when mentor's hours is 2 or 4",
+         "site du mentor parmi site du mentoré quand hours du mentor vaut 2 ou 4"),
+    ],
+)  # fmt: skip
+def test_every_condition_reads_in_english_and_in_french(
+    condition: Condition, english: str, french: str
+) -> None:
+    assert condition.describe() == english
+    assert condition.describe("fr") == french
+
+
+def test_a_french_page_gets_the_programs_conditions_and_unnamed_bonuses_in_french() -> None:
+    rules = parse_rules(MENTOR_MATCH, source="mm.toml")
+    never = parse_rules('[[never]]\nfield = "department"\ntest = "equal"\n')
+    assert never.condition_words("fr") == ("jamais : même service",)
+    assert never.filter_names == ("not same department",)
+    # Named bonuses keep the program's own words; the unnamed condition gets French ones.
+    assert rules.rule_words("fr") == {
+        "rule:same profession": "même profession",
+        "rule:mentee's identity to match among mentor's characteristics when mentee's "
+        "similar is yes": "identity to match du mentoré parmi characteristics du mentor quand "
+        "similar du mentoré vaut yes",
+    }
+
+
 def test_never_excludes_pairs_that_meet_its_condition(roster: Roster) -> None:
     rules = parse_rules('[[never]]\nfield = "profession"\ntest = "equal"\n')
     scorer = HeuristicScorer()

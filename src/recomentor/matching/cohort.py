@@ -129,6 +129,8 @@ class Cohort:
     mentees_already_paired: int = 0
     # Mentors each entry of `mentees` may still get; None: one each.
     mentee_capacity: np.ndarray | None = None
+    # The rules' [[must]] and [[never]] conditions, to word their reasons in any language.
+    rules: ProgramRules = NO_RULES
 
     @property
     def several_mentors(self) -> bool:
@@ -367,6 +369,7 @@ def build_cohort(
         excluded,
         mentees_already_paired,
         mentee_capacity=mentee_capacity,
+        rules=rules,
     )
 
 
@@ -386,18 +389,20 @@ def exclusion_words(name: str, lang: str) -> str:
     return reason_words(_reason_key(name, lang), lang)
 
 
-def _reason_key(name: str, lang: str) -> str:
-    """A must-filter's reason in words; the candidates' own reasons stay codes for explain.py."""
+def _reason_key(name: str, lang: str, rules: ProgramRules = NO_RULES) -> str:
+    """A must-filter's reason in words (a condition's in `lang` when `rules` has it); the
+    candidates' own reasons stay codes for explain.py."""
     if not name.startswith(RULE_PREFIX):
         return name
-    criterion = name.removeprefix(RULE_PREFIX).replace("_", " ")
+    filter_name = name.removeprefix(RULE_PREFIX)
+    criterion = rules.filter_words(lang).get(filter_name, filter_name.replace("_", " "))
     return _UNPAIRED_WORDS[lang][RULE_PREFIX].format(criterion=criterion)
 
 
 def _no_eligible_detail(cohort: Cohort, row: int, partner: str, lang: str) -> str:
     counts = dict(zip(cohort.reason_names, cohort.excluded[row].tolist(), strict=True))
     reasons = describe_exclusions(
-        {_reason_key(name, lang): count for name, count in counts.items()}, lang
+        {_reason_key(name, lang, cohort.rules): count for name, count in counts.items()}, lang
     )
     detail = _UNPAIRED_WORDS[lang][NO_ELIGIBLE_MENTOR].format(partner=partner)
     return f"{detail} ({reasons})" if reasons else detail
@@ -459,6 +464,7 @@ def score_and_explain_pairs(
     bonus = rule_values * np.array([b.weight for b in rules.bonuses], dtype=np.float64)
     scores = scorer.score(scored) + bonus.sum(axis=1)
     lines = program_thresholds(scorer, [b.weight for b in rules.bonuses])
+    rule_words = rules.rule_words(lang)
     contributions = np.hstack([scorer.contributions(scored), bonus])
     factor_names = (*scorer.factor_names, *rules.factor_names)
     value_names = (*features.names, *rules.factor_names)
@@ -491,6 +497,7 @@ def score_and_explain_pairs(
                 for name, column in tested
             ],
             links=phrase_links(scorer, roster, features, row, mode=mode),
+            rule_words=rule_words,
         )
         out.append(MatchedPair(roster.ids[mentor], roster.ids[mentee], score, label, explanation))
     return out

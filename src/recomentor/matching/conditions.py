@@ -56,36 +56,111 @@ class Condition:
     def fields(self) -> tuple[str, ...]:
         return (self.mentor_field, self.mentee_field, *(w.field for w in self.when))
 
-    def describe(self) -> str:
-        """The condition in words, as explanations and reasons name it."""
+    def describe(self, lang: str = "en") -> str:
+        """The condition in words, as explanations and reasons name it (English, the words
+        stored in explanations), or as a page in `lang` shows it."""
+        words = _WORDS[lang]
         same = self.mentor_field == self.mentee_field
-        name = self.mentor_field.replace("_", " ")
-        mentor = f"mentor's {name}"
-        mentee = f"mentee's {self.mentee_field.replace('_', ' ')}"
+        name = _field_words(self.mentor_field, lang)
+        mentor = words["mentor_of"].format(name=name)
+        mentee = words["mentee_of"].format(name=_field_words(self.mentee_field, lang))
         if self.test == DIFFERENCE:
-            span = _span(self.min, self.max)
-            words = f"{name} difference {span}" if same else f"{mentor} - {mentee} {span}"
-        elif self.test in (EQUAL, DIFFERENT):
-            adjective = "same" if self.test == EQUAL else "different"
-            words = f"{adjective} {name}" if same else f"{mentor} {self.test} to {mentee}"
-        elif self.test == OVERLAP:
-            words = f"shared {name}" if same else f"{mentor} overlaps {mentee}"
-        elif self.test == CONTAINS:
-            words = f"{mentee} among {mentor}"
+            span = _span(self.min, self.max, words)
+            template = words["difference_same" if same else "difference"]
+            text = template.format(name=name, mentor=mentor, mentee=mentee, span=span)
+        elif self.test in (CONTAINS, CONTAINED):
+            text = words[self.test].format(mentor=mentor, mentee=mentee)
         else:
-            words = f"{mentor} among {mentee}"
+            template = words[f"{self.test}_same" if same else self.test]
+            text = template.format(name=name, mentor=mentor, mentee=mentee)
         for clause in self.when:
-            answers = " or ".join(f"{v:g}" if isinstance(v, float) else v for v in clause.values)
-            words += f" when {clause.side}'s {clause.field.replace('_', ' ')} is {answers}"
-        return words
+            answers = words["or"].join(
+                f"{v:g}" if isinstance(v, float) else v for v in clause.values
+            )
+            text += words["when"].format(
+                side=words[clause.side], field=_field_words(clause.field, lang), answers=answers
+            )
+        return text
 
 
-def _span(low: float | None, high: float | None) -> str:
+# A condition's words per language; English is what explanations store.
+_WORDS: Final = {
+    "en": {
+        "mentor_of": "mentor's {name}",
+        "mentee_of": "mentee's {name}",
+        "difference_same": "{name} difference {span}",
+        "difference": "{mentor} - {mentee} {span}",
+        "equal_same": "same {name}",
+        "equal": "{mentor} equal to {mentee}",
+        "different_same": "different {name}",
+        "different": "{mentor} different to {mentee}",
+        "overlap_same": "shared {name}",
+        "overlap": "{mentor} overlaps {mentee}",
+        CONTAINS: "{mentee} among {mentor}",
+        CONTAINED: "{mentor} among {mentee}",
+        "when": " when {side}'s {field} is {answers}",
+        "or": " or ",
+        "mentor": "mentor",
+        "mentee": "mentee",
+        "exactly": "{low}",
+        "between": "{low} to {high}",
+        "at_least": "at least {low}",
+        "at_most": "at most {high}",
+        "any": "any",
+        "not": "not {condition}",
+    },
+    "fr": {
+        "mentor_of": "{name} du mentor",
+        "mentee_of": "{name} du mentoré",
+        "difference_same": "écart sur {name} {span}",
+        "difference": "{mentor} - {mentee} {span}",
+        "equal_same": "même {name}",
+        "equal": "{mentor} égal à {mentee}",
+        "different_same": "{name} : valeurs différentes",
+        "different": "{mentor} différent de {mentee}",
+        "overlap_same": "{name} en commun",
+        "overlap": "{mentor} recoupant {mentee}",
+        CONTAINS: "{mentee} parmi {mentor}",
+        CONTAINED: "{mentor} parmi {mentee}",
+        "when": " quand {field} du {side} vaut {answers}",
+        "or": " ou ",
+        "mentor": "mentor",
+        "mentee": "mentoré",
+        "exactly": "de {low}",
+        "between": "de {low} à {high}",
+        "at_least": "d'au moins {low}",
+        "at_most": "d'au plus {high}",
+        "any": "quelconque",
+        "not": "jamais : {condition}",
+    },
+}
+# Built-in fields in French; attributes keep the names their mapping gives them.
+_FIELD_WORDS_FR: Final = {
+    F.DEPARTMENT: "service",
+    F.LOCATION: "site",
+    F.YEARS_EXPERIENCE: "années d'expérience",
+    F.ROLE: "rôle",
+}
+
+
+def _field_words(name: str, lang: str) -> str:
+    if lang == "fr" and name in _FIELD_WORDS_FR:
+        return _FIELD_WORDS_FR[name]
+    return name.replace("_", " ")
+
+
+def _span(low: float | None, high: float | None, words: dict[str, str]) -> str:
     if low is not None and high is not None:
-        return f"{low:g}" if low == high else f"{low:g} to {high:g}"
+        key = "exactly" if low == high else "between"
+        return words[key].format(low=f"{low:g}", high=f"{high:g}")
     if low is not None:
-        return f"at least {low:g}"
-    return f"at most {high:g}" if high is not None else "any"
+        return words["at_least"].format(low=f"{low:g}")
+    return words["at_most"].format(high=f"{high:g}") if high is not None else words["any"]
+
+
+def negated(words: str, lang: str = "en") -> str:
+    """A [[never]] condition's words: what the pair must not be."""
+    return _WORDS[lang]["not"].format(condition=words)
 
 
 def check_condition(roster: Roster, condition: Condition, where: str) -> None:

@@ -21,6 +21,7 @@ from recomentor.matching.conditions import (
     When,
     check_condition,
     condition_holds,
+    negated,
 )
 from recomentor.nesting import loads_toml
 from recomentor.ranking import features as feature
@@ -93,6 +94,13 @@ class Bonus:
             return RULE_PREFIX + self.condition.describe()
         return RULE_PREFIX + str(self.criterion)
 
+    def words(self, lang: str) -> str:
+        """How a page in `lang` names it: its own name, else its condition's words, else its
+        criterion (which pages translate themselves)."""
+        if self.name or self.condition is None:
+            return self.factor_name.removeprefix(RULE_PREFIX)
+        return self.condition.describe(lang)
+
     def to_dict(self) -> dict[str, Any]:
         if self.condition is None:
             return {"criterion": self.criterion, "weight": self.weight}
@@ -147,11 +155,29 @@ class ProgramRules:
     @property
     def filter_names(self) -> tuple[str, ...]:
         """Every must-filter as a reason names it: criteria, then [[must]], then [[never]]."""
+        return (*self.require, *self.condition_words("en"))
+
+    def condition_words(self, lang: str) -> tuple[str, ...]:
+        """The [[must]] then the [[never]] conditions in words, in `lang`."""
         return (
-            *self.require,
-            *(must.describe() for must in self.musts),
-            *(f"not {never.describe()}" for never in self.nevers),
+            *(must.describe(lang) for must in self.musts),
+            *(negated(never.describe(lang), lang) for never in self.nevers),
         )
+
+    def filter_words(self, lang: str) -> dict[str, str]:
+        """Each [[must]] and [[never]] filter's name (English, as reasons store it) -> its
+        words in `lang`."""
+        return dict(zip(self.condition_words("en"), self.condition_words(lang), strict=True))
+
+    def rule_words(self, lang: str) -> dict[str, str]:
+        """The factor name of each bonus named by its condition (the condition's English
+        words, as explanations store them) -> its words in `lang`. Criteria are translated by
+        the pages, a bonus's own name is the program's."""
+        return {
+            bonus.factor_name: bonus.words(lang)
+            for bonus in self.bonuses
+            if bonus.condition is not None and not bonus.name
+        }
 
     @property
     def tested_fields(self) -> tuple[str, ...]:

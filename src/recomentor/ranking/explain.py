@@ -212,8 +212,12 @@ def summarise(
     mode: str,
     lang: str,
     links: Sequence[Link] = (),
+    rule_words: Mapping[str, str] | None = None,
 ) -> str:
     """The pair's label, then the factors that raised the score most, strongest first.
+
+    A program rule's bonus is named by `rule_words` (its factor name -> its words in `lang`),
+    else by the English words its factor name carries.
 
     The sentence never claims more than the label: below a good match the skills only touch
     on the goals, whatever one text similarity says. French sentences get French spacing
@@ -230,7 +234,8 @@ def summarise(
     phrases = []
     for key in keys[:_MAX_REASONS]:
         if key.startswith(RULE_PREFIX):
-            phrases.append(key.removeprefix(RULE_PREFIX))  # the program's own words
+            # The program's own words.
+            phrases.append((rule_words or {}).get(key, key.removeprefix(RULE_PREFIX)))
             continue
         template = words[key]
         if key == _COVER:
@@ -274,6 +279,7 @@ def explain_pair(
     lang: str = "en",
     answers: Sequence[RuleAnswer] = (),
     links: Sequence[Link] = (),
+    rule_words: Mapping[str, str] | None = None,
 ) -> Explanation:
     """Explanation of one scored pair from its contribution row and its full feature row;
     `label` is the pair's match label (labels.match_label of its score); `answers` the
@@ -293,6 +299,7 @@ def explain_pair(
         mode=mode,
         lang=lang,
         links=links,
+        rule_words=rule_words,
     )
     return Explanation(
         summary=summary,

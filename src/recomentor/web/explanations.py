@@ -59,10 +59,13 @@ def name_of(person_id: str, people: Mapping[str, Contact]) -> str:
     return contact.name if contact and contact.name else person_id
 
 
-def factor_label(name: str, lang: str) -> str:
-    """A factor of a score as the page names it: a feature, or a rule's bonus."""
+def factor_label(name: str, lang: str, rule_words: Mapping[str, str] | None = None) -> str:
+    """A factor of a score as the page names it: a feature, or a rule's bonus (in the
+    program's words in `lang` when `rule_words` has them)."""
     if name in NAMED_FACTORS:
         return translate(lang, f"explanation.factor_{name}")
+    if rule_words and name in rule_words:
+        return translate(lang, "explanation.factor_rule", criterion=rule_words[name])
     if name.startswith(RULE_PREFIX):
         criterion = criterion_label(name.removeprefix(RULE_PREFIX), lang)
         return translate(lang, "explanation.factor_rule", criterion=criterion)
@@ -87,6 +90,7 @@ def explain_for_page(
     people: Mapping[str, Contact],
     mode: str,
     lang: str,
+    rule_words: Mapping[str, str] | None = None,
 ) -> ExplanationView:
     """The summary written again in the page's language with names (a stored one is in the
     language of whoever drafted it, with ids) from the same factors, so it says what the score
@@ -100,9 +104,11 @@ def explain_for_page(
         mode=mode,
         lang=lang,
         links=explanation.links,
+        rule_words=rule_words,
     )
+    words = rule_words or {}
     bars = [
-        FactorBar(factor_label(factor.name, lang), factor.contribution)
+        FactorBar(factor_label(factor.name, lang, words), factor.contribution)
         for factor in explanation.factors
         if factor.contribution != 0 and math.isfinite(factor.contribution)
     ]

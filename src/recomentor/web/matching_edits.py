@@ -30,7 +30,7 @@ from recomentor.store.participants import read_contacts
 from recomentor.web.explanations import explain_for_page, name_of
 from recomentor.web.forms import FormData, field
 from recomentor.web.guards import session_token
-from recomentor.web.matching_view import conflict_words, read_contacts_of
+from recomentor.web.matching_view import conflict_words, read_contacts_of, rule_words
 from recomentor.web.matchings import MANAGING, VIEWING, read_matching, review_url
 from recomentor.web.session import flash, redirect
 from recomentor.web.templates import page, page_lang
@@ -132,6 +132,7 @@ class MatchingEditsController(Controller):
         if found.mentor_id:
             ids.add(found.mentor_id)
         people = read_contacts_of(runtime.store, ids)
+        words = rule_words(matching.rules, lang)
         candidates = [
             (
                 candidate,
@@ -144,6 +145,7 @@ class MatchingEditsController(Controller):
                     people=people,
                     mode=matching.mode,
                     lang=lang,
+                    rule_words=words,
                 ),
             )
             for candidate in found.candidates

@@ -91,8 +91,13 @@ def required_words(rules: Mapping[str, Any], lang: str) -> str:
         translate(lang, f"matchings.criterion_{c}") if c in FILTERS else str(c)
         for c in rules.get("require", ())
     ]
-    conditions = ProgramRules.from_dict(dict(rules)).filter_names[len(criteria) :]
+    conditions = ProgramRules.from_dict(dict(rules)).condition_words(lang)
     return ", ".join([*criteria, *conditions])
+
+
+def rule_words(rules: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """A stored matching's bonus conditions in the page's language, by factor name."""
+    return ProgramRules.from_dict(dict(rules)).rule_words(lang)
 
 
 def conflict_words(code: str, lang: str) -> str:
@@ -103,7 +108,12 @@ def conflict_words(code: str, lang: str) -> str:
 
 
 def explain_pairs(
-    pairs: Sequence[MatchedPair], people: Mapping[str, Contact], *, mode: str, lang: str
+    pairs: Sequence[MatchedPair],
+    people: Mapping[str, Contact],
+    *,
+    mode: str,
+    lang: str,
+    rule_words: Mapping[str, str] | None = None,
 ) -> list[tuple[MatchedPair, ExplanationView]]:
     """The pairs of a page with their explanations."""
     return [
@@ -118,6 +128,7 @@ def explain_pairs(
                 people=people,
                 mode=mode,
                 lang=lang,
+                rule_words=rule_words,
             ),
         )
         for pair in pairs

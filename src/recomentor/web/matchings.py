@@ -54,6 +54,7 @@ from recomentor.web.matching_view import (
     required_words,
     review_pages,
     review_windows,
+    rule_words,
 )
 from recomentor.web.pagination import PAGE_SIZE, Pages, page_number
 from recomentor.web.session import flash, redirect
@@ -221,17 +222,21 @@ class MatchingsController(Controller):
         matching = read_matching(runtime, matching_id, **windows)
         lang = page_lang(request)
         people = people_of(runtime.store, matching)
+        words = rule_words(matching.rules, lang)
         return page(
             "matchings/review.html",
             matching=matching,
             people=people,
             name_of=name_of,
-            pairs=explain_pairs(matching.pairs, people, mode=matching.mode, lang=lang),
+            pairs=explain_pairs(
+                matching.pairs, people, mode=matching.mode, lang=lang, rule_words=words
+            ),
             pages=review_pages(matching),
             editable=matching.status == DRAFT,
             required=required_words(matching.rules, lang),
             reasons=UNPAIRED_REASONS,
             factor_label=factor_label,
+            rule_words=words,
         )
 
     @get("/{matching_id:str}/approve", opt=MANAGING, sync_to_thread=True)
