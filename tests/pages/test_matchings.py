@@ -7,6 +7,7 @@ import html
 import io
 import math
 import re
+from collections import Counter
 from typing import Any
 
 import polars as pl
@@ -222,6 +223,24 @@ def test_a_rules_file_with_several_mentors_per_mentee_shows_both_sides(
     assert "un mentor par mentoré" in french
 
 
+def test_the_form_alone_gives_a_mentee_several_mentors_within_a_gap(
+    manager: TestClient, sqlite_store: Store
+) -> None:
+    # The same round as the rules file above, from the form's fields.
+    matching_id = _drafted(manager, min_gap="0", max_gap="28,0", max_mentors="2")
+    matching = get_matching(sqlite_store, matching_id)
+    assert (matching.min_gap, matching.max_gap, matching.max_mentors) == (0.0, 28.0, 2)
+    per_mentee = Counter(pair.mentee_id for pair in matching.pairs)
+    assert max(per_mentee.values()) == 2
+    words = " ".join(
+        re.sub(r"<[^>]+>", " ", _text(manager.get(f"/matchings/{matching_id}"))).split()
+    )
+    assert "Mentors per mentee" in words
+    # Empty fields keep today's round: one mentor each, no upper bound.
+    plain = get_matching(sqlite_store, _drafted(manager, min_gap="0"))
+    assert (plain.max_gap, plain.max_mentors) == (None, 1)
+
+
 def test_a_french_review_words_the_rules_conditions_in_french(
     manager: TestClient, sqlite_store: Store
 ) -> None:
@@ -261,6 +280,22 @@ def test_a_french_review_words_the_rules_conditions_in_french(
         ({"weight_seniority_gap": "2"}, None, "Experience gap: the weight must be"),
         ({"require": ["same_location", "different_location"]}, None, "same site and on"),
         ({"mode": "sideways"}, None, "Choose a mode."),
+        ({"max_gap": "abc"}, None, "The maximum gap must be a number of years from 0 to 70."),
+        ({"max_gap": "80"}, None, "The maximum gap must be a number of years from 0 to 70."),
+        (
+            {"min_gap": "10", "max_gap": "5"},
+            None,
+            "The maximum gap (5 years) must not be below the minimum gap (10 years).",
+        ),
+        (
+            {"min_gap": "30"},
+            {"rules": ("r.toml", b"max_gap = 20\n", "text/plain")},
+            "The maximum gap (20 years) must not be below the minimum gap (30 years).",
+        ),
+        ({"max_mentors": "0"}, None, "a whole number from 1 to 50"),
+        ({"max_mentors": "2.5"}, None, "a whole number from 1 to 50"),
+        ({"max_mentors": "51"}, None, "a whole number from 1 to 50"),
+        ({"mode": "mutual", "max_mentors": "2"}, None, "Mutual mode forms pairs of two"),
         (
             {"require": ["same_location"]},
             {"rules": ("r.toml", b"", "text/plain"), "x": ("a", b"b", "text/plain")},

@@ -30,7 +30,8 @@ from recomentor.web.forms import fields as text_fields
 # The bonuses offered as fields; any other criterion goes through a rules file.
 PREFERENCES: Final = (SAME_LOCATION, DIFFERENT_DEPARTMENT, SENIORITY_GAP)
 MAX_RULES_BYTES: Final = 64 * 1024
-MAX_MIN_GAP: Final = 70.0  # as the API's MatchingIn
+MAX_MIN_GAP: Final = 70.0  # as the API's MatchingIn (max_gap too)
+MAX_MENTORS_PER_MENTEE: Final = 50  # as the API's MatchingIn
 _CONTRADICTIONS: Final = (
     ({SAME_DEPARTMENT, DIFFERENT_DEPARTMENT}, "matchings.error_both_departments"),
     ({SAME_LOCATION, DIFFERENT_LOCATION}, "matchings.error_both_locations"),
@@ -54,6 +55,8 @@ class MatchingChoices:
     mode: str = F.REVERSE
     objective: str = PARTICIPATION
     min_gap: str = ""
+    max_gap: str = ""
+    max_mentors: str = ""
     require: tuple[str, ...] = ()
     weights: dict[str, str] = field(default_factory=dict)
     exclude: str = ""
@@ -64,6 +67,8 @@ class MatchingChoices:
             mode=text_field(data, "mode"),
             objective=text_field(data, "objective"),
             min_gap=text_field(data, "min_gap").strip(),
+            max_gap=text_field(data, "max_gap").strip(),
+            max_mentors=text_field(data, "max_mentors").strip(),
             require=tuple(text_fields(data, "require")) if "require" in data else (),
             weights={c: text_field(data, f"weight_{c}").strip() for c in PREFERENCES},
             exclude=text_field(data, "exclude"),
@@ -80,22 +85,47 @@ class MatchingRequest:
     objective: str
     min_gap: float
     rules: ProgramRules
+    # None: the rules file's, else no upper bound and one mentor per mentee.
+    max_gap: float | None = None
+    max_mentors: int | None = None
 
 
 def _first_gap(given: float | None, default: float) -> float:
     return default if given is None else given
 
 
-def _min_gap(typed: str, default: float) -> float:
-    if not typed:
-        return default
+def _years(typed: str, error: str) -> float:
+    """A gap in years as typed (a decimal comma is fine), from 0 to MAX_MIN_GAP."""
     try:
         gap = float(typed.replace(",", "."))
     except ValueError:
-        raise FormRefused(("matchings.error_min_gap", {})) from None
+        raise FormRefused((error, {})) from None
     if not math.isfinite(gap) or not 0 <= gap <= MAX_MIN_GAP:
-        raise FormRefused(("matchings.error_min_gap", {}))
+        raise FormRefused((error, {}))
     return gap
+
+
+def _min_gap(typed: str, default: float) -> float:
+    return _years(typed, "matchings.error_min_gap") if typed else default
+
+
+def _max_gap(typed: str, rules: ProgramRules, min_gap: float) -> float | None:
+    """The typed upper bound, else the rules file's; never below the minimum."""
+    gap = _years(typed, "matchings.error_max_gap") if typed else rules.max_gap
+    if gap is not None and gap < min_gap:
+        raise FormRefused(("matchings.error_max_below_min", {"max": gap, "min": min_gap}))
+    return gap
+
+
+def _max_mentors(typed: str, mode: str) -> int | None:
+    if not typed:
+        return None
+    if not typed.isdigit() or not 1 <= int(typed) <= MAX_MENTORS_PER_MENTEE:
+        raise FormRefused(("matchings.error_max_mentors", {"most": MAX_MENTORS_PER_MENTEE}))
+    if mode == F.MUTUAL and int(typed) > 1:
+        # A mutual pool forms pairs of partners: nobody has several.
+        raise FormRefused(("matchings.error_max_mentors_mutual", {}))
+    return int(typed)
 
 
 def _bonuses(weights: Mapping[str, str], lang_label: Mapping[str, str]) -> tuple[Bonus, ...]:
@@ -181,4 +211,11 @@ def read_matching_form(
         rules = _rules_from_fields(choices, known, labels)
     # A gap left empty is the rules file's, else the service's default.
     min_gap = _min_gap(choices.min_gap, _first_gap(rules.min_gap, default_min_gap))
-    return MatchingRequest(choices.mode, choices.objective, min_gap, rules)
+    return MatchingRequest(
+        choices.mode,
+        choices.objective,
+        min_gap,
+        rules,
+        max_gap=_max_gap(choices.max_gap, rules, min_gap),
+        max_mentors=_max_mentors(choices.max_mentors, choices.mode),
+    )

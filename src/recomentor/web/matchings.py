@@ -194,6 +194,8 @@ class MatchingsController(Controller):
                 objective=asked.objective,
                 rules=asked.rules,
                 min_gap=asked.min_gap,
+                max_gap=asked.max_gap,
+                max_mentors=asked.max_mentors,
                 # Explanations and reasons are stored in the language of whoever drafted it.
                 lang=lang,
             )

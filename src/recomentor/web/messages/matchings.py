@@ -40,6 +40,12 @@ MESSAGES = {
         "min_gap": "Minimum experience gap (years)",
         "min_gap_hint": "Reverse and classic modes: the mentor has this many years less "
         "(reverse) or more (classic) than the mentee.",
+        "max_gap": "Maximum experience gap (years, optional)",
+        "max_gap_hint": "Reverse and classic modes: the mentor has at most this many years "
+        "less (reverse) or more (classic) than the mentee. Empty: no limit, or the rules "
+        "file's.",
+        "max_mentors": "Mentors per mentee, at most (optional)",
+        "max_mentors_hint": "Empty: one each, or the rules file's. Mutual mode forms pairs of two.",
         "rules_fields": "Program rules",
         "require": "Every pair must have",
         "require_list": "Every pair must have: {criteria}",
@@ -55,6 +61,12 @@ MESSAGES = {
         "error_mode": "Choose a mode.",
         "error_objective": "Choose an objective.",
         "error_min_gap": "The minimum gap must be a number of years from 0 to 70.",
+        "error_max_gap": "The maximum gap must be a number of years from 0 to 70.",
+        "error_max_below_min": "The maximum gap ({max:g} years) must not be below the minimum "
+        "gap ({min:g} years).",
+        "error_max_mentors": "Mentors per mentee must be a whole number from 1 to {most}.",
+        "error_max_mentors_mutual": "Mutual mode forms pairs of two: leave mentors per mentee "
+        "empty or at 1.",
         "error_weight": "{criterion}: the weight must be a number from -1 to 1.",
         "error_both_departments": "A pair cannot be both in the same department and in "
         "different ones: tick one of them.",
@@ -203,6 +215,13 @@ MESSAGES = {
         "min_gap": "Écart d'expérience minimal (années)",
         "min_gap_hint": "Modes inversé et classique : le mentor a au moins ce nombre d'années "
         "de moins (inversé) ou de plus (classique) que le mentoré.",
+        "max_gap": "Écart d'expérience maximal (années, facultatif)",
+        "max_gap_hint": "Modes inversé et classique : le mentor a au plus ce nombre d'années "
+        "de moins (inversé) ou de plus (classique) que le mentoré. Vide : pas de limite, ou "
+        "celle du fichier de règles.",
+        "max_mentors": "Mentors par mentoré, au plus (facultatif)",
+        "max_mentors_hint": "Vide : un chacun, ou le nombre du fichier de règles. Le mode "
+        "mutuel forme des binômes de deux.",
         "rules_fields": "Règles du programme",
         "require": "Chaque binôme doit avoir",
         "require_list": "Chaque binôme doit avoir\u00a0: {criteria}",
@@ -219,6 +238,12 @@ MESSAGES = {
         "error_mode": "Choisissez un mode.",
         "error_objective": "Choisissez un objectif.",
         "error_min_gap": "L'écart minimal doit être un nombre d'années entre 0 et 70.",
+        "error_max_gap": "L'écart maximal doit être un nombre d'années entre 0 et 70.",
+        "error_max_below_min": "L'écart maximal ({max:g} ans) ne peut pas être inférieur à "
+        "l'écart minimal ({min:g} ans).",
+        "error_max_mentors": "Le nombre de mentors par mentoré doit être un entier de 1 à {most}.",
+        "error_max_mentors_mutual": "Le mode mutuel forme des binômes de deux : laissez le "
+        "nombre de mentors par mentoré vide ou à 1.",
         "error_weight": "{criterion} : le poids doit être un nombre entre -1 et 1.",
         "error_both_departments": "Un binôme ne peut pas être à la fois dans la même "
         "direction et dans des directions différentes : cochez l'une des deux cases.",
