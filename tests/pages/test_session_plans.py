@@ -64,7 +64,8 @@ def _plan(client: TestClient, files: dict[str, Any] | None = None, **fields: str
 
 
 def test_plan_review_approve(manager: TestClient, sqlite_store: Store) -> None:
-    slots = b"id,start,end\nam,2026-10-05T09:00+02:00,2026-10-05T10:30+02:00\n"
+    # Saved from a spreadsheet: UTF-8 with a byte-order mark, as the matchings form takes it.
+    slots = b"\xef\xbb\xbfid,start,end\nam,2026-10-05T09:00+02:00,2026-10-05T10:30+02:00\n"
     response = _plan(manager, {**NO_FILES, "slots": ("slots.csv", slots, "text/csv")})
     assert response.status_code == 303, response.text
     plan_id = response.headers["location"].rsplit("/", 1)[1]
@@ -106,6 +107,10 @@ def test_french_page_and_clear_refusals(manager: TestClient, sqlite_store: Store
         manager, {**NO_FILES, "slots": ("s.csv", b"id,start,end\nam,9h,10h\n", "text/csv")}
     )
     assert bad_slots.status_code == 400 and "slots, line 2" in _text(bad_slots)
+    latin = _plan(manager, {**NO_FILES, "slots": ("s.csv", b"id,start,end\n\xe9t\xe9\n", "t/c")})
+    assert latin.status_code == 400 and "Le fichier doit être du texte UTF-8." in _text(latin)
+    huge = _plan(manager, {**NO_FILES, "rules": ("r.toml", b"#" * (64 * 1024 + 1), "t/p")})
+    assert huge.status_code == 400 and "Un fichier fait au plus 64 Kio." in _text(huge)
     assert list_plans(sqlite_store) == []
     response = _plan(manager)
     plan_id = response.headers["location"].rsplit("/", 1)[1]

@@ -24,12 +24,12 @@ from recomentor.matching.rules import (
 )
 from recomentor.matching.solver import OBJECTIVES, PARTICIPATION
 from recomentor.ranking.features import SENIORITY_GAP
+from recomentor.web.forms import UploadRefused, uploaded_text
 from recomentor.web.forms import field as text_field
 from recomentor.web.forms import fields as text_fields
 
 # The bonuses offered as fields; any other criterion goes through a rules file.
 PREFERENCES: Final = (SAME_LOCATION, DIFFERENT_DEPARTMENT, SENIORITY_GAP)
-MAX_RULES_BYTES: Final = 64 * 1024
 MAX_MIN_GAP: Final = 70.0  # as the API's MatchingIn (max_gap too)
 MAX_MENTORS_PER_MENTEE: Final = 50  # as the API's MatchingIn
 _CONTRADICTIONS: Final = (
@@ -175,13 +175,15 @@ def _rules_from_fields(
     )
 
 
-def _rules_from_file(content: bytes) -> ProgramRules:
-    if len(content) > MAX_RULES_BYTES:
-        raise FormRefused(("matchings.error_file_text", {}))
+def rules_upload(data: dict[str, Any]) -> str | None:
+    """The rules file's text, if one was sent; FormRefused when it is not small UTF-8 text."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return uploaded_text(data, "rules")
+    except UploadRefused:
         raise FormRefused(("matchings.error_file_text", {})) from None
+
+
+def _rules_from_file(text: str) -> ProgramRules:
     try:
         return parse_rules(text, source="rules file")
     except InvalidInputError as error:
@@ -191,7 +193,7 @@ def _rules_from_file(content: bytes) -> ProgramRules:
 
 def read_matching_form(
     choices: MatchingChoices,
-    rules_file: bytes | None,
+    rules_file: str | None,
     *,
     known: Container[str],
     default_min_gap: float,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, PathParameter, QueryParameter
@@ -44,6 +43,7 @@ from recomentor.web.matching_form import (
     FormRefused,
     MatchingChoices,
     read_matching_form,
+    rules_upload,
 )
 from recomentor.web.matching_view import (
     UNPAIRED_REASONS,
@@ -101,15 +101,6 @@ def review_url(matching_id: str) -> str:
 
 def _preference_labels(lang: str) -> dict[str, str]:
     return {criterion: criterion_label(criterion, lang) for criterion in PREFERENCES}
-
-
-def _rules_upload(data: dict[str, Any]) -> bytes | None:
-    upload = data.get("rules")
-    if not isinstance(upload, UploadFile):
-        return None
-    # One byte past the limit is enough to refuse a file too large.
-    content = upload.file.read(64 * 1024 + 1)
-    return content or None
 
 
 class MatchingsController(Controller):
@@ -181,7 +172,7 @@ class MatchingsController(Controller):
         try:
             asked = read_matching_form(
                 choices,
-                _rules_upload(data),
+                rules_upload(data),
                 known=roster.index,
                 default_min_gap=runtime.settings.min_gap,
                 labels=_preference_labels(lang),

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, PathParameter, QueryParameter
@@ -33,6 +32,7 @@ from recomentor.sessions.service import (
 )
 from recomentor.sessions.slots import parse_slots
 from recomentor.store.db import Store
+from recomentor.web.forms import MAX_UPLOAD_BYTES, TOO_LARGE, UploadRefused, uploaded_text
 from recomentor.web.guards import PERMISSION, session_token
 from recomentor.web.matching_view import read_contacts_of
 from recomentor.web.pagination import PAGE_SIZE, Pages, page_number
@@ -42,7 +42,6 @@ from recomentor.web.templates import page, page_lang
 VIEWING: Final = {PERMISSION: VIEW}
 MANAGING: Final = {PERMISSION: MANAGE_PROGRAM}
 _MAX_ID: Final = 64
-_MAX_FILE_BYTES: Final = 64 * 1024
 PlanPath = Annotated[str, PathParameter()]
 MultipartForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 PageQuery = Annotated[str | None, QueryParameter(name="page")]
@@ -85,17 +84,13 @@ class _FormRefused(Exception):
 
 
 def _upload(data: dict[str, Any], name: str) -> str | None:
-    upload = data.get(name)
-    if not isinstance(upload, UploadFile):
-        return None
-    content = upload.file.read(_MAX_FILE_BYTES + 1)
-    if not content:
-        return None
-    if len(content) > _MAX_FILE_BYTES:
-        raise _FormRefused(("session_plans.error_file_size", {"kib": _MAX_FILE_BYTES // 1024}))
     try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
+        return uploaded_text(data, name)
+    except UploadRefused as refused:
+        if refused.reason == TOO_LARGE:
+            raise _FormRefused(
+                ("session_plans.error_file_size", {"kib": MAX_UPLOAD_BYTES // 1024})
+            ) from None
         raise _FormRefused(("session_plans.error_encoding", {})) from None
 
 
