@@ -193,9 +193,11 @@ def assign_pairs(
     edges = np.flatnonzero(keep)
     if edges.size == 0:
         return chosen
-    mentees, mentee_row = np.unique(mentee[edges], return_inverse=True)
-    mentors, mentor_row = np.unique(mentor[edges], return_inverse=True)
-    weights = score[edges]
+    mentee, mentor, weights = mentee[edges], mentor[edges], score[edges]
+    # Counting, not sorting: only people with an eligible pair take part, as dense rows.
+    mentees, mentee_rank = _present(np.bincount(mentee, minlength=mentee_capacity.size))
+    mentors, mentor_rank = _present(np.bincount(mentor, minlength=mentor_capacity.size))
+    mentee_row, mentor_row = mentee_rank[mentee], mentor_rank[mentor]
     if np.unique(weights).size <= _FEW_SCORES:
         # A bonus larger than any difference of total scores: one more mentee served wins.
         bonus = None if objective == SCORE else float(np.abs(weights).sum()) + 1.0
