@@ -44,3 +44,20 @@ def test_loading_a_scorer_without_a_champion_imports_no_training_stack() -> None
 def test_the_roster_and_the_matching_stack_import_no_model_library() -> None:
     statement = "import recomentor.ranking.roster, recomentor.matching.service"
     assert _imported_by(statement, HEAVY) == []
+
+
+def test_a_command_leaves_its_objects_to_reference_counts_at_exit() -> None:
+    # The interpreter's last collections walked every object a match had made, only to free
+    # them. Exit handlers run last-in first-out: this probe, registered before main() runs,
+    # reads the collector's state after main()'s own handler froze the heap.
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(gc.get_freeze_count()))\n"
+        "from recomentor.cli import main\n"
+        "sys.argv = ['recomentor', '--help']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert int(done.stdout.strip().splitlines()[-1]) > 0

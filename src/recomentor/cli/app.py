@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
+
 import typer
 
 from recomentor.cli import errors
@@ -68,4 +71,7 @@ _register_commands()
 
 
 def main() -> None:
+    # At exit the interpreter's collections would walk every object the command made, only to
+    # free them: frozen first, they are freed by their reference counts alone.
+    atexit.register(gc.freeze)
     run_with_error_mapping(app)
