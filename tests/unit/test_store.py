@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
+import msgspec
 import pytest
 from alembic import command
 from sqlalchemy import insert, inspect
@@ -12,7 +14,7 @@ from sqlalchemy import insert, inspect
 from recomentor import fields as F
 from recomentor.errors import InvalidInputError, NotFoundError
 from recomentor.store import Store, open_store
-from recomentor.store.db import _alembic_config, _enable_sqlite_pragmas
+from recomentor.store.db import _alembic_config, _enable_sqlite_pragmas, _json_text
 from recomentor.store.participants import (
     count_participants,
     existing_ids,
@@ -132,3 +134,25 @@ def test_every_sqlite_connection_zeroes_what_it_deletes(sqlite_store: Store) -> 
     assert connection.execute("PRAGMA secure_delete").fetchone() == (1,)
     with sqlite_store.engine.connect() as pooled:
         assert pooled.exec_driver_sql("PRAGMA secure_delete").one() == (1,)
+
+
+def test_json_columns_take_result_structs_as_they_are() -> None:
+    # A matching's pair explanations went through msgspec.to_builtins and then the standard
+    # library's encoder, row by row; a Struct is now encoded directly, and the text reads
+    # back to the same data. Anything else keeps the standard library's text.
+    class Factor(msgspec.Struct):
+        name: str
+        value: float | None
+
+    class Explanation(msgspec.Struct):
+        factors: list[Factor]
+
+    text = _json_text(Explanation([Factor("rule:same profession", 1.0), Factor("lexical", None)]))
+    assert json.loads(text) == {
+        "factors": [
+            {"name": "rule:same profession", "value": 1.0},
+            {"name": "lexical", "value": None},
+        ]
+    }
+    plain = {"score": float("nan"), "name": "é"}
+    assert _json_text(plain) == json.dumps(plain)

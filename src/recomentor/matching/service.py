@@ -205,10 +205,9 @@ def _params(
 
 
 def stored_pair(pair: MatchedPair) -> dict[str, Any]:
-    """A pair's row: the label is left out, it follows from the score (_pair)."""
-    row: dict[str, Any] = msgspec.to_builtins(pair)
-    del row["label"]
-    return row
+    """A pair's row: the label is left out, it follows from the score (_pair). The explanation
+    stays a Struct: the store writes it as JSON without a copy into dicts first."""
+    return {f: getattr(pair, f) for f in pair.__struct_fields__ if f != "label"}
 
 
 def stored_reason(entry: UnpairedMentee) -> str:

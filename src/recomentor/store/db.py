@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -12,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import msgspec
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
@@ -169,11 +171,20 @@ def _normalised(url: str) -> URL:
     return parsed.set(drivername=driver)
 
 
+def _json_text(value: Any) -> str:
+    """A JSON column's text. Result Structs (a pair's explanation) are written by msgspec as
+    they are, without being copied into dicts for the standard library's encoder first; any
+    other value as before."""
+    if isinstance(value, msgspec.Struct):
+        return msgspec.json.encode(value).decode()
+    return json.dumps(value)
+
+
 def create_store_engine(url: str) -> Engine:
     parsed = _normalised(url)
     # Statement parameters are survey answers: never in an exception's text, hence never in a
     # log line or a message built from one.
-    options: dict[str, Any] = {"hide_parameters": True}
+    options: dict[str, Any] = {"hide_parameters": True, "json_serializer": _json_text}
     try:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
