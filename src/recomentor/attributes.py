@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 from recomentor import text as T
@@ -55,8 +56,13 @@ def answer_key(label: str) -> str:
 
 def ordinal_rank(definition: AttributeDefinition, label: str) -> int | None:
     """Position of `label` in the ordinal's order (0 = lowest), None when not one of them."""
-    wanted = answer_key(label)
-    for rank, allowed in enumerate(definition.order):
-        if answer_key(allowed) == wanted:
-            return rank
-    return None
+    return _ranks(tuple(definition.order)).get(answer_key(label))
+
+
+@cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    # Keyed once per order, not once per answer: a roster ranks every person's answer.
+    ranks: dict[str, int] = {}
+    for rank, allowed in enumerate(order):
+        ranks.setdefault(answer_key(allowed), rank)
+    return ranks
