@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from recomentor.text import language_codes, normalise, split_items, text_hash
 
 
@@ -31,3 +37,9 @@ def test_language_names_in_french_or_english_become_codes() -> None:
     assert language_codes("Français; Anglais, english / Vietnamien") == ["en", "fr", "vi"]
     assert language_codes("Klingon") == ["klingon"]
     assert language_codes("") == []
+
+
+@given(st.text(alphabet=st.sampled_from(" a\t\n\x0b\x1f\xa0e\u0301\u2003,.")) | st.text())
+def test_plain_answers_normalise_as_every_other_text(text: str) -> None:
+    # Plain ASCII answers skip the regular expression: they must come out the same.
+    assert normalise(text) == re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
