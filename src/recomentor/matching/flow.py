@@ -85,20 +85,22 @@ def min_cost_flow(
     flow = np.zeros(tail.size, dtype=np.int64)
     # One residual graph for every Dijkstra: only its lengths change from phase to phase.
     lengths = network.csr(np.zeros(2 * tail.size))
-    for _ in range(max_phases):
-        reduced = cost + potential[tail] - potential[head]
-        # Forward arcs with room, then backward arcs carrying flow (reduced cost negated).
-        lengths.data[network.slot] = np.concatenate(
-            [
-                np.where(flow < capacity, np.maximum(reduced, 0.0), np.inf),
-                np.where(flow > 0, np.maximum(-reduced, 0.0), np.inf),
-            ]
-        )
-        distance = dijkstra(lengths, indices=SOURCE)
-        to_sink = distance[network.sink]
-        if not np.isfinite(to_sink):
-            return flow
-        potential += np.minimum(distance, to_sink)
+    forward_slot, backward_slot = network.slot[: tail.size], network.slot[tail.size :]
+    for phase in range(max_phases):
+        if phase > 0:
+            # The initial potentials are the shortest distances already: the first phase
+            # needs no search.
+            reduced = cost + potential[tail] - potential[head]
+            ahead = np.maximum(reduced, 0.0)
+            lengths.data[forward_slot] = ahead
+            lengths.data[backward_slot] = ahead - reduced  # the reverse arcs, at -reduced
+            lengths.data[forward_slot[flow >= capacity]] = np.inf  # no room left
+            lengths.data[backward_slot[flow <= 0]] = np.inf  # nothing to send back
+            distance = dijkstra(lengths, indices=SOURCE)
+            to_sink = distance[network.sink]
+            if not np.isfinite(to_sink):
+                return flow
+            potential += np.minimum(distance, to_sink)
         if potential[network.sink] - potential[SOURCE] >= -tolerance:
             return flow  # no augmenting path lowers the cost any more
         sent = _admissible_max_flow(
