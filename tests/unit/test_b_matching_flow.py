@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recomentor.matching import solver
+from recomentor.matching import flow, solver
 from recomentor.matching.flow import b_matching
 from recomentor.matching.solver import PARTICIPATION, SCORE, assign_pairs
 
@@ -54,16 +54,25 @@ def test_the_flow_finds_the_linear_programs_optimum(
         assert (np.bincount(side[by_flow], minlength=caps.size) <= caps).all()
 
 
-def test_a_flow_that_needs_more_phases_gives_way_to_the_linear_program() -> None:
-    # Two mentees, two mentors: the best pairs (12 and 9, not the 10 they share) take two
-    # distinct augmenting distances, so two phases.
+def test_costs_too_wide_for_integers_give_way_to_the_linear_program() -> None:
+    # Two mentees, two mentors: the best pairs are 12 and 9, not the 10 they share.
     mentee, mentor = np.array([0, 0, 1]), np.array([0, 1, 0])
-    score = np.array([10.0, 12.0, 9.0])
+    score = np.array([10.5, 12.25, 9.125])
     ones = np.ones(2, dtype=np.int64)
-    assert b_matching(mentee, mentor, score, ones, ones, max_phases=1) is None
-    formed = b_matching(mentee, mentor, score, ones, ones, max_phases=8)
+    formed = b_matching(mentee, mentor, score, ones, ones)
     assert formed is not None and formed.tolist() == [False, True, True]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver, "_MAX_FLOW_PHASES", 1)
+        # No scale both fine enough and inside the bound: the flow declines.
+        patch.setattr(flow, "_COST_BOUND", 2**20)
+        assert b_matching(mentee, mentor, score, ones, ones) is None
         chosen = assign_pairs(mentee, mentor, score, ones, ones, objective=SCORE)
     assert chosen.tolist() == [False, True, True]
+
+
+def test_rule_points_stay_exact_whatever_their_size() -> None:
+    # Integer points are scaled exactly: a one-point difference decides among large scores.
+    mentee, mentor = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    score = np.array([1e6, 1e6 + 1, 1e6 + 1, 1e6 - 1])
+    ones = np.ones(2, dtype=np.int64)
+    formed = b_matching(mentee, mentor, score, ones, ones)
+    assert formed is not None and formed.tolist() == [False, True, True, False]

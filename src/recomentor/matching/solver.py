@@ -13,11 +13,11 @@ SCORE: Final = "score"
 PARTICIPATION: Final = "participation"
 OBJECTIVES: Final = (SCORE, PARTICIPATION)
 UNPAIRED: Final = -1
-# Scores of few distinct values (program rules' points) make few flow phases: solved as a
-# min-cost flow in milliseconds; many distinct values (the heuristic's) go to the linear
-# program, and so does a flow that would take too many phases. Both are exact.
+# Scores of few distinct values (program rules' points, integers) are solved as a min-cost
+# flow on integer costs, exact on them, in milliseconds; many distinct values (the heuristic's
+# floats) go to the linear program, which takes them as they are, and so does a flow whose
+# costs cannot be made integers finely enough. Both are exact.
 _FEW_SCORES: Final = 64
-_MAX_FLOW_PHASES: Final = 256
 
 
 def check_objective(objective: str) -> str:
@@ -208,7 +208,6 @@ def assign_pairs(
             mentee_capacity[mentees],
             mentor_capacity[mentors],
             served_bonus=bonus,
-            max_phases=_MAX_FLOW_PHASES,
         )
         if formed is not None:
             chosen[edges[formed]] = True
