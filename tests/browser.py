@@ -5,8 +5,10 @@ The fixtures built on this live in tests/web/conftest.py; its docstring says how
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -149,6 +151,26 @@ def watched_context(
 def _viewport(width_name: str) -> ViewportSize:
     width, height = WIDTHS[width_name]
     return ViewportSize(width=width, height=height)
+
+
+def empty_screenshots() -> None:
+    """Empties SCREENSHOTS once a run: under pytest-xdist every worker starts a browser, and
+    only the first of the run may empty it (the others' pictures are this run's)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+        return
+    # The folder above is locked, not a file in SCREENSHOTS: that goes with what it empties.
+    folder = os.open(SCREENSHOTS.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        stamp = SCREENSHOTS / ".run"
+        if not stamp.is_file() or stamp.read_text() != run:
+            shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+            SCREENSHOTS.mkdir()
+            stamp.write_text(run)
+    finally:
+        os.close(folder)  # and the lock with it
 
 
 def screenshot_folder(test_name: str) -> Path:

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ProgrammingError
 
 from recomentor.settings import Settings
 from recomentor.store import Store, open_store
@@ -23,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 # The French sample export and its mapping; examples/README.md states the expected outcome.
 EXAMPLES = REPO / "examples"
 PG_URL = os.environ.get("RECOMENTOR_TEST_DATABASE_URL", "")
+_DUPLICATE_DATABASE = "42P04"  # PostgreSQL's SQLSTATE
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,6 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # collections walk every object of every imported library (MLflow, scikit-learn, Litestar):
     # a large part of the suite's time went there. Now most of it dies young.
     gc.set_threshold(50_000, 20, 10)
+
 
 
 @pytest.fixture
@@ -91,15 +94,57 @@ def sqlite_store(settings: Settings, migrated_home: Path) -> Iterator[Store]:
     store.dispose()
 
 
-@pytest.fixture
-def pg_store() -> Iterator[Store]:
-    """A fresh PostgreSQL schema per test, dropped afterwards."""
+def _admin_url(url: str) -> URL:
+    parsed = make_url(url)
+    return (
+        parsed.set(drivername="postgresql+psycopg") if parsed.drivername == "postgresql" else parsed
+    )
+
+
+def _create_database(connection: Connection, name: str) -> None:
+    try:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except ProgrammingError as error:
+        # A database another run made meanwhile is as good as ours.
+        if getattr(error.orig, "sqlstate", None) != _DUPLICATE_DATABASE:
+            raise
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """This test process's PostgreSQL database, as RECOMENTOR_TEST_DATABASE_URL spells it.
+
+    Under pytest-xdist each worker gets a database of its own, made on first use next to the
+    configured one (`test` -> `test_gw0`): most tests work in a schema of their own
+    (`pg_store`), but the CLI's are given the database itself and migrate its public schema,
+    and a test that waits for a lock counts the waits in its database.
+    """
     if not PG_URL:
         pytest.skip("RECOMENTOR_TEST_DATABASE_URL is not set")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return PG_URL
+    configured = make_url(PG_URL)
+    own = configured.set(database=f"{configured.database}_{worker}")
+    admin = create_engine(_admin_url(PG_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            named = {"name": own.database}
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), named
+            )
+            if found.first() is None:
+                _create_database(connection, str(own.database))
+    finally:
+        admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_store(pg_url: str) -> Iterator[Store]:
+    """A fresh PostgreSQL schema per test, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    url = make_url(PG_URL)
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
+    url = _admin_url(pg_url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))

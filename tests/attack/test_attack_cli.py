@@ -14,7 +14,6 @@ from recomentor.cli import context, errors
 from recomentor.cli.app import main
 from recomentor.settings import Settings
 from recomentor.store import open_store
-from tests.conftest import PG_URL
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -48,10 +47,8 @@ def cli(
     context.settings.cache_clear()
 
 
-def test_a_postgres_url_is_read_as_postgresql(cli: Cli) -> None:
-    if not PG_URL:
-        pytest.skip("RECOMENTOR_TEST_DATABASE_URL is not set")
-    url = PG_URL.replace("postgresql://", "postgres://", 1)
+def test_a_postgres_url_is_read_as_postgresql(cli: Cli, pg_url: str) -> None:
+    url = pg_url.replace("postgresql://", "postgres://", 1)
     assert cli("apikey", "list", url=url)[0] == 0
 
 

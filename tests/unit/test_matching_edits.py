@@ -568,7 +568,13 @@ def test_two_edits_racing_for_one_place_cannot_overfill_it(store: Store, roster:
 def _wait_until_someone_waits_for_a_lock(store: Store) -> None:
     with store.engine.connect() as connection:
         for _ in range(200):
-            waiting = connection.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+            # Waits in this database only: other test processes wait for locks in theirs.
+            waiting = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid IN "
+                    "(SELECT pid FROM pg_stat_activity WHERE datname = current_database())"
+                )
+            )
             if waiting.scalar_one():
                 return
             connection.execute(text("SELECT pg_sleep(0.05)"))

@@ -31,7 +31,6 @@ is skipped with the reason; set RECOMENTOR_BROWSER_TESTS=required to make that a
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -41,10 +40,10 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser import (
-    SCREENSHOTS,
     BrowserLog,
     BrowserUnavailable,
     browser_required,
+    empty_screenshots,
     launch_chromium,
     screenshot_folder,
     snap_widths,
@@ -80,7 +79,7 @@ def chromium() -> Iterator[Browser]:
             if browser_required():
                 pytest.fail(str(unavailable))
             pytest.skip(str(unavailable))
-        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+        empty_screenshots()
         yield browser
         browser.close()
 
