@@ -1,7 +1,7 @@
 """/model (issue 14): champion and challengers with their metrics and data, the learned effects
 as SVG plots with text alternatives, "train now" as a background job, and moving the champion
-with who, when and why. Two versions are trained once for the module; each test works on a
-copy of that data home."""
+with who, when and why. Two versions are trained once for the module; the tests that only
+read the registry share one copy of that data home (and one app), the others copy it."""
 
 from __future__ import annotations
 
@@ -70,11 +70,30 @@ def trained_home(
     return home
 
 
-@pytest.fixture
-def settings(tmp_path: Path, trained_home: Path) -> Settings:
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def shared_trained_home(tmp_path_factory: pytest.TempPathFactory, trained_home: Path) -> Path:
+    """A copy of the trained home that the tests which leave the registry alone share, with
+    one app built on it: MLflow keeps the tracking store it opened for the life of the
+    process, and the pages cache the effects they drew, both by the home's path."""
+    home = tmp_path_factory.mktemp("model-page-shared") / "home"
     shutil.copytree(trained_home, home)
-    return small_training_settings(home)
+    return home
+
+
+def _restore_database(trained: Settings, settings: Settings) -> None:
+    """The database as training left it: no user, session or job of an earlier test."""
+    database = _database_path(settings)
+    for leftover in ("-wal", "-shm"):  # of the database before, which they would amend
+        database.with_name(database.name + leftover).unlink(missing_ok=True)
+    shutil.copyfile(_database_path(trained), database)
+
+
+@pytest.fixture
+def settings(trained_home: Path, shared_trained_home: Path) -> Settings:
+    """The shared home, with the registry as training left it (tests here only read it)."""
+    settings = small_training_settings(shared_trained_home)
+    _restore_database(small_training_settings(trained_home), settings)
+    return settings
 
 
 @pytest.fixture
@@ -222,50 +241,6 @@ def test_without_any_model_the_heuristic_is_in_use(
     assert "No trained model yet" in page and "The champion has never moved." in page
 
 
-def test_train_now_runs_in_the_background_one_at_a_time_and_lists_the_new_version(
-    signed_in: SignIn,
-    sqlite_store: Store,
-    settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    gate = threading.Event()
-    real = model_page.train_and_register
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        kwargs["on_stage"]("loading")
-        assert gate.wait(_JOB_WAIT_S)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(model_page, "train_and_register", held)
-    scientist = signed_in("scientist")
-    started = _post(scientist, "/model/train")
-    assert started.status_code == 303 and started.headers["location"] == "/model#training"
-    try:
-        running = current_job(sqlite_store)
-        assert running is not None and running.state == "running"
-        assert running.started_by == "scientist-1@example.org"
-        # A reload (or another worker) sees the job and its stage: it lives in the database.
-        page = _text(scientist.get("/model"))
-        assert f"Job {running.id}, started by scientist-1@example.org" in page
-        assert '<li data-stage="loading" class="now" aria-current="step">' in page
-        assert "/static/model.js" in page
-        polled = scientist.get("/model/job").json()
-        assert polled == {"id": running.id, "state": "running", "stage": "loading"}
-        again = _post(scientist, "/model/train")
-        assert again.status_code == 409
-        assert "A training job is running already" in _text(again)
-        assert _post(signed_in("admin"), "/model/train").status_code == 409
-    finally:
-        gate.set()
-    ended = _wait_for_end(sqlite_store)
-    assert (ended.state, ended.version, ended.failure) == ("finished", "3", None)
-    page = _text(scientist.get("/model"))
-    assert f"Job {ended.id} (started by scientist-1@example.org" in page
-    assert "registered v3." in page
-    assert '<td data-label="Version"><strong>v3</strong>' in page
-    assert scientist.get("/model/job").json()["state"] == "finished"
-
-
 def test_a_crashed_job_shows_a_generic_message_and_the_next_can_start(
     signed_in: SignIn, sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -302,51 +277,106 @@ def test_a_job_whose_worker_died_is_abandoned_and_frees_the_slot(
     assert start_training_job(sqlite_store, started_by="next@example.org").id > dead.id
 
 
-def test_promote_and_roll_back_with_a_reason_recorded_with_who_and_when(
-    signed_in: SignIn, sqlite_store: Store, settings: Settings
-) -> None:
-    scientist = signed_in("scientist")
-    confirm = scientist.get("/model/promote/2")
-    assert confirm.status_code == 200
-    text = _text(confirm)
-    assert "v2 replaces v1 as the champion" in text and 'name="reason"' in text
-    assert "NDCG@5" in text  # what is being promoted, with its metrics
-    token = csrf_token(scientist, "/model/promote/2")
-    no_reason = scientist.post("/model/promote/2", data={"csrf_token": token, "reason": " "})
-    assert no_reason.status_code == 400 and "reason is required" in no_reason.text
-    assert _champion(settings) == "1"
+class TestWhatMovesTheRegistry:
+    """Tests that register a version or move the champion, each on a home of its own."""
 
-    promoted = scientist.post(
-        "/model/promote/2",
-        data={"csrf_token": token, "reason": "better on the week-4 answers"},
-        follow_redirects=False,
-    )
-    assert promoted.status_code == 303 and promoted.headers["location"] == "/model"
-    assert _champion(settings) == "2"
-    page = _text(scientist.get("/model"))
-    assert "v2 is the champion now." in page
-    assert "better on the week-4 answers" in page and "scientist-1@example.org" in page
-    # This worker serves the new champion at once.
-    assert "scored by the learned model v2" in page
-    assert "Roll back to v1…" in page
+    @pytest.fixture
+    def settings(self, tmp_path: Path, trained_home: Path) -> Settings:
+        home = tmp_path / "home"
+        shutil.copytree(trained_home, home)
+        return small_training_settings(home)
 
-    assert "v2 is set aside and v1 is the champion again" in _text(scientist.get("/model/rollback"))
-    rolled = _post(scientist, "/model/rollback", reason="v2 ranks juniors from sales badly")
-    assert rolled.status_code == 303
-    assert _champion(settings) == "1"
-    latest, before = champion_history(sqlite_store)[:2]
-    assert (latest.action, latest.from_version, latest.to_version) == ("rollback", "2", "1")
-    assert (latest.actor, latest.reason) == (
-        "scientist-1@example.org",
-        "v2 ranks juniors from sales badly",
-    )
-    assert (before.action, before.actor, before.to_version) == (
-        "promote",
-        "scientist-1@example.org",
-        "2",
-    )
-    assert abs(latest.changed_at - utcnow()) < timedelta(minutes=5)
-    assert "Rolled back: v1 is the champion again." in _text(scientist.get("/model"))
+    def test_train_now_runs_in_the_background_one_at_a_time_and_lists_the_new_version(
+        self,
+        signed_in: SignIn,
+        sqlite_store: Store,
+        settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        gate = threading.Event()
+        real = model_page.train_and_register
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            kwargs["on_stage"]("loading")
+            assert gate.wait(_JOB_WAIT_S)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(model_page, "train_and_register", held)
+        scientist = signed_in("scientist")
+        started = _post(scientist, "/model/train")
+        assert started.status_code == 303 and started.headers["location"] == "/model#training"
+        try:
+            running = current_job(sqlite_store)
+            assert running is not None and running.state == "running"
+            assert running.started_by == "scientist-1@example.org"
+            # A reload (or another worker) sees the job and its stage: it lives in the database.
+            page = _text(scientist.get("/model"))
+            assert f"Job {running.id}, started by scientist-1@example.org" in page
+            assert '<li data-stage="loading" class="now" aria-current="step">' in page
+            assert "/static/model.js" in page
+            polled = scientist.get("/model/job").json()
+            assert polled == {"id": running.id, "state": "running", "stage": "loading"}
+            again = _post(scientist, "/model/train")
+            assert again.status_code == 409
+            assert "A training job is running already" in _text(again)
+            assert _post(signed_in("admin"), "/model/train").status_code == 409
+        finally:
+            gate.set()
+        ended = _wait_for_end(sqlite_store)
+        assert (ended.state, ended.version, ended.failure) == ("finished", "3", None)
+        page = _text(scientist.get("/model"))
+        assert f"Job {ended.id} (started by scientist-1@example.org" in page
+        assert "registered v3." in page
+        assert '<td data-label="Version"><strong>v3</strong>' in page
+        assert scientist.get("/model/job").json()["state"] == "finished"
+
+    def test_promote_and_roll_back_with_a_reason_recorded_with_who_and_when(
+        self, signed_in: SignIn, sqlite_store: Store, settings: Settings
+    ) -> None:
+        scientist = signed_in("scientist")
+        confirm = scientist.get("/model/promote/2")
+        assert confirm.status_code == 200
+        text = _text(confirm)
+        assert "v2 replaces v1 as the champion" in text and 'name="reason"' in text
+        assert "NDCG@5" in text  # what is being promoted, with its metrics
+        token = csrf_token(scientist, "/model/promote/2")
+        no_reason = scientist.post("/model/promote/2", data={"csrf_token": token, "reason": " "})
+        assert no_reason.status_code == 400 and "reason is required" in no_reason.text
+        assert _champion(settings) == "1"
+
+        promoted = scientist.post(
+            "/model/promote/2",
+            data={"csrf_token": token, "reason": "better on the week-4 answers"},
+            follow_redirects=False,
+        )
+        assert promoted.status_code == 303 and promoted.headers["location"] == "/model"
+        assert _champion(settings) == "2"
+        page = _text(scientist.get("/model"))
+        assert "v2 is the champion now." in page
+        assert "better on the week-4 answers" in page and "scientist-1@example.org" in page
+        # This worker serves the new champion at once.
+        assert "scored by the learned model v2" in page
+        assert "Roll back to v1…" in page
+
+        assert "v2 is set aside and v1 is the champion again" in _text(
+            scientist.get("/model/rollback")
+        )
+        rolled = _post(scientist, "/model/rollback", reason="v2 ranks juniors from sales badly")
+        assert rolled.status_code == 303
+        assert _champion(settings) == "1"
+        latest, before = champion_history(sqlite_store)[:2]
+        assert (latest.action, latest.from_version, latest.to_version) == ("rollback", "2", "1")
+        assert (latest.actor, latest.reason) == (
+            "scientist-1@example.org",
+            "v2 ranks juniors from sales badly",
+        )
+        assert (before.action, before.actor, before.to_version) == (
+            "promote",
+            "scientist-1@example.org",
+            "2",
+        )
+        assert abs(latest.changed_at - utcnow()) < timedelta(minutes=5)
+        assert "Rolled back: v1 is the champion again." in _text(scientist.get("/model"))
 
 
 def test_promoting_an_unknown_version_or_the_champion_is_refused_clearly(
