@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-# Each costs from a second to many seconds of start-up on an ordinary machine.
+# Each is a large part of a command's start-up when imported.
 HEAVY = ("torch", "sentence_transformers", "mlflow", "sklearn", "litestar", "pandas")
 # Needed by the commands that work on data, not to parse options or show help.
 DATA_STACK = ("numpy", "scipy", "polars", "sqlalchemy", "alembic")

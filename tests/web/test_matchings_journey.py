@@ -95,7 +95,7 @@ def test_draft_review_replace_approve_and_export(
     expect(submit).to_be_disabled()
     snap(page, "new-working")
     page.evaluate("document.querySelector('form[data-progress]').requestSubmit()")
-    # Solving with the real model: seconds on a loaded machine.
+    # Solving with the real model can outlast an action's wait on a loaded machine.
     expect(page).to_have_url(re.compile(r"/matchings/[0-9a-f-]{36}$"), timeout=90_000)
     matching_url = page.url
     expect(page.get_by_text("Brouillon d'appariement créé.")).to_be_visible()

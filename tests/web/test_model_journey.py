@@ -17,8 +17,8 @@ from tests.web.conftest import NewPage, Snap
 SCIENTIST = "ds@example.org"
 VIEWER = "viewer@example.org"
 PASSWORD = "a long enough password"
-# Training in the server (real embedding model, cached at import) takes seconds; the page
-# reloads itself when the job ends.
+# Training in the server (real embedding model, cached at import) outlasts an action's wait
+# (ACTION_TIMEOUT_MS); the page reloads itself when the job ends.
 JOB_TIMEOUT_MS = 180_000
 
 
