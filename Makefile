@@ -35,11 +35,16 @@ demo: setup
 # Bytecode is cached (in the ignored __pycache__ folders) even where the environment sets
 # PYTHONDONTWRITEBYTECODE: otherwise every run compiles the package and the tests again, and
 # the migration scripts each time a test migrates a database, a large part of the quick suite.
+# Tests run on every core (pytest-xdist, at most four workers: each collects the whole suite
+# first). A test file stays on one worker, so what its tests share (a trained model, a
+# browser's server) is made once.
+PARALLEL := -n auto --maxprocesses=4 --dist loadfile
+
 test: setup
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PARALLEL)
 
 test-fast: setup
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not integration"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PARALLEL) -m "not integration"
 
 lint: setup
 	$(BIN)/ruff check src tests bench
