@@ -188,6 +188,13 @@ def log_training_run(
             mlflow.log_metrics(metrics)
             mlflow.set_tags(tags)
             mlflow.log_dict({"features": list(ranker.feature_names_)}, "features.json")
+            primary = evaluation.truth if evaluation.truth is not None else evaluation.observed
+            version_tags = {
+                **{f"{METRIC_TAG_PREFIX}{k}": str(v) for k, v in primary["learned"].items()},
+                "evaluated_on": evaluation.primary_source,
+                "run_id": run.info.run_id,
+                **tags,
+            }
             info = _log_model(
                 mlflow,
                 name=MODEL_NAME,
@@ -195,6 +202,8 @@ def log_training_run(
                 signature=_signature(ranker, sample_matrix),
                 input_example=_example(ranker, sample_matrix[:2]),
                 registered_model_name=REGISTERED_MODEL,
+                # The version is registered with its tags, one write, not one write a tag.
+                tags=version_tags,
                 pip_requirements=_requirements(),
                 metadata={
                     EMBEDDING_MODEL_KEY: dataset.roster.model_id,
@@ -204,15 +213,6 @@ def log_training_run(
                 },
             )
         new_version = str(info.registered_model_version)
-        primary = evaluation.truth if evaluation.truth is not None else evaluation.observed
-        version_tags = {
-            **{f"{METRIC_TAG_PREFIX}{k}": str(v) for k, v in primary["learned"].items()},
-            "evaluated_on": evaluation.primary_source,
-            "run_id": run.info.run_id,
-            **tags,
-        }
-        for key, value in version_tags.items():
-            client.set_model_version_tag(REGISTERED_MODEL, new_version, key, value)
         aliases = [CHALLENGER_ALIAS]
         client.set_registered_model_alias(REGISTERED_MODEL, CHALLENGER_ALIAS, new_version)
         if promotion.promote:
