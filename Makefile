@@ -32,14 +32,14 @@ setup: $(STAMP) $(CHROMIUM)
 demo: setup
 	$(BIN)/recomentor demo
 
-# Bytecode is cached (in the ignored __pycache__ folders) even where the environment sets
-# PYTHONDONTWRITEBYTECODE: otherwise every run compiles the package and the tests again, and
-# the migration scripts each time a test migrates a database, a large part of the quick suite.
 # Tests run on every core (pytest-xdist, at most four workers: each collects the whole suite
 # first). A test file stays on one worker, so what its tests share (a trained model, a
 # browser's server) is made once.
 PARALLEL := -n auto --maxprocesses=4 --dist loadfile
 
+# Bytecode is cached (in the ignored __pycache__ folders) even where the environment sets
+# PYTHONDONTWRITEBYTECODE: otherwise every run compiles the package and the tests again, and
+# the migration scripts each time a test migrates a database, a large part of the quick suite.
 test: setup
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PARALLEL)
 

@@ -109,7 +109,7 @@ def sqlite_store(settings: Settings, migrated_home: Path) -> Iterator[Store]:
     store.dispose()
 
 
-def _admin_url(url: str) -> URL:
+def _psycopg_url(url: str) -> URL:
     parsed = make_url(url)
     return (
         parsed.set(drivername="postgresql+psycopg") if parsed.drivername == "postgresql" else parsed
@@ -141,7 +141,7 @@ def pg_url() -> str:
         return PG_URL
     configured = make_url(PG_URL)
     own = configured.set(database=f"{configured.database}_{worker}")
-    admin = create_engine(_admin_url(PG_URL), isolation_level="AUTOCOMMIT")
+    admin = create_engine(_psycopg_url(PG_URL), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             named = {"name": own.database}
@@ -159,7 +159,7 @@ def pg_url() -> str:
 def pg_store(pg_url: str) -> Iterator[Store]:
     """A fresh PostgreSQL schema per test, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    url = _admin_url(pg_url)
+    url = _psycopg_url(pg_url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
