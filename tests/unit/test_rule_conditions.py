@@ -8,7 +8,7 @@ import pytest
 from recomentor import fields as F
 from recomentor.attributes import AttributeDefinition
 from recomentor.errors import InvalidInputError
-from recomentor.matching.cohort import build_cohort, solve_cohort
+from recomentor.matching.cohort import build_cohort, exclusion_words, solve_cohort
 from recomentor.matching.conditions import Condition, When, condition_holds
 from recomentor.matching.rules import ProgramRules, parse_rules
 from recomentor.matching.solver import PARTICIPATION, SCORE
@@ -262,6 +262,11 @@ def test_a_french_page_gets_the_programs_conditions_and_unnamed_bonuses_in_frenc
     never = parse_rules('[[never]]\nfield = "department"\ntest = "equal"\n')
     assert never.condition_words("fr") == ("jamais : même service",)
     assert never.filter_names == ("not same department",)
+    # A reason stores the English name; pages and French drafts word it in their language.
+    assert exclusion_words("rule:not same department", "fr", never) == (
+        "règle jamais : même service"
+    )
+    assert exclusion_words("rule:not same department", "en", never) == ("rule not same department")
     # Named bonuses keep the program's own words; the unnamed condition gets French ones.
     assert rules.rule_words("fr") == {
         "rule:same profession": "même profession",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
@@ -384,25 +384,27 @@ def removed_by_hr(mentee_id: str, lang: str) -> UnpairedMentee:
     return UnpairedMentee(mentee_id, REMOVED_BY_HR, _UNPAIRED_WORDS[lang][REMOVED_BY_HR])
 
 
-def exclusion_words(name: str, lang: str) -> str:
-    """One exclusion reason of a cohort (a candidates' reason or a must-filter) in words."""
-    return reason_words(_reason_key(name, lang), lang)
+def exclusion_words(name: str, lang: str, rules: ProgramRules = NO_RULES) -> str:
+    """One exclusion reason of a cohort (a candidates' reason or a must-filter) in words;
+    `rules` words its [[must]] and [[never]] conditions in `lang`."""
+    return reason_words(_reason_key(name, lang, rules.filter_words(lang)), lang)
 
 
-def _reason_key(name: str, lang: str, rules: ProgramRules = NO_RULES) -> str:
-    """A must-filter's reason in words (a condition's in `lang` when `rules` has it); the
-    candidates' own reasons stay codes for explain.py."""
+def _reason_key(name: str, lang: str, filter_words: Mapping[str, str]) -> str:
+    """A must-filter's reason in words (a condition's from `filter_words`, its English name ->
+    its words in `lang`); the candidates' own reasons stay codes for explain.py."""
     if not name.startswith(RULE_PREFIX):
         return name
     filter_name = name.removeprefix(RULE_PREFIX)
-    criterion = rules.filter_words(lang).get(filter_name, filter_name.replace("_", " "))
+    criterion = filter_words.get(filter_name, filter_name.replace("_", " "))
     return _UNPAIRED_WORDS[lang][RULE_PREFIX].format(criterion=criterion)
 
 
 def _no_eligible_detail(cohort: Cohort, row: int, partner: str, lang: str) -> str:
     counts = dict(zip(cohort.reason_names, cohort.excluded[row].tolist(), strict=True))
+    words = cohort.rules.filter_words(lang)
     reasons = describe_exclusions(
-        {_reason_key(name, lang, cohort.rules): count for name, count in counts.items()}, lang
+        {_reason_key(name, lang, words): count for name, count in counts.items()}, lang
     )
     detail = _UNPAIRED_WORDS[lang][NO_ELIGIBLE_MENTOR].format(partner=partner)
     return f"{detail} ({reasons})" if reasons else detail

@@ -345,7 +345,7 @@ def judge_mentor(
     places = check.places(int(mentor[0]))
     reason = check.reason(0)
     if reason is not None:
-        detail = exclusion_words(reason, terms.lang)
+        detail = exclusion_words(reason, terms.lang, terms.rules)
         if reason == AT_CAPACITY:
             taken = places.active + places.in_draft
             detail += f" ({taken}/{places.capacity})"

@@ -94,13 +94,6 @@ class Bonus:
             return RULE_PREFIX + self.condition.describe()
         return RULE_PREFIX + str(self.criterion)
 
-    def words(self, lang: str) -> str:
-        """How a page in `lang` names it: its own name, else its condition's words, else its
-        criterion (which pages translate themselves)."""
-        if self.name or self.condition is None:
-            return self.factor_name.removeprefix(RULE_PREFIX)
-        return self.condition.describe(lang)
-
     def to_dict(self) -> dict[str, Any]:
         if self.condition is None:
             return {"criterion": self.criterion, "weight": self.weight}
@@ -174,7 +167,7 @@ class ProgramRules:
         words, as explanations store them) -> its words in `lang`. Criteria are translated by
         the pages, a bonus's own name is the program's."""
         return {
-            bonus.factor_name: bonus.words(lang)
+            bonus.factor_name: bonus.condition.describe(lang)
             for bonus in self.bonuses
             if bonus.condition is not None and not bonus.name
         }

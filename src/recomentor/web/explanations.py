@@ -106,9 +106,8 @@ def explain_for_page(
         links=explanation.links,
         rule_words=rule_words,
     )
-    words = rule_words or {}
     bars = [
-        FactorBar(factor_label(factor.name, lang, words), factor.contribution)
+        FactorBar(factor_label(factor.name, lang, rule_words), factor.contribution)
         for factor in explanation.factors
         if factor.contribution != 0 and math.isfinite(factor.contribution)
     ]

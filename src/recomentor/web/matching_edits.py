@@ -151,7 +151,7 @@ class MatchingEditsController(Controller):
             for candidate in found.candidates
         ]
         ruled_out = [
-            (conflict_words(reason, lang), count)
+            (conflict_words(reason, lang, matching.rules), count)
             for reason, count in found.excluded.items()
             if count and reason != "same_person"
         ]
@@ -211,7 +211,7 @@ class MatchingEditsController(Controller):
                 {
                     "mentor": name_of(mentor_id, people),
                     "mentee": name_of(mentee_id, people),
-                    "reason": conflict_words(reason, page_lang(request)),
+                    "reason": conflict_words(reason, page_lang(request), matching.rules),
                 },
             )
             return self._candidates_page(

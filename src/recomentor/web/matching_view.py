@@ -100,11 +100,12 @@ def rule_words(rules: Mapping[str, Any], lang: str) -> dict[str, str]:
     return ProgramRules.from_dict(dict(rules)).rule_words(lang)
 
 
-def conflict_words(code: str, lang: str) -> str:
-    """Why a pair cannot be formed: a conflict's or a candidate's reason code in words."""
+def conflict_words(code: str, lang: str, rules: Mapping[str, Any] | None = None) -> str:
+    """Why a pair cannot be formed: a conflict's or a candidate's reason code in words (a
+    condition of the matching's stored `rules` in `lang`)."""
     if code in _CONFLICT_CODES:
         return translate(lang, f"matchings.conflict_{code}")
-    return exclusion_words(code, lang)
+    return exclusion_words(code, lang, ProgramRules.from_dict(dict(rules or {})))
 
 
 def explain_pairs(

@@ -259,7 +259,7 @@ class MatchingsController(Controller):
                 (
                     name_of(c.mentor_id, people),
                     name_of(c.mentee_id, people),
-                    conflict_words(c.reason, lang),
+                    conflict_words(c.reason, lang, matching.rules),
                     c,
                 )
                 for c in error.conflicts
