@@ -55,6 +55,9 @@ def _upload(page: Page, *, skip_invalid: bool, saved_mapping: str | None = None)
     form.locator("input[name=skip_invalid]").set_checked(skip_invalid)
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/import/[\w-]{32}$"))
+    # The address changes before the stylesheet applies: until it does, the phone-only
+    # "Line" before each rejected line's number is text too.
+    page.wait_for_load_state("load")
 
 
 def _count(page: Page, name: str) -> str:
