@@ -114,6 +114,17 @@ def test_pairing_by_hand_and_ending_it(call: Caller) -> None:
     assert taken.json()["errors"] == [
         {"mentor_id": "J2", "mentee_id": "S1", "reason": "mentee_has_mentor"}
     ]
+    # A program that gives a mentee two mentors says so: J2 becomes S1's second.
+    second = call.post(PAIRINGS, {"mentor_id": "J2", "mentee_id": "S1", "max_mentors": 2})
+    assert second.status_code == 201, second.text
+    for bad in (0, 51, "two"):
+        refused = call.post(PAIRINGS, {"mentor_id": "J2", "mentee_id": "S2", "max_mentors": bad})
+        assert refused.status_code == 400, refused.text
+    mutual = {"mentor_id": "J2", "mentee_id": "S2", "mode": "mutual", "max_mentors": 2}
+    assert call.post(PAIRINGS, mutual).status_code == 422
+    assert (
+        call.post(f"{PAIRINGS}/{second.json()['id']}/end", {"reason": "other"}).status_code == 200
+    )
     assert call.post(PAIRINGS, {"mentor_id": "J1", "mentee_id": "NOPE"}).status_code == 404
     assert call.post(PAIRINGS, {"mentor_id": "J1", "mentee_id": "J1"}).status_code == 422
     assert call.post(PAIRINGS, {"mentor_id": "J1", "mentee_id": "S2", "x": 1}).status_code == 400
@@ -125,11 +136,12 @@ def test_pairing_by_hand_and_ending_it(call: Caller) -> None:
     assert call.post(f"{PAIRINGS}/{pairing['id']}/end", {"reason": "bored"}).status_code == 400
     assert call.post(f"{PAIRINGS}/99999/end", {"reason": "other"}).status_code == 404
     assert call.get(PAIRINGS, status="active").json()["items"] == []
-    assert [p["id"] for p in call.get(PAIRINGS, status="ended").json()["items"]] == [pairing["id"]]
-    # S1 is free again; the ended pair is not suggested a second time.
+    ended_ids = [p["id"] for p in call.get(PAIRINGS, status="ended").json()["items"]]
+    assert ended_ids == [pairing["id"], second.json()["id"]]
+    # S1 is free again; the ended pairs (J1, J2) are not suggested a second time.
     s1 = call.get("/api/v1/participants/S1/suggestions").json()
-    assert s1["suggestions"] and "J1" not in {s["partner_id"] for s in s1["suggestions"]}
-    assert s1["excluded"]["already_paired"] == 1
+    assert s1["suggestions"] and not {"J1", "J2"} & {s["partner_id"] for s in s1["suggestions"]}
+    assert s1["excluded"]["already_paired"] == 2
 
 
 def test_lists_page_with_an_opaque_cursor(call: Caller) -> None:

@@ -206,6 +206,10 @@ def test_pairings_add_pairs_by_hand_and_feedback_then_imports(
     assert imported["inserted"] == 2
     unknown = runner.invoke(app, ["pairings", "add", "J1", "NOBODY"])
     assert isinstance(unknown.exception, NotFoundError)
+    # How many mentors a mentee may have is checked before anything is read.
+    too_few = runner.invoke(app, ["pairings", "add", "J1", "S2", "--max-mentors", "0"])
+    assert isinstance(too_few.exception, InvalidInputError)
+    assert "max_mentors must be from 1 to 50, got 0" in str(too_few.exception)
 
 
 def test_tables_name_people_for_the_operator_and_logs_never_do(

@@ -190,6 +190,25 @@ def test_pairing_by_hand_is_checked_like_an_approval(store: Store, roster: Roste
     _assert_capacities_hold(store, roster)
 
 
+def test_a_program_of_several_mentors_pairs_a_second_one_by_hand(
+    store: Store, roster: Roster
+) -> None:
+    pair_by_hand(store, roster, "J1", "S1", min_gap=GAP)
+    with pytest.raises(PairsConflictError, match="mentee_has_mentor"):
+        pair_by_hand(store, roster, "J2", "S1", min_gap=GAP)
+    second = pair_by_hand(store, roster, "J2", "S1", min_gap=GAP, max_mentors=2)
+    assert {(p.mentor_id, p.mentee_id) for p in list_pairings(store, status="active")} == {
+        ("J1", "S1"),
+        ("J2", "S1"),
+    }
+    assert second.status == "active"
+    for bad in (0, 51):
+        with pytest.raises(InvalidInputError, match="max_mentors must be from 1 to 50"):
+            pair_by_hand(store, roster, "J2", "S2", min_gap=GAP, max_mentors=bad)
+    with pytest.raises(InvalidInputError, match="max_mentors must be 1"):
+        pair_by_hand(store, roster, "J2", "S2", mode=F.MUTUAL, min_gap=GAP, max_mentors=2)
+
+
 def test_ending_frees_the_slot_and_supersedes_a_finished_matching(
     store: Store, roster: Roster
 ) -> None:

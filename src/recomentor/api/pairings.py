@@ -89,6 +89,7 @@ class PairingController(Controller):
             data.mentee_id,
             mode=data.mode,
             min_gap=runtime.settings.min_gap,
+            max_mentors=data.max_mentors,
         )
         location = f"{request.url.path.rstrip('/')}/{pairing.id}"
         return Response(pairing, status_code=201, headers={"Location": location})

@@ -186,6 +186,8 @@ class PairingIn(_In):
     mentor_id: ParticipantId
     mentee_id: ParticipantId
     mode: Literal["reverse", "classic", "mutual"] = "reverse"
+    # Mentors in force the mentee may have, this one included (1 in mutual mode).
+    max_mentors: Annotated[int, msgspec.Meta(ge=1, le=50)] = 1
 
 
 class PairingEndIn(_In):

@@ -66,6 +66,13 @@ def add(
     mode: Annotated[
         str, typer.Option(help="reverse, classic or mutual.", case_sensitive=False)
     ] = F.REVERSE,
+    max_mentors: Annotated[
+        int,
+        typer.Option(
+            help="Mentors in force the mentee may have, this one included (a program that "
+            "gives mentees several)."
+        ),
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help=_JSON_HELP)] = False,
 ) -> None:
     """Pair two people by hand, under the checks of an approval (exit 4 when refused)."""
@@ -78,6 +85,7 @@ def add(
         mentee_id,
         mode=mode.lower(),
         min_gap=context.settings().min_gap,
+        max_mentors=max_mentors,
     )
     _print(pairing, as_json, "formed")
 

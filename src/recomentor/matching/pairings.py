@@ -10,8 +10,9 @@ import msgspec
 from recomentor import fields as F
 from recomentor.errors import ConflictError, InvalidInputError, PairsConflictError
 from recomentor.matching.conflicts import find_conflicts
+from recomentor.matching.rules import MAX_CAPACITY
 from recomentor.ranking.candidates import check_mode
-from recomentor.ranking.capacity import PairingState
+from recomentor.ranking.capacity import MENTORS_PER_MENTEE, PairingState
 from recomentor.ranking.roster import Roster
 from recomentor.store import Store
 from recomentor.store.matchings import APPROVED, SUPERSEDED, change_status
@@ -100,15 +101,22 @@ def pair_by_hand(
     *,
     mode: str = F.REVERSE,
     min_gap: float,
+    max_mentors: int = MENTORS_PER_MENTEE,
 ) -> Pairing:
     """Form one pairing outside any matching, under the checks an approval makes.
 
+    `max_mentors`: how many mentors in force the mentee may have, this one included (a
+    program that gives a mentee several, as a matching's max_mentors does).
     NotFoundError for an unknown id; PairsConflictError names the reason when the pair cannot
     be formed now.
     """
     check_mode(mode)
     if mentor_id == mentee_id:
         raise InvalidInputError("mentor_id and mentee_id must be two different participants")
+    if not 1 <= max_mentors <= MAX_CAPACITY:
+        raise InvalidInputError(f"max_mentors must be from 1 to {MAX_CAPACITY}, got {max_mentors}")
+    if mode == F.MUTUAL and max_mentors > 1:
+        raise InvalidInputError("a mutual pairing joins two partners: max_mentors must be 1")
     for person in (mentor_id, mentee_id):
         roster.position(person)  # NotFoundError for an unknown id
     with store.session() as session:
@@ -119,6 +127,7 @@ def pair_by_hand(
             [(mentor_id, mentee_id)],
             mode=mode,
             min_gap=min_gap,
+            max_mentors=max_mentors,
         )
         if conflicts:
             raise PairsConflictError(

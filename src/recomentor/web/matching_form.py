@@ -14,6 +14,8 @@ from recomentor.matching.rules import (
     DIFFERENT_DEPARTMENT,
     DIFFERENT_LOCATION,
     FILTERS,
+    MAX_CAPACITY,
+    MAX_GAP_YEARS,
     MAX_WEIGHT,
     SAME_DEPARTMENT,
     SAME_LOCATION,
@@ -30,8 +32,6 @@ from recomentor.web.forms import fields as text_fields
 
 # The bonuses offered as fields; any other criterion goes through a rules file.
 PREFERENCES: Final = (SAME_LOCATION, DIFFERENT_DEPARTMENT, SENIORITY_GAP)
-MAX_MIN_GAP: Final = 70.0  # as the API's MatchingIn (max_gap too)
-MAX_MENTORS_PER_MENTEE: Final = 50  # as the API's MatchingIn
 _CONTRADICTIONS: Final = (
     ({SAME_DEPARTMENT, DIFFERENT_DEPARTMENT}, "matchings.error_both_departments"),
     ({SAME_LOCATION, DIFFERENT_LOCATION}, "matchings.error_both_locations"),
@@ -95,12 +95,12 @@ def _first_gap(given: float | None, default: float) -> float:
 
 
 def _years(typed: str, error: str) -> float:
-    """A gap in years as typed (a decimal comma is fine), from 0 to MAX_MIN_GAP."""
+    """A gap in years as typed (a decimal comma is fine), from 0 to MAX_GAP_YEARS."""
     try:
         gap = float(typed.replace(",", "."))
     except ValueError:
         raise FormRefused((error, {})) from None
-    if not math.isfinite(gap) or not 0 <= gap <= MAX_MIN_GAP:
+    if not math.isfinite(gap) or not 0 <= gap <= MAX_GAP_YEARS:
         raise FormRefused((error, {}))
     return gap
 
@@ -120,8 +120,8 @@ def _max_gap(typed: str, rules: ProgramRules, min_gap: float) -> float | None:
 def _max_mentors(typed: str, mode: str) -> int | None:
     if not typed:
         return None
-    if not typed.isdigit() or not 1 <= int(typed) <= MAX_MENTORS_PER_MENTEE:
-        raise FormRefused(("matchings.error_max_mentors", {"most": MAX_MENTORS_PER_MENTEE}))
+    if not typed.isdigit() or not 1 <= int(typed) <= MAX_CAPACITY:
+        raise FormRefused(("matchings.error_max_mentors", {"most": MAX_CAPACITY}))
     if mode == F.MUTUAL and int(typed) > 1:
         # A mutual pool forms pairs of partners: nobody has several.
         raise FormRefused(("matchings.error_max_mentors_mutual", {}))
