@@ -37,9 +37,9 @@ _TOLERANCE: Final = 1e-4
 _RIDGE_TOLERANCE: Final = 1e-3
 _MAX_ITER: Final = 1_000
 # Up to this many rated pairings the weights are fitted by logistic regression on soft labels,
-# beyond by ridge regression: with 2,500 ratings logistic ranked better (ground-truth NDCG@5
-# 0.799 against 0.768, bench/quality.py), with 50,000 both ranked alike (0.891) and logistic
-# took 207 s against 17 s for ridge (bench/train.py's budget is a minute).
+# beyond by ridge regression: on a few thousand ratings logistic ranks better (bench/quality.py);
+# on tens of thousands both rank alike and logistic takes many times longer, past
+# bench/train.py's one-minute budget.
 LOGISTIC_MAX_ROWS: Final = 10_000
 
 
