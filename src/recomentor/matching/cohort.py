@@ -129,8 +129,6 @@ class Cohort:
     mentees_already_paired: int = 0
     # Mentors each entry of `mentees` may still get; None: one each.
     mentee_capacity: np.ndarray | None = None
-    # The rules' [[must]] and [[never]] conditions, to word their reasons in any language.
-    rules: ProgramRules = NO_RULES
 
     @property
     def several_mentors(self) -> bool:
@@ -369,7 +367,6 @@ def build_cohort(
         excluded,
         mentees_already_paired,
         mentee_capacity=mentee_capacity,
-        rules=rules,
     )
 
 
@@ -400,11 +397,12 @@ def _reason_key(name: str, lang: str, filter_words: Mapping[str, str]) -> str:
     return _UNPAIRED_WORDS[lang][RULE_PREFIX].format(criterion=criterion)
 
 
-def _no_eligible_detail(cohort: Cohort, row: int, partner: str, lang: str) -> str:
+def _no_eligible_detail(
+    cohort: Cohort, row: int, partner: str, lang: str, filter_words: Mapping[str, str]
+) -> str:
     counts = dict(zip(cohort.reason_names, cohort.excluded[row].tolist(), strict=True))
-    words = cohort.rules.filter_words(lang)
     reasons = describe_exclusions(
-        {_reason_key(name, lang, words): count for name, count in counts.items()}, lang
+        {_reason_key(name, lang, filter_words): count for name, count in counts.items()}, lang
     )
     detail = _UNPAIRED_WORDS[lang][NO_ELIGIBLE_MENTOR].format(partner=partner)
     return f"{detail} ({reasons})" if reasons else detail
@@ -419,11 +417,13 @@ def _unpaired(
     *,
     partner: str,
     lang: str,
+    filter_words: Mapping[str, str],
 ) -> UnpairedMentee:
-    """Why one mentee (or pool member) has no pair: a stable code and a sentence in `lang`."""
+    """Why one mentee (or pool member) has no pair: a stable code and a sentence in `lang`
+    (`filter_words`: the rules' conditions in `lang`, by their English names)."""
     singular, plural = _PARTNER_WORDS[lang][partner]
     if eligible == 0:
-        detail = _no_eligible_detail(cohort, row, singular, lang)
+        detail = _no_eligible_detail(cohort, row, singular, lang, filter_words)
         return UnpairedMentee(person_id, NO_ELIGIBLE_MENTOR, detail)
     words = _UNPAIRED_WORDS[lang]
     if with_room == 0:
@@ -571,6 +571,7 @@ def solve_cohort(
     eligible = np.bincount(row, minlength=cohort.mentees.size)
     has_room = (load < cohort.capacity)[column]
     with_room = np.bincount(row[has_room], minlength=cohort.mentees.size)
+    filter_words = rules.filter_words(lang)
     unpaired = [
         _unpaired(
             cohort,
@@ -580,6 +581,7 @@ def solve_cohort(
             roster.ids[cohort.mentees[r]],
             partner=F.MENTOR,
             lang=lang,
+            filter_words=filter_words,
         )
         for r in np.flatnonzero(mentee_load == 0).tolist()
     ]
@@ -667,6 +669,7 @@ def _solve_pool(
     with_room = np.bincount(ends, weights=free, minlength=len(roster)).astype(np.int64)
     # The pool leaves out people an active pairing already holds; rows follow the pool.
     pool = cohort.mentees
+    filter_words = rules.filter_words(lang)
     unpaired = [
         _unpaired(
             cohort,
@@ -676,6 +679,7 @@ def _solve_pool(
             roster.ids[p],
             partner=PARTNER,
             lang=lang,
+            filter_words=filter_words,
         )
         for row, p in enumerate(pool.tolist())
         if partner[p] == UNPAIRED
