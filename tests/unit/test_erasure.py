@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -227,3 +228,41 @@ def test_a_busy_postgresql_table_leaves_the_erasure_done_and_says_so(
     with pg_store.session() as session:
         assert _count(session, ParticipantRow) == 0
     assert pg_store.scrub(ERASED_TABLES)  # once the reader is gone
+
+
+def _secret_reader(store: Store):
+    """A transaction whose snapshot, taken now, still sees every row deleted after it."""
+    reader = store.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    reader.execute(sql("SELECT 1")).all()
+    return reader
+
+
+def test_the_rewrite_waits_for_a_snapshot_that_still_sees_the_person(
+    pg_store: Store, settings: Settings, erasure_key: ErasureKey
+) -> None:
+    secret = "zorglub.secret@exemple.fr"
+    _import(pg_store, settings, f"{DATED}Z2,IT,2,mentor,SQL,,\nZ1,IT,2,mentor,R,{secret},\n")
+    reader = _secret_reader(pg_store)
+    # VACUUM FULL would copy the row this snapshot can still see into the rewritten file.
+    threading.Timer(0.5, reader.close).start()
+    report = erase_participant(pg_store, "Z1", erasure_key)
+    assert report.scrubbed
+    assert secret.encode() not in _database_bytes(pg_store)
+
+
+def test_a_snapshot_older_than_the_erasure_leaves_it_unscrubbed_and_says_so(
+    pg_store: Store,
+    settings: Settings,
+    erasure_key: ErasureKey,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(db, "_SNAPSHOT_WAIT_S", 0.3)
+    _import(pg_store, settings, f"{DATED}Z1,IT,2,mentor,SQL,zoe@example.org,\n")
+    with _secret_reader(pg_store):
+        report = erase_participant(pg_store, "Z1", erasure_key)
+    assert not report.scrubbed
+    assert "older transactions still running" in caplog.text
+    assert "zoe" not in caplog.text and "Z1" not in caplog.text
+    assert pg_store.scrub(ERASED_TABLES)  # once the reader is gone
+    assert b"zoe@example.org" not in _database_bytes(pg_store)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event, inspect, text
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,16 @@ _CHECKPOINT_PAUSE_S = 0.2
 # A rewrite waits this long for the readers ahead of it, then gives up rather than queue every
 # later reader behind its exclusive lock.
 _VACUUM_LOCK_TIMEOUT = "10s"
+# How long a rewrite waits for transactions whose snapshot still sees a deleted row.
+_SNAPSHOT_WAIT_S = 10.0
+_SNAPSHOT_POLL_S = 0.1
+# Backends of this database holding a snapshot (or an id) older than :horizon; our own is left out.
+_OLDER_SNAPSHOTS = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND ("
+    "age(backend_xmin) > age(CAST(:horizon AS xid)) "
+    "OR age(backend_xid) > age(CAST(:horizon AS xid)))"
+)
 
 
 class StoreUnavailableError(RecomentorError):
@@ -321,6 +331,9 @@ class Store:
         names = ", ".join(self.engine.dialect.identifier_preparer.quote(t) for t in tables)
         # VACUUM refuses to run inside a transaction block.
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not _wait_for_older_snapshots(conn):
+                log.warning("VACUUM after a deletion skipped: older transactions still running")
+                return False
             try:
                 conn.exec_driver_sql(f"SET lock_timeout = '{_VACUUM_LOCK_TIMEOUT}'")
                 conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {names}")
@@ -331,6 +344,21 @@ class Store:
                 # Not back to the pool with this session's lock timeout.
                 conn.invalidate()
         return True
+
+
+def _wait_for_older_snapshots(conn: Connection) -> bool:
+    """Wait until no other transaction of this database can still see the deleted rows.
+
+    VACUUM FULL copies a deleted row that a running transaction's snapshot still sees (an
+    autovacuum ANALYZE, a long report), and the copy would keep the erased bytes on disk.
+    """
+    horizon = conn.exec_driver_sql("SELECT xid(pg_snapshot_xmax(pg_current_snapshot()))").scalar()
+    deadline = time.monotonic() + _SNAPSHOT_WAIT_S
+    while conn.execute(_OLDER_SNAPSHOTS, {"horizon": str(horizon)}).scalar():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_SNAPSHOT_POLL_S)
+    return True
 
 
 def open_store(url: str, *, migrate: bool = True) -> Store:
