@@ -7,16 +7,15 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
-from sqlalchemy import Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from recomentor import text as T
 from recomentor.settings import DEFAULT_MODEL, Settings
-from recomentor.store.db import batches
+from recomentor.store.db import batches, upsert_insert
 from recomentor.store.tables import EmbeddingRow, ParticipantRow
 
 if TYPE_CHECKING:
@@ -161,15 +160,8 @@ def _lookup(session: Session, model_id: str, hashes: Sequence[str]) -> dict[str,
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> None:
     # Two imports may embed the same new text at once; the first writer wins, both are right.
-    dialect = session.get_bind().dialect.name
-    table = cast(Table, EmbeddingRow.__table__)
+    statement = upsert_insert(session, EmbeddingRow).on_conflict_do_nothing()
     for chunk in batches(rows, 500):
-        if dialect == "sqlite":
-            statement: Any = sqlite.insert(table).on_conflict_do_nothing()
-        elif dialect == "postgresql":
-            statement = postgresql.insert(table).on_conflict_do_nothing()
-        else:
-            statement = table.insert()
         session.execute(statement, list(chunk))
 
 

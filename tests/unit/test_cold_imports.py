@@ -6,8 +6,10 @@ Each check runs in a fresh interpreter, the only place where "was it imported" h
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +46,45 @@ def test_loading_a_scorer_without_a_champion_imports_no_training_stack() -> None
 def test_the_roster_and_the_matching_stack_import_no_model_library() -> None:
     statement = "import recomentor.ranking.roster, recomentor.matching.service"
     assert _imported_by(statement, HEAVY) == []
+
+
+def test_the_matching_stack_loads_no_sparse_matrices_until_text_features_are_read() -> None:
+    # A program scored by its rules alone reads no lexical feature: scipy.sparse (and the
+    # numpy modules its array-API layer walks through) stay out of its start-up.
+    statement = (
+        "import recomentor.ranking.roster, recomentor.ranking.similarity, "
+        "recomentor.ranking.scorers, recomentor.matching.service"
+    )
+    assert _imported_by(statement, ("scipy",)) == []
+
+
+def test_collection_is_paused_for_start_up_and_back_on_for_the_work(tmp_path: Path) -> None:
+    # Counted from main(): the command's own imports run without a collection; once it opens
+    # the database, collection is on and what start-up made is frozen out of it.
+    probe = (
+        "import gc, sys\n"
+        "import recomentor.store\n"
+        "collections = []\n"
+        "gc.callbacks.append(lambda phase, info: collections.append(phase))\n"
+        "opened = recomentor.store.open_store\n"
+        "def open_store(*args, **kwargs):\n"
+        "    print(len(collections), gc.isenabled(), gc.get_freeze_count() > 0)\n"
+        "    return opened(*args, **kwargs)\n"
+        "recomentor.store.open_store = open_store\n"
+        "from recomentor.cli import main\n"
+        "sys.argv = ['recomentor', 'participants', 'list']\n"
+        "collections.clear()\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "RECOMENTOR_HOME": str(tmp_path)},
+    )
+    assert done.stdout.splitlines()[:1] == ["0 True True"], done.stderr[-2000:]
 
 
 def test_a_command_leaves_its_objects_to_reference_counts_at_exit() -> None:

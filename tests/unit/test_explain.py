@@ -185,7 +185,7 @@ def test_every_exclusion_reason_has_words_in_every_language() -> None:
 )
 def test_an_interaction_factor_names_its_strongest_link(lang: str, expected: str) -> None:
     from recomentor.ranking.features import GOAL_SKILL_INTERACTION, SKILL_GOAL_INTERACTION
-    from recomentor.ranking.scorers.interaction import Link
+    from recomentor.ranking.scorers.base import Link
 
     names = (*FEATURE_NAMES, SKILL_GOAL_INTERACTION, GOAL_SKILL_INTERACTION)
     values = np.append(_values(same_location=1.0), [1.2, -0.3])

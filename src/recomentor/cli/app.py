@@ -71,6 +71,10 @@ _register_commands()
 
 
 def main() -> None:
+    # No collections while the command imports what it needs; the command's work turns them
+    # back on (timings.work_begins). Here, not at import: tests and server workers import
+    # this package without running a command.
+    gc.disable()
     # At exit the interpreter's collections would walk every object the command made, only to
     # free them: frozen first, they are freed by their reference counts alone.
     atexit.register(gc.freeze)

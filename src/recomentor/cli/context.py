@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from rich.console import Console
 
+from recomentor.cli.timings import work_begins
 from recomentor.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ def store() -> Store:
     # Imported here: the database layer is not needed to show help or parse options.
     from recomentor.store import open_store
 
+    # A command's imports are done once it opens the database: its work starts.
+    work_begins()
     return open_store(settings().resolved_database_url)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from recomentor.cli.context import settings
+from recomentor.cli.timings import work_begins
 
 _LEVELS = ("debug", "info", "warning", "error")
 _WORKER_START_S = 60
@@ -33,6 +34,7 @@ def serve(
     # Migrated once here: workers that all migrated a fresh database at start raced on the
     # same CREATE TABLE and one of them failed. They find the schema current and skip it.
     open_store(config.resolved_database_url).dispose()
+    work_begins()  # a server runs for days: collections on
     uvicorn.run(
         "recomentor.api.app:create_app",
         factory=True,

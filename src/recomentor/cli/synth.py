@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from recomentor.cli.context import console
+from recomentor.cli.timings import work_begins
 
 
 def _rows(path: Path) -> str:
@@ -77,6 +78,8 @@ def synth(
     """
     # The generator needs polars and numpy: imported when it runs, not to show help.
     from recomentor.synth import BY_TOPIC, MIXED_ANSWERS, World, write_synthetic
+
+    work_begins()
 
     # World values and counts are checked before any file is written (InvalidInputError,
     # which the CLI maps).

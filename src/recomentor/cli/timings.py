@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,18 @@ def _started_seconds_ago() -> float | None:
         return max(0.0, now - started_ticks / os.sysconf("SC_CLK_TCK"))
     except (OSError, ValueError, IndexError, AttributeError):
         return None
+
+
+def work_begins() -> None:
+    """Start-up is over: resume garbage collection, which main() paused for it.
+
+    Start-up (the command's imports) makes long-lived objects only: modules, classes, the ORM's
+    mappings. Collections during it walk them again and again and find no garbage; frozen
+    here, they are left out of every later collection too. Idempotent.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def seconds_since_start() -> float:

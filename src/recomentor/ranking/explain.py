@@ -37,7 +37,7 @@ from recomentor.ranking.features import (
 )
 from recomentor.ranking.labels import FAIR, GOOD, MATCH_LABELS, STRONG, WEAK
 from recomentor.ranking.phrases import ItemMatch
-from recomentor.ranking.scorers.interaction import Link
+from recomentor.ranking.scorers.base import Link
 from recomentor.typography import typeset
 
 LANGS: Final = ("en", "fr")

@@ -8,7 +8,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 from sqlalchemy import select
 
 from recomentor import fields as F
@@ -17,11 +16,12 @@ from recomentor.attributes import CATEGORY, NUMBER
 from recomentor.embeddings import TextEncoder, embed_texts
 from recomentor.errors import NotFoundError
 from recomentor.ranking.attributes import AttributeColumn, attribute_columns
-from recomentor.ranking.lexical import char_ngram_tfidf
 from recomentor.store.attributes import read_definitions
 from recomentor.store.tables import ParticipantRow
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
+
     from recomentor.store import Store
 
 # Role codes; `both` people can take either side of a pair.
@@ -92,11 +92,9 @@ class Roster:
     years_rank: np.ndarray  # int64 row of each person in answers_by_years
     skill_items: ItemSet
     goal_items: ItemSet
-    lexical_skills: sp.csr_matrix  # (n, vocabulary) L2-normalised TF-IDF rows
-    lexical_goals: sp.csr_matrix
-    # The same matrices by n-gram: one person against everyone touches only their n-grams.
-    lexical_skills_by_ngram: sp.csc_matrix
-    lexical_goals_by_ngram: sp.csc_matrix
+    # Whole answers, normalised: what the lexical matrices below are made of.
+    skill_texts: list[str]
+    goal_texts: list[str]
     model_id: str
     departments: list[str]
     locations: list[str]
@@ -107,6 +105,30 @@ class Roster:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    # The lexical matrices are made on first use: a score that gives the text features no
+    # weight (a program scored by its rules alone) never reads them, nor loads scipy.sparse.
+    @cached_property
+    def _lexical_matrices(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        return _lexical(self.skill_texts, self.goal_texts)
+
+    @property
+    def lexical_skills(self) -> sp.csr_matrix:
+        """(n, vocabulary) L2-normalised character n-gram TF-IDF rows of the skills."""
+        return self._lexical_matrices[0]
+
+    @property
+    def lexical_goals(self) -> sp.csr_matrix:
+        return self._lexical_matrices[1]
+
+    # The same matrices by n-gram: one person against everyone touches only their n-grams.
+    @cached_property
+    def lexical_skills_by_ngram(self) -> sp.csc_matrix:
+        return self.lexical_skills.tocsc()
+
+    @cached_property
+    def lexical_goals_by_ngram(self) -> sp.csc_matrix:
+        return self.lexical_goals.tocsc()
 
     def position(self, person_id: str) -> int:
         try:
@@ -192,6 +214,10 @@ def _item_set(answers: Sequence[str | None], vector_of: dict[str, np.ndarray], d
 
 def _lexical(skills: Sequence[str], goals: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Character n-gram TF-IDF: matches 'données'/'donnees' and works whatever the language."""
+    import scipy.sparse as sp
+
+    from recomentor.ranking.lexical import char_ngram_tfidf
+
     distinct = sorted({t for t in (*skills, *goals) if t})
     n = len(skills)
     if not distinct:
@@ -264,7 +290,6 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
 
     departments, department_labels = _codes([row.department for row in rows])
     locations, location_labels = _codes([row.location for row in rows])
-    lexical_skills, lexical_goals = _lexical(skills, goals)
     return Roster(
         ids=ids,
         index=index,
@@ -284,10 +309,8 @@ def load_roster(store: Store, encoder: TextEncoder, *, progress: bool = False) -
         years_rank=years_rank,
         skill_items=_item_set(raw_skills, vector_of, dim),
         goal_items=_item_set(raw_goals, vector_of, dim),
-        lexical_skills=lexical_skills,
-        lexical_goals=lexical_goals,
-        lexical_skills_by_ngram=sp.csc_matrix(lexical_skills),
-        lexical_goals_by_ngram=sp.csc_matrix(lexical_goals),
+        skill_texts=skills,
+        goal_texts=goals,
         model_id=encoder.model_id,
         departments=department_labels,
         locations=location_labels,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import scipy.sparse as sp
 from threadpoolctl import ThreadpoolController
 
 from recomentor.ranking.roster import ItemSet, Roster
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 # Gathering candidate rows costs more than one product over everyone past this share.
 _FULL_PRODUCT_SHARE: Final = 0.125
@@ -134,6 +136,9 @@ def ragged_positions(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def row_kron(left: sp.csr_matrix, right: sp.csr_matrix, size: int) -> sp.csr_matrix:
     """Row i: kron(left[i], right[i]) for every i, built without a loop over rows; `size` is
     the width of `right`, so column a * size + b stands for (left column a, right column b)."""
+    # Imported here: a score without text features (rules alone) never needs scipy.sparse.
+    import scipy.sparse as sp
+
     n = left.shape[0]
     left_counts, right_counts = np.diff(left.indptr), np.diff(right.indptr)
     row_of_left = np.repeat(np.arange(n), left_counts)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from recomentor.attributes import AttributeDefinition
+from recomentor.store.db import upsert_insert
 from recomentor.store.tables import AttributeDefinitionRow, utcnow
 
 
@@ -20,8 +19,7 @@ def save_definitions(session: Session, definitions: Sequence[AttributeDefinition
     """
     if not definitions:
         return
-    dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(AttributeDefinitionRow)
+    statement = upsert_insert(session, AttributeDefinitionRow)
     new = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=[AttributeDefinitionRow.name],

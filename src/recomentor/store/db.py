@@ -361,6 +361,19 @@ def _wait_for_older_snapshots(conn: Connection) -> bool:
     return True
 
 
+def upsert_insert(session: Session, target: Any) -> Any:
+    """INSERT into `target` (a table or mapped class) that takes ON CONFLICT clauses, in the
+    session's dialect: PostgreSQL's, else SQLite's. Each dialect's module is imported when a
+    store of it first writes: a SQLite store never loads PostgreSQL's (CLI start-up)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(target)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(target)
+
+
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """Open the database at `url`, applying migrations on first use."""
     store = Store(create_store_engine(url))

@@ -8,13 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from recomentor import fields as F
 from recomentor.errors import NotFoundError
-from recomentor.store.db import affected_rows, batches
+from recomentor.store.db import affected_rows, batches, upsert_insert
 from recomentor.store.pairings import ACTIVE
 from recomentor.store.tables import FeedbackRow, PairingRow, ParticipantRow, utcnow
 from recomentor.text import strip_accents
@@ -62,8 +60,7 @@ def _upsert_statement(session: Session, *, attributes: bool) -> Any:
     inserted and one failed on the primary key); the stale rule is checked by the database
     against the row as it is at write time, so the later submission wins whatever the order.
     """
-    dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(ParticipantRow)
+    statement = upsert_insert(session, ParticipantRow)
     table, new = ParticipantRow.__table__.c, statement.excluded
     changes: dict[str, Any] = {name: new[name] for name in (*_DATA_FIELDS, "updated_at")}
     if attributes:

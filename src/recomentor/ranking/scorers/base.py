@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from typing import Final, Protocol, runtime_checkable
 
+import msgspec
 import numpy as np
 
 from recomentor.errors import InvalidInputError
 from recomentor.ranking.features import PairFeatures, pair_features
 from recomentor.ranking.roster import Roster
-from recomentor.ranking.scorers.interaction import Link
+
+
+class Link(msgspec.Struct, frozen=True):
+    """One (skill phrase, goal phrase) cell of a pair's interaction and its part of the score.
+
+    `direction` is the factor it belongs to: skill_goal_interaction (the mentor's skill, the
+    mentee's goal) or goal_skill_interaction (the mentee's skill, the mentor's goal). In
+    mutual mode the phrases are the clusters' names (their most central phrase).
+    """
+
+    direction: str
+    skill: str
+    goal: str
+    contribution: float
+
 
 HEURISTIC: Final = "heuristic"
 LEARNED: Final = "learned"

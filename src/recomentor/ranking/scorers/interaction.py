@@ -26,7 +26,6 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Final
 
-import msgspec
 import numpy as np
 import scipy.sparse as sp
 
@@ -38,6 +37,7 @@ from recomentor.ranking.features import (
     PairFeatures,
 )
 from recomentor.ranking.roster import ItemSet, Roster
+from recomentor.ranking.scorers.base import Link
 from recomentor.ranking.similarity import row_kron
 
 _NO_CLUSTER: Final = -1
@@ -108,20 +108,6 @@ def _goal_profile(items: ItemSet, clusters: np.ndarray, size: int) -> sp.csr_mat
     goals = sp.csr_matrix((weight[kept], (owner[kept], cluster[kept])), shape=(people, size))
     goals.sum_duplicates()
     return goals
-
-
-class Link(msgspec.Struct, frozen=True):
-    """One (skill phrase, goal phrase) cell of a pair's interaction and its part of the score.
-
-    `direction` is the factor it belongs to: skill_goal_interaction (the mentor's skill, the
-    mentee's goal) or goal_skill_interaction (the mentee's skill, the mentor's goal). In
-    mutual mode the phrases are the clusters' names (their most central phrase).
-    """
-
-    direction: str
-    skill: str
-    goal: str
-    contribution: float
 
 
 class PhraseInteractions:
@@ -281,4 +267,4 @@ class PhraseInteractions:
         return sorted(found, key=lambda link: -abs(link.contribution))
 
 
-__all__ = ["INTERACTION_FEATURES", "Link", "PhraseClusters", "PhraseInteractions"]
+__all__ = ["INTERACTION_FEATURES", "PhraseClusters", "PhraseInteractions"]

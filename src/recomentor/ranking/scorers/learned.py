@@ -16,8 +16,8 @@ from recomentor.ranking.labels import LEARNED_THRESHOLDS, LabelThresholds
 from recomentor.ranking.roster import Roster
 from recomentor.ranking.scorers.additive import BASELINE, AdditiveRanker
 from recomentor.ranking.scorers.association import PhraseAssociation
-from recomentor.ranking.scorers.base import LEARNED, REGISTERED_MODEL
-from recomentor.ranking.scorers.interaction import Link, PhraseInteractions
+from recomentor.ranking.scorers.base import LEARNED, REGISTERED_MODEL, Link
+from recomentor.ranking.scorers.interaction import PhraseInteractions
 
 
 class LearnedScorer:
