@@ -7,7 +7,7 @@ import gc
 
 import typer
 
-from recomentor.cli import errors
+from recomentor.cli import context, errors
 from recomentor.cli.errors import run_with_error_mapping
 
 app = typer.Typer(
@@ -78,4 +78,5 @@ def main() -> None:
     # At exit the interpreter's collections would walk every object the command made, only to
     # free them: frozen first, they are freed by their reference counts alone.
     atexit.register(gc.freeze)
+    atexit.register(context.close_store)  # exit handlers run last first: before the freeze
     run_with_error_mapping(app)

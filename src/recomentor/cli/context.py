@@ -36,6 +36,14 @@ def store() -> Store:
     return open_store(settings().resolved_database_url)
 
 
+def close_store() -> None:
+    """Close the database's connections, if the command opened it. SQLite folds its write-ahead
+    log back into the database file when the last connection closes; a process that exits
+    with them open leaves the log behind, and it grew with every later command."""
+    if store.cache_info().currsize:
+        store().dispose()
+
+
 # The ranking stack is imported inside these three, so `recomentor --help` stays fast.
 def encoder() -> SentenceEncoder:
     """The configured embedding model; it loads on its first encode, not here."""
