@@ -59,7 +59,7 @@ def _server(home: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
         "HF_HUB_OFFLINE": "1",
     }
     command = [
-        sys.executable, "-c", "from recomentor.cli import main; main()",
+        sys.executable, "-c", "from recomentor.cli import console; console()",
         "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
     ]  # fmt: skip
     # Its own process group, so SIGKILL reaches uvicorn's workers and not this script.

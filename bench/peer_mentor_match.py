@@ -159,7 +159,7 @@ def _recomentor_command() -> list[str]:
     script = Path(sys.executable).with_name("recomentor")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from recomentor.cli import main; main()"]
+    return [sys.executable, "-c", "from recomentor.cli import console; console()"]
 
 
 def run_mentor_match(python: Path, data: Path, work: Path) -> dict[str, Any]:

@@ -428,7 +428,7 @@ def _ensure_account(store: Store, home: Path) -> None:
 
 
 def _cli() -> list[str]:
-    return [sys.executable, "-c", "from recomentor.cli import main; main()"]
+    return [sys.executable, "-c", "from recomentor.cli import console; console()"]
 
 
 def _env(home: Path) -> dict[str, str]:

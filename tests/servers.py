@@ -23,7 +23,7 @@ def free_port() -> int:
 
 # This interpreter's recomentor, from the sources on its path: the console script in a shared
 # environment may belong to another checkout.
-RECOMENTOR = (sys.executable, "-c", "from recomentor.cli import main; main()")
+RECOMENTOR = (sys.executable, "-c", "from recomentor.cli import console; console()")
 
 
 def _environment(home: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:

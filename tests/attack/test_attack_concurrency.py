@@ -156,7 +156,7 @@ def test_two_cli_imports_of_overlapping_files_both_exit_0(
         "RECOMENTOR_HOME": str(settings.home),
         "RECOMENTOR_DATABASE_URL": store.engine.url.render_as_string(hide_password=False),
     }
-    command = [sys.executable, "-c", "from recomentor.cli import main; main()", "import"]
+    command = [sys.executable, "-c", "from recomentor.cli import console; console()", "import"]
     runs = [
         subprocess.Popen(
             [*command, "participants", str(path)],

@@ -71,12 +71,18 @@ _register_commands()
 
 
 def main() -> None:
-    # No collections while the command imports what it needs; the command's work turns them
-    # back on (timings.work_begins). Here, not at import: tests and server workers import
-    # this package without running a command.
+    """Run the command in this process (the tests call it too): errors become messages and
+    exit codes."""
+    run_with_error_mapping(app)
+
+
+def console() -> None:
+    """The `recomentor` program: main(), with what only a process of its own may set."""
+    # No collections while the command imports what it needs; its work turns them back on
+    # (timings.work_begins). Not in main(): a test process runs many commands.
     gc.disable()
     # At exit the interpreter's collections would walk every object the command made, only to
     # free them: frozen first, they are freed by their reference counts alone.
     atexit.register(gc.freeze)
     atexit.register(context.close_store)  # exit handlers run last first: before the freeze
-    run_with_error_mapping(app)
+    main()

@@ -1,4 +1,5 @@
-"""What the command line imports before a command runs: Typer, Rich and its own small modules.
+"""A `recomentor` process around its command: what it imports before the command runs (Typer,
+Rich and its own small modules), when it collects garbage, what it leaves behind at exit.
 
 Each check runs in a fresh interpreter, the only place where "was it imported" has an answer.
 """
@@ -15,6 +16,7 @@ import pytest
 
 # Each is a large part of a command's start-up when imported.
 HEAVY = ("torch", "sentence_transformers", "mlflow", "sklearn", "litestar", "pandas")
+RECOMENTOR = (sys.executable, "-c", "from recomentor.cli import console; console()")
 # Needed by the commands that work on data, not to parse options or show help.
 DATA_STACK = ("numpy", "scipy", "polars", "sqlalchemy", "alembic")
 
@@ -60,7 +62,7 @@ def test_the_matching_stack_loads_its_engines_when_they_work_not_at_start_up() -
 
 
 def test_collection_is_paused_for_start_up_and_back_on_for_the_work(tmp_path: Path) -> None:
-    # Counted from main(): the command's own imports run without a collection; once it opens
+    # Counted from console(): the command's own imports run without a collection; once it opens
     # the database, collection is on and what start-up made is frozen out of it.
     probe = (
         "import gc, sys\n"
@@ -72,10 +74,10 @@ def test_collection_is_paused_for_start_up_and_back_on_for_the_work(tmp_path: Pa
         "    print(len(collections), gc.isenabled(), gc.get_freeze_count() > 0)\n"
         "    return opened(*args, **kwargs)\n"
         "recomentor.store.open_store = open_store\n"
-        "from recomentor.cli import main\n"
+        "from recomentor.cli import console\n"
         "sys.argv = ['recomentor', 'participants', 'list']\n"
         "collections.clear()\n"
-        "main()\n"
+        "console()\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -90,16 +92,34 @@ def test_collection_is_paused_for_start_up_and_back_on_for_the_work(tmp_path: Pa
 
 def test_a_command_leaves_its_objects_to_reference_counts_at_exit() -> None:
     # The interpreter's last collections walked every object a match had made, only to free
-    # them. Exit handlers run last-in first-out: this probe, registered before main() runs,
-    # reads the collector's state after main()'s own handler froze the heap.
+    # them. Exit handlers run last-in first-out: this probe, registered before console() runs,
+    # reads the collector's state after console()'s own handler froze the heap.
     probe = (
         "import atexit, gc, sys\n"
         "atexit.register(lambda: print(gc.get_freeze_count()))\n"
-        "from recomentor.cli import main\n"
+        "from recomentor.cli import console\n"
         "sys.argv = ['recomentor', '--help']\n"
-        "main()\n"
+        "console()\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
     )
     assert int(done.stdout.strip().splitlines()[-1]) > 0
+
+
+def test_a_command_leaves_no_write_ahead_log_behind(tmp_path: Path) -> None:
+    # SQLite folds the log back into the database when the last connection closes; left open
+    # at exit, the log grew with every command's writes and slowed the next one's reads.
+    people = tmp_path / "people.csv"
+    people.write_text("id,department,years_experience,role,skills,goals\nA1,IT,2,mentor,SQL,\n")
+    done = subprocess.run(
+        [*RECOMENTOR, "import", "participants", str(people)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "RECOMENTOR_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "home" / "recomentor.db").is_file()
+    assert not (tmp_path / "home" / "recomentor.db-wal").exists()
