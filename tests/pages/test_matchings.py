@@ -193,6 +193,15 @@ def test_draft_with_a_rules_file(manager: TestClient, sqlite_store: Store) -> No
     # S1 is in Marketing like every mentor: the must-filter leaves them unpaired.
     assert set(_pairs(sqlite_store, matching_id)) == {"S2"}
     assert "rule different department" in _text(manager.get(f"/matchings/{matching_id}"))
+    manager.get("/lang/fr")
+    # Drafted in French, S1's stored reason words the criterion in French too.
+    french = _text(
+        manager.get(
+            "/matchings/"
+            + _drafted(manager, files={"rules": ("rules.toml", rules, "application/toml")})
+        )
+    )
+    assert "règle directions différentes" in french and "different department" not in french
 
 
 def test_a_rules_file_with_several_mentors_per_mentee_shows_both_sides(

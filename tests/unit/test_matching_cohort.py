@@ -119,9 +119,7 @@ def test_must_filters_and_exclusions_rule_pairs_out(roster: Roster) -> None:
 def test_unpaired_reasons_are_in_the_matching_language(roster: Roster) -> None:
     result = _match(roster, rules_text="[require]\nsame_location = true\n", lang="fr")
     details = {u.mentee_id: u.detail for u in result.unpaired}
-    assert (
-        details["S1"] == "aucun mentor éligible (1 lien hiérarchique direct, 2 règle same location)"
-    )
+    assert details["S1"] == "aucun mentor éligible (1 lien hiérarchique direct, 2 règle même site)"
     assert (
         details["S4"].startswith("aucun mentor éligible (")
         and "aucune langue commune" in details["S4"]

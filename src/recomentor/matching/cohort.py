@@ -18,6 +18,7 @@ from recomentor.matching.rules import (
     ProgramRules,
     bonus_values,
     check_rules_fields,
+    criterion_words,
     declared_capacity,
     failed_requirement,
     features_weighed,
@@ -393,7 +394,7 @@ def _reason_key(name: str, lang: str, filter_words: Mapping[str, str]) -> str:
     if not name.startswith(RULE_PREFIX):
         return name
     filter_name = name.removeprefix(RULE_PREFIX)
-    criterion = filter_words.get(filter_name, filter_name.replace("_", " "))
+    criterion = filter_words.get(filter_name) or criterion_words(filter_name, lang)
     return _UNPAIRED_WORDS[lang][RULE_PREFIX].format(criterion=criterion)
 
 

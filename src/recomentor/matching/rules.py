@@ -54,6 +54,21 @@ _FEATURE_OF: Final = {
     **{name: (name, False) for name in feature.FEATURE_NAMES if name != feature.CROSS_DEPARTMENT},
 }
 CRITERIA: Final = tuple(_FEATURE_OF)
+# The criteria in French, as unpaired reasons store them; in English a reason names the
+# criterion itself ("rule different department"), as it always has.
+_CRITERION_WORDS_FR: Final = {
+    DIFFERENT_DEPARTMENT: "directions différentes",
+    SAME_DEPARTMENT: "même direction",
+    SAME_LOCATION: "même site",
+    DIFFERENT_LOCATION: "sites différents",
+    COMMON_LANGUAGE: "langue commune",
+    feature.SKILLS_TO_GOALS: "compétences → objectifs",
+    feature.BEST_ITEM_MATCH: "meilleure correspondance de phrases",
+    feature.GOALS_TO_SKILLS: "objectifs → compétences (en retour)",
+    feature.FIRST_GOAL_MATCH: "premier objectif couvert",
+    feature.LEXICAL: "mots en commun",
+    feature.SENIORITY_GAP: "écart d'expérience",
+}
 # The web form's weights stay within the heuristic's score range; a rules file may go beyond
 # (a program scored by its own rules sets the heuristic's [weights] to 0).
 MAX_WEIGHT: Final = 1.0
@@ -115,6 +130,13 @@ class Exclusion:
     line: int | None = None
 
 
+def criterion_words(criterion: str, lang: str) -> str:
+    """A [require] criterion (CRITERIA) as a reason words it in `lang`."""
+    if lang == "fr" and criterion in _CRITERION_WORDS_FR:
+        return _CRITERION_WORDS_FR[criterion]
+    return criterion.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class ProgramRules:
     name: str = ""
@@ -158,9 +180,11 @@ class ProgramRules:
         )
 
     def filter_words(self, lang: str) -> dict[str, str]:
-        """Each [[must]] and [[never]] filter's name (English, as reasons store it) -> its
-        words in `lang`."""
-        return dict(zip(self.condition_words("en"), self.condition_words(lang), strict=True))
+        """Each must-filter's name (filter_names: English, as reasons store it) -> its words
+        in `lang`: the [require] criteria, then the [[must]] and [[never]] conditions."""
+        words = {criterion: criterion_words(criterion, lang) for criterion in self.require}
+        words.update(zip(self.condition_words("en"), self.condition_words(lang), strict=True))
+        return words
 
     def rule_words(self, lang: str) -> dict[str, str]:
         """The factor name of each bonus named by its condition (the condition's English
