@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
 SOURCE: Final = 0
 # Scores become integers scaled this much at most: ties between sums of scores within a
@@ -74,9 +75,6 @@ def b_matching(
     integer_costs = _integer_costs(np.concatenate(costs), nodes)
     if integer_costs is None:
         return None
-    # Imported here, as the solver's other engines are: only a round that solves loads it.
-    from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
-
     flow = SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
         np.concatenate(tails).astype(np.int32),
