@@ -33,7 +33,7 @@ def _started_seconds_ago() -> float | None:
 
 
 def work_begins() -> None:
-    """Start-up is over: resume garbage collection, which main() paused for it.
+    """Start-up is over: resume garbage collection, which console() paused for it.
 
     Start-up (the command's imports) makes long-lived objects only: modules, classes, the ORM's
     mappings. Collections during it walk them again and again and find no garbage; frozen
