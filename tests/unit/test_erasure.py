@@ -9,8 +9,9 @@ from pathlib import Path
 import msgspec
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
 
 from recomentor.erasure import ERASED_TABLES, erase_participant
 from recomentor.errors import ErasureKeyError, NotFoundError
@@ -246,6 +247,28 @@ def test_the_rewrite_waits_for_a_snapshot_that_still_sees_the_person(
     # VACUUM FULL would copy the row this snapshot can still see into the rewritten file.
     threading.Timer(0.5, reader.close).start()
     report = erase_participant(pg_store, "Z1", erasure_key)
+    assert report.scrubbed
+    assert secret.encode() not in _database_bytes(pg_store)
+
+
+def test_the_rewrite_waits_for_a_transaction_of_another_database(
+    pg_store: Store, pg_url: str, settings: Settings, erasure_key: ErasureKey
+) -> None:
+    # Transaction ids are shared by every database of the server: one still running elsewhere
+    # holds back the rewrite's own snapshot, and the rewrite keeps every row deleted after it
+    # began (another test worker's write did, in CI).
+    secret = "zorglub.secret@exemple.fr"
+    _import(pg_store, settings, f"{DATED}Z2,IT,2,mentor,SQL,,\nZ1,IT,2,mentor,R,{secret},\n")
+    elsewhere = create_engine(
+        make_url(pg_url).set(drivername="postgresql+psycopg", database="postgres")
+    )
+    writer = elsewhere.connect()
+    writer.execute(sql("SELECT pg_current_xact_id()")).scalar_one()  # takes a transaction id
+    threading.Timer(0.5, writer.close).start()
+    try:
+        report = erase_participant(pg_store, "Z1", erasure_key)
+    finally:
+        elsewhere.dispose()
     assert report.scrubbed
     assert secret.encode() not in _database_bytes(pg_store)
 

@@ -34,15 +34,18 @@ _CHECKPOINT_PAUSE_S = 0.2
 # A rewrite waits this long for the readers ahead of it, then gives up rather than queue every
 # later reader behind its exclusive lock.
 _VACUUM_LOCK_TIMEOUT = "10s"
-# How long a rewrite waits for transactions whose snapshot still sees a deleted row.
+# How long a rewrite waits for transactions that can still see a deleted row.
 _SNAPSHOT_WAIT_S = 10.0
 _SNAPSHOT_POLL_S = 0.1
-# Backends of this database holding a snapshot (or an id) older than :horizon; our own is left out.
-_OLDER_SNAPSHOTS = text(
-    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-    "AND pid <> pg_backend_pid() AND ("
-    "age(backend_xmin) > age(CAST(:horizon AS xid)) "
-    "OR age(backend_xid) > age(CAST(:horizon AS xid)))"
+# Whether every transaction that could still see rows deleted before :horizon has ended: no
+# transaction id older than it runs in any database (ids are the server's: one running
+# elsewhere holds back the rewrite's own snapshot), and no other session of this database holds
+# a snapshot older than it.
+_NOTHING_OLDER_RUNS = text(
+    "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= CAST(:horizon AS xid8) "
+    "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() "
+    "AND age(backend_xmin) > age(xid(CAST(:horizon AS xid8))))"
 )
 
 
@@ -347,14 +350,16 @@ class Store:
 
 
 def _wait_for_older_snapshots(conn: Connection) -> bool:
-    """Wait until no other transaction of this database can still see the deleted rows.
+    """Wait until no transaction that began before now can still see the deleted rows.
 
-    VACUUM FULL copies a deleted row that a running transaction's snapshot still sees (an
-    autovacuum ANALYZE, a long report), and the copy would keep the erased bytes on disk.
+    VACUUM FULL copies a deleted row that some transaction may still see: one of this database
+    whose snapshot is older (an autovacuum ANALYZE, a long report), or any transaction, in any
+    database, whose id is older, because it holds back the rewrite's own snapshot. The copy would
+    keep the erased bytes on disk.
     """
-    horizon = conn.exec_driver_sql("SELECT xid(pg_snapshot_xmax(pg_current_snapshot()))").scalar()
+    horizon = conn.exec_driver_sql("SELECT pg_snapshot_xmax(pg_current_snapshot())::text").scalar()
     deadline = time.monotonic() + _SNAPSHOT_WAIT_S
-    while conn.execute(_OLDER_SNAPSHOTS, {"horizon": str(horizon)}).scalar():
+    while not conn.execute(_NOTHING_OLDER_RUNS, {"horizon": horizon}).scalar():
         if time.monotonic() >= deadline:
             return False
         time.sleep(_SNAPSHOT_POLL_S)
