@@ -1,4 +1,5 @@
-"""The scorer contract every ranking model meets, and the features a scorer reads."""
+"""The scorer contract every ranking model meets, the features a scorer reads, and the phrase
+links (Link) an explanation names."""
 
 from __future__ import annotations
 
