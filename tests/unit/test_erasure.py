@@ -289,3 +289,21 @@ def test_a_snapshot_older_than_the_erasure_leaves_it_unscrubbed_and_says_so(
     assert "zoe" not in caplog.text and "Z1" not in caplog.text
     assert pg_store.scrub(ERASED_TABLES)  # once the reader is gone
     assert b"zoe@example.org" not in _database_bytes(pg_store)
+
+
+def test_a_server_without_the_snapshot_functions_leaves_the_erasure_done(
+    pg_store: Store,
+    settings: Settings,
+    erasure_key: ErasureKey,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # PostgreSQL before 13 has no pg_current_snapshot(): the wait fails after the deletion
+    # committed, and only the scrub is skipped.
+    monkeypatch.setattr(db, "_NOTHING_OLDER_RUNS", sql("SELECT recomentor_no_such_function()"))
+    _import(pg_store, settings, f"{DATED}Z1,IT,2,mentor,SQL,zoe@example.org,\n")
+    report = erase_participant(pg_store, "Z1", erasure_key)
+    assert not report.scrubbed
+    assert "VACUUM after a deletion failed: UndefinedFunction" in caplog.text
+    with pg_store.session() as session:
+        assert _count(session, ParticipantRow) == 0

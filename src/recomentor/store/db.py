@@ -334,10 +334,11 @@ class Store:
         names = ", ".join(self.engine.dialect.identifier_preparer.quote(t) for t in tables)
         # VACUUM refuses to run inside a transaction block.
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            if not _wait_for_older_snapshots(conn):
-                log.warning("VACUUM after a deletion skipped: older transactions still running")
-                return False
             try:
+                # Inside the try: the deletion has committed, a failing wait only skips the scrub.
+                if not _wait_for_older_snapshots(conn):
+                    log.warning("VACUUM after a deletion skipped: older transactions still running")
+                    return False
                 conn.exec_driver_sql(f"SET lock_timeout = '{_VACUUM_LOCK_TIMEOUT}'")
                 conn.exec_driver_sql(f"VACUUM (FULL, ANALYZE) {names}")
             except DBAPIError as error:
